@@ -1,0 +1,30 @@
+// Every Dexie schema version upgrades from the one before it, with its data intact.
+import { describe, expect, it } from 'vitest';
+import { SCHEMA, TrialbenchDb, DexieIndexStore } from '../../src/adapters/storage/dexie-store';
+import { instanceRow } from './helpers/rows';
+import { summariseSeries } from '../../src/core/scan/series';
+
+describe('Dexie schema upgrades', () => {
+  it('has strictly increasing versions', () => {
+    const versions = SCHEMA.map((s) => s.version);
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    expect(new Set(versions).size).toBe(versions.length);
+  });
+
+  it('v1 -> current: series gain search text and a folder index', async () => {
+    const name = 'upgrade-v1';
+    const v1 = new TrialbenchDb(name, 1);
+    const rows = [instanceRow({ id: 'f1:1.dcm' }), instanceRow({ id: 'f1:2.dcm' })];
+    const series = summariseSeries(rows)!;
+    const { searchText: _dropped, ...v1Series } = series;
+    await v1.instances.bulkPut(rows);
+    await v1.series.put(v1Series as typeof series);
+    v1.close();
+
+    const store = new DexieIndexStore(new TrialbenchDb(name));
+    const [upgraded] = await store.listSeries({ folderId: 'f1', text: 'doe^jane' });
+    expect(upgraded?.searchText).toBe(series.searchText);
+    expect(upgraded?.instances).toBe(2);
+    expect(store.db.verno).toBe(SCHEMA.at(-1)!.version);
+  });
+});

@@ -1,0 +1,123 @@
+// One contract, every index store: the in-memory store and the Dexie store (on
+// fake-indexeddb here; the browser suite runs the same Dexie code on real IndexedDB).
+import { describe, expect, it, beforeEach } from 'vitest';
+import type { IndexStore } from '../../src/core/ports/store';
+import { MemoryIndexStore } from '../../src/adapters/storage/memory-store';
+import { DexieIndexStore, TrialbenchDb } from '../../src/adapters/storage/dexie-store';
+import { fileRecord, instanceRow } from './helpers/rows';
+
+let dbCounter = 0;
+const stores: Array<[string, () => IndexStore]> = [
+  ['memory', () => new MemoryIndexStore()],
+  ['dexie', () => new DexieIndexStore(new TrialbenchDb(`contract-${++dbCounter}`))],
+];
+
+describe.each(stores)('IndexStore contract: %s', (_name, make) => {
+  let store: IndexStore;
+  beforeEach(() => {
+    store = make();
+  });
+
+  async function seed() {
+    await store.putFolder({
+      id: 'f1',
+      label: 'case1',
+      kind: 'opfs',
+      addedAt: '2026-01-01T00:00:00Z',
+      lastScanAt: null,
+    });
+    const instances = [1, 2, 3].map((n) =>
+      instanceRow({ id: `f1:a/${n}.dcm`, instanceNumber: 4 - n, size: 100 * n }),
+    );
+    instances.push(
+      instanceRow({
+        id: 'f1:b/1.dcm',
+        seriesInstanceUid: '9.9',
+        studyInstanceUid: '9',
+        modality: 'MR',
+        studyDate: '20250101',
+        patientId: 'P2',
+        patientName: 'ROE^RICHARD',
+        seriesDescription: 'FLAIR',
+      }),
+    );
+    await store.applyBatch({
+      files: [
+        ...instances.map((i) => fileRecord({ id: i.id, seriesInstanceUid: i.seriesInstanceUid })),
+        fileRecord({
+          id: 'f1:junk.txt',
+          status: 'problem',
+          problem: { code: 'not-dicom', message: 'not DICOM' },
+        }),
+      ],
+      instances,
+      removedInstanceIds: [],
+    });
+  }
+
+  it('derives series counts and sizes from instances', async () => {
+    await seed();
+    const series = await store.listSeries();
+    expect(series).toHaveLength(2);
+    const ct = series.find((s) => s.modality === 'CT')!;
+    expect(ct.instances).toBe(3);
+    expect(ct.bytes).toBe(600);
+    expect(ct.folderIds).toEqual(['f1']);
+    expect(await store.counts()).toEqual({ files: 5, instances: 4, series: 2, problems: 1 });
+  });
+
+  it('filters by text, modality, date range and folder', async () => {
+    await seed();
+    expect((await store.listSeries({ modality: 'MR' })).map((s) => s.seriesDescription)).toEqual([
+      'FLAIR',
+    ]);
+    expect(await store.listSeries({ text: 'roe flair' })).toHaveLength(1);
+    expect(await store.listSeries({ text: 'nobody' })).toHaveLength(0);
+    expect(await store.listSeries({ dateFrom: '20241231' })).toHaveLength(1);
+    expect(await store.listSeries({ dateTo: '20241231' })).toHaveLength(1);
+    expect(await store.listSeries({ folderId: 'f1' })).toHaveLength(2);
+    expect(await store.listSeries({ folderId: 'nope' })).toHaveLength(0);
+  });
+
+  it('lists instances by instance number and problems with reasons', async () => {
+    await seed();
+    const rows = await store.listInstances('1.2.3.1');
+    expect(rows.map((r) => r.instanceNumber)).toEqual([1, 2, 3]);
+    const problems = await store.listProblems();
+    expect(problems.map((p) => [p.path, p.problem?.code])).toEqual([['junk.txt', 'not-dicom']]);
+    expect(await store.listProblems('other')).toEqual([]);
+  });
+
+  it('marks vanished files missing instead of dropping them', async () => {
+    await seed();
+    await store.markMissing(['f1:a/1.dcm']);
+    const ct = (await store.listSeries({ modality: 'CT' }))[0]!;
+    expect(ct.instances).toBe(2);
+    expect(ct.missing).toBe(1);
+    const files = await store.listFiles('f1');
+    expect(files.find((f) => f.id === 'f1:a/1.dcm')?.status).toBe('missing');
+    expect(files).toHaveLength(5);
+  });
+
+  it('moves an instance between series and drops a file that became a problem', async () => {
+    await seed();
+    await store.applyBatch({
+      files: [fileRecord({ id: 'f1:a/2.dcm' })],
+      instances: [instanceRow({ id: 'f1:a/2.dcm', seriesInstanceUid: '1.2.3.2' })],
+      removedInstanceIds: ['f1:a/3.dcm'],
+    });
+    const uids = (await store.listSeries()).map((s) => [s.seriesInstanceUid, s.instances]);
+    expect(uids.sort()).toEqual([
+      ['1.2.3.1', 1],
+      ['1.2.3.2', 1],
+      ['9.9', 1],
+    ]);
+  });
+
+  it('removes a folder with everything indexed from it', async () => {
+    await seed();
+    await store.removeFolder('f1');
+    expect(await store.counts()).toEqual({ files: 0, instances: 0, series: 0, problems: 0 });
+    expect(await store.listFolders()).toEqual([]);
+  });
+});

@@ -1,0 +1,492 @@
+// Encodes DICOM datasets and Part 10 files (PS3.5, PS3.10). Pure: the demo archive,
+// the test fixtures and (later) de-identified output are all made with it, and the
+// tests check every byte against independent readers (DCMTK, pydicom, dcmjs).
+
+export class ByteWriter {
+  private buf: Uint8Array;
+  private view: DataView;
+  private pos = 0;
+
+  constructor(
+    /** Byte order of numbers and tags; the file meta group is always little endian. */
+    public littleEndian = true,
+    initialSize = 4096,
+  ) {
+    this.buf = new Uint8Array(initialSize);
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  get length(): number {
+    return this.pos;
+  }
+
+  private ensure(extra: number): void {
+    const need = this.pos + extra;
+    if (need <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < need) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  u8(n: number): this {
+    this.ensure(1);
+    this.buf[this.pos++] = n & 0xff;
+    return this;
+  }
+
+  u16(n: number): this {
+    this.ensure(2);
+    this.view.setUint16(this.pos, n, this.littleEndian);
+    this.pos += 2;
+    return this;
+  }
+
+  u32(n: number): this {
+    this.ensure(4);
+    this.view.setUint32(this.pos, n >>> 0, this.littleEndian);
+    this.pos += 4;
+    return this;
+  }
+
+  bytes(b: Uint8Array): this {
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+    return this;
+  }
+
+  zeros(n: number): this {
+    this.ensure(n);
+    this.buf.fill(0, this.pos, this.pos + n);
+    this.pos += n;
+    return this;
+  }
+
+  /** Bytes of a string, one byte per char code (ASCII and Latin-1 only). */
+  ascii(s: string): this {
+    this.ensure(s.length);
+    for (let i = 0; i < s.length; i++) this.buf[this.pos++] = s.charCodeAt(i) & 0xff;
+    return this;
+  }
+
+  /** A tag (group<<16 | element) as two 16-bit numbers. */
+  tag(tag: number): this {
+    return this.u16(tag >>> 16).u16(tag & 0xffff);
+  }
+
+  /** The 128 zero bytes and 'DICM' that open a Part 10 file. */
+  preamble(): this {
+    return this.zeros(128).ascii('DICM');
+  }
+
+  /**
+   * An explicit VR element header, then the value. `vr` may be any two bytes; `long`
+   * chooses the 2 reserved bytes + 32-bit length form. `length` is written as given, so
+   * it may disagree with the value (0xFFFFFFFF is undefined length).
+   */
+  explicit(
+    tag: number,
+    vr: string | Uint8Array,
+    length: number,
+    value?: Uint8Array,
+    long?: boolean,
+  ): this {
+    this.tag(tag);
+    if (typeof vr === 'string') this.ascii(vr.slice(0, 2).padEnd(2, ' '));
+    else this.bytes(vr.subarray(0, 2));
+    if (long ?? (typeof vr === 'string' && LONG_VRS.has(vr))) this.u16(0).u32(length);
+    else this.u16(length);
+    if (value) this.bytes(value);
+    return this;
+  }
+
+  /** An implicit VR element: tag, 32-bit length as given, then the value. */
+  implicit(tag: number, length: number, value?: Uint8Array): this {
+    this.tag(tag).u32(length);
+    if (value) this.bytes(value);
+    return this;
+  }
+
+  /** An item header (FFFE,E000); 0xFFFFFFFF for undefined length. */
+  item(length: number): this {
+    return this.tag(0xfffee000).u32(length);
+  }
+
+  itemDelimiter(): this {
+    return this.tag(0xfffee00d).u32(0);
+  }
+
+  sequenceDelimiter(): this {
+    return this.tag(0xfffee0dd).u32(0);
+  }
+
+  /** Overwrite a 32-bit number already written (a length learned after its content). */
+  patchU32(at: number, n: number): this {
+    this.view.setUint32(at, n >>> 0, this.littleEndian);
+    return this;
+  }
+
+  /** Overwrite a 16-bit number already written. */
+  patchU16(at: number, n: number): this {
+    this.view.setUint16(at, n, this.littleEndian);
+    return this;
+  }
+
+  /** A copy of the bytes written so far. */
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.pos);
+  }
+}
+
+/** VRs whose explicit VR form has 2 reserved bytes and a 32-bit length (PS3.5 7.1.2). */
+export const LONG_VRS: ReadonlySet<string> = new Set(
+  'OB OD OF OL OV OW SQ SV UC UN UR UT UV'.split(' '),
+);
+
+/** Concatenate byte arrays into one. */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let size = 0;
+  for (const p of parts) size += p.length;
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// The dataset writer.
+
+// prettier-ignore
+export type Vr =
+  | 'AE' | 'AS' | 'AT' | 'CS' | 'DA' | 'DS' | 'DT' | 'FD' | 'FL' | 'IS' | 'LO' | 'LT'
+  | 'OB' | 'OD' | 'OF' | 'OL' | 'OV' | 'OW' | 'PN' | 'SH' | 'SL' | 'SQ' | 'SS' | 'ST'
+  | 'SV' | 'TM' | 'UC' | 'UI' | 'UL' | 'UN' | 'UR' | 'US' | 'UT' | 'UV';
+
+/** One item of a sequence: a dataset of its own. */
+export type Item = readonly DataElement[];
+
+/** Encapsulated (compressed) pixel data: written with undefined length, as PS3.5 A.4 requires. */
+export interface Encapsulated {
+  readonly fragments: readonly Uint8Array[];
+  /** Basic Offset Table entries; empty (the usual case) when omitted. */
+  readonly offsetTable?: readonly number[];
+}
+
+type NumericArray =
+  | Uint16Array
+  | Int16Array
+  | Uint32Array
+  | Int32Array
+  | Float32Array
+  | Float64Array
+  | BigInt64Array
+  | BigUint64Array;
+
+/**
+ * How a value is given, by VR: text VRs take strings (numbers are formatted for DS/IS);
+ * binary numeric VRs take numbers, bigints (SV/UV/OV) or typed arrays; AT takes tag
+ * numbers; SQ takes items; Pixel Data may be Encapsulated. A Uint8Array is written
+ * verbatim for any VR (already in the transfer syntax's byte order), padded to even.
+ */
+export type Value =
+  | string
+  | readonly string[]
+  | number
+  | readonly number[]
+  | bigint
+  | readonly bigint[]
+  | Uint8Array
+  | NumericArray
+  | readonly Item[]
+  | Encapsulated;
+
+export interface DataElement {
+  /** (group << 16) | element, e.g. 0x00100010 for PatientName. */
+  readonly tag: number;
+  readonly vr: Vr;
+  readonly value: Value;
+}
+
+export type Encoding = 'explicit-le' | 'implicit-le' | 'explicit-be';
+
+export const TS = {
+  implicitLE: '1.2.840.10008.1.2',
+  explicitLE: '1.2.840.10008.1.2.1',
+  deflatedLE: '1.2.840.10008.1.2.1.99',
+  explicitBE: '1.2.840.10008.1.2.2',
+} as const;
+
+/** Our implementation's identity in every file we write (PS3.7 D.3.3.2). */
+export const IMPLEMENTATION_CLASS_UID = '2.25.320216942264887695943873721350752081840';
+export const IMPLEMENTATION_VERSION_NAME = 'TRIALBENCH_01';
+
+/** Where a top-level element's value lies in the output, for patching in place. */
+export interface ValueSlot {
+  offset: number;
+  length: number;
+}
+
+export interface DatasetOptions {
+  encoding?: Encoding;
+  /** Text encoding of string values. The caller sets SpecificCharacterSet to match. */
+  charset?: 'utf-8' | 'latin1';
+  /** Write sequences / items with undefined length and delimiters instead of lengths. */
+  undefinedLengthSequences?: boolean;
+  undefinedLengthItems?: boolean;
+  /** Filled with the value position of each top-level element (absolute in the output). */
+  slots?: Map<number, ValueSlot>;
+}
+
+export interface Part10Options extends Omit<DatasetOptions, 'encoding'> {
+  /** Default explicit VR little endian; implicit LE and explicit BE are encoded natively. */
+  transferSyntaxUid?: string;
+  /** Defaults to the dataset's SOPClassUID / SOPInstanceUID; omitted when neither exists. */
+  mediaStorageSopClassUid?: string;
+  mediaStorageSopInstanceUid?: string;
+  /**
+   * Raw DEFLATE (RFC 1951), needed only for the deflated transfer syntax: core has no
+   * compressor of its own, so the caller passes one in.
+   */
+  deflate?: (data: Uint8Array) => Uint8Array;
+}
+
+/** The dataset's byte layout for a transfer syntax; unknown ones are explicit VR LE. */
+export function encodingOf(transferSyntaxUid: string): Encoding {
+  if (transferSyntaxUid === TS.implicitLE) return 'implicit-le';
+  if (transferSyntaxUid === TS.explicitBE) return 'explicit-be';
+  return 'explicit-le';
+}
+
+/** A whole Part 10 file: preamble, 'DICM', file meta group, then the dataset. */
+export function writePart10(dataset: readonly DataElement[], opts: Part10Options = {}): Uint8Array {
+  const ts = opts.transferSyntaxUid ?? TS.explicitLE;
+  const textOf = (tag: number): string | undefined => {
+    const v = dataset.find((e) => e.tag === tag)?.value;
+    return typeof v === 'string' ? v : undefined;
+  };
+  const classUid = opts.mediaStorageSopClassUid ?? textOf(0x00080016);
+  const instanceUid = opts.mediaStorageSopInstanceUid ?? textOf(0x00080018);
+  const meta: DataElement[] = [
+    { tag: 0x00020001, vr: 'OB', value: new Uint8Array([0, 1]) },
+    ...(classUid === undefined ? [] : [{ tag: 0x00020002, vr: 'UI' as const, value: classUid }]),
+    ...(instanceUid === undefined
+      ? []
+      : [{ tag: 0x00020003, vr: 'UI' as const, value: instanceUid }]),
+    { tag: 0x00020010, vr: 'UI', value: ts },
+    { tag: 0x00020012, vr: 'UI', value: IMPLEMENTATION_CLASS_UID },
+    { tag: 0x00020013, vr: 'SH', value: IMPLEMENTATION_VERSION_NAME },
+  ];
+  const w = new ByteWriter(true, 4096);
+  w.preamble();
+  // Group length first, patched once the rest of the group is written.
+  w.explicit(0x00020000, 'UL', 4).u32(0);
+  const groupStart = w.length;
+  const ctx: Ctx = { w, explicit: true, charset: 'utf-8', ul: {}, slots: opts.slots };
+  for (const e of sortByTag(meta)) writeElement(ctx, e);
+  w.patchU32(groupStart - 4, w.length - groupStart);
+
+  const encoding = encodingOf(ts);
+  if (ts === TS.deflatedLE) {
+    if (!opts.deflate) throw new Error('the deflated transfer syntax needs opts.deflate');
+    const body = writeDataset(dataset, { ...opts, encoding, slots: undefined });
+    return concatBytes([w.finish(), opts.deflate(body)]);
+  }
+  w.littleEndian = encoding !== 'explicit-be';
+  ctx.explicit = encoding !== 'implicit-le';
+  ctx.charset = opts.charset ?? 'utf-8';
+  ctx.ul = opts;
+  for (const e of sortByTag(dataset)) writeElement(ctx, e);
+  return w.finish();
+}
+
+/** A dataset alone (no preamble, no file meta), as in a DICOMweb or network payload. */
+export function writeDataset(
+  dataset: readonly DataElement[],
+  opts: DatasetOptions = {},
+): Uint8Array {
+  const encoding = opts.encoding ?? 'explicit-le';
+  const w = new ByteWriter(encoding !== 'explicit-be', 4096);
+  const ctx: Ctx = {
+    w,
+    explicit: encoding !== 'implicit-le',
+    charset: opts.charset ?? 'utf-8',
+    ul: opts,
+    slots: opts.slots,
+  };
+  for (const e of sortByTag(dataset)) writeElement(ctx, e);
+  return w.finish();
+}
+
+interface Ctx {
+  w: ByteWriter;
+  explicit: boolean;
+  charset: 'utf-8' | 'latin1';
+  ul: Pick<DatasetOptions, 'undefinedLengthItems' | 'undefinedLengthSequences'>;
+  slots: Map<number, ValueSlot> | undefined;
+}
+
+function sortByTag(elements: readonly DataElement[]): DataElement[] {
+  const sorted = [...elements].sort((a, b) => (a.tag >>> 0) - (b.tag >>> 0));
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i]?.tag === sorted[i - 1]?.tag) {
+      throw new Error(`duplicate tag ${hex(sorted[i]?.tag ?? 0)}`);
+    }
+  }
+  return sorted;
+}
+
+const UNDEFINED = 0xffffffff;
+
+function writeElement(ctx: Ctx, e: DataElement, depth = 0): void {
+  const { w } = ctx;
+  const tag = e.tag >>> 0;
+  if (e.vr === 'SQ' && !(e.value instanceof Uint8Array)) {
+    writeSequence(ctx, tag, e.value as readonly Item[], depth);
+    return;
+  }
+  if (isEncapsulated(e.value)) {
+    writeEncapsulated(ctx, tag, e.value);
+    return;
+  }
+  const value = encodeValue(e.vr, e.value, ctx);
+  const length = value.length + (value.length & 1);
+  if (ctx.explicit) {
+    const long = LONG_VRS.has(e.vr);
+    if (!long && length > 0xffff) {
+      throw new RangeError(`${hex(tag)} ${e.vr} is ${length} bytes; its VR allows 65535`);
+    }
+    w.explicit(tag, e.vr, length, undefined, long);
+  } else {
+    w.implicit(tag, length);
+  }
+  if (depth === 0) ctx.slots?.set(tag, { offset: w.length, length });
+  w.bytes(value);
+  if (value.length & 1) w.u8(e.vr === 'UI' || !TEXT_VRS.has(e.vr) ? 0 : 0x20);
+}
+
+function writeSequence(ctx: Ctx, tag: number, items: readonly Item[], depth: number): void {
+  const { w } = ctx;
+  const undefSeq = ctx.ul.undefinedLengthSequences === true;
+  const undefItem = ctx.ul.undefinedLengthItems === true;
+  if (ctx.explicit) w.explicit(tag, 'SQ', undefSeq ? UNDEFINED : 0, undefined, true);
+  else w.implicit(tag, undefSeq ? UNDEFINED : 0);
+  const seqStart = w.length;
+  for (const item of items) {
+    w.item(undefItem ? UNDEFINED : 0);
+    const itemStart = w.length;
+    for (const e of sortByTag(item)) writeElement(ctx, e, depth + 1);
+    if (undefItem) w.itemDelimiter();
+    else w.patchU32(itemStart - 4, w.length - itemStart);
+  }
+  if (undefSeq) w.sequenceDelimiter();
+  else w.patchU32(seqStart - 4, w.length - seqStart);
+}
+
+function writeEncapsulated(ctx: Ctx, tag: number, px: Encapsulated): void {
+  const { w } = ctx;
+  if (ctx.explicit) w.explicit(tag, 'OB', UNDEFINED, undefined, true);
+  else w.implicit(tag, UNDEFINED);
+  const table = px.offsetTable ?? [];
+  w.item(table.length * 4);
+  for (const offset of table) w.u32(offset);
+  for (const fragment of px.fragments) {
+    const odd = fragment.length & 1;
+    w.item(fragment.length + odd).bytes(fragment);
+    if (odd) w.u8(0);
+  }
+  w.sequenceDelimiter();
+}
+
+function isEncapsulated(v: Value): v is Encapsulated {
+  return typeof v === 'object' && !ArrayBuffer.isView(v) && !Array.isArray(v);
+}
+
+const TEXT_VRS: ReadonlySet<string> = new Set(
+  'AE AS CS DA DS DT IS LO LT PN SH ST TM UC UI UR UT'.split(' '),
+);
+
+type Put = (view: DataView, at: number, n: number | bigint, le: boolean) => void;
+const u16: Put = (v, at, n, le) => v.setUint16(at, Number(n), le);
+const u32: Put = (v, at, n, le) => v.setUint32(at, Number(n), le);
+const f32: Put = (v, at, n, le) => v.setFloat32(at, Number(n), le);
+const f64: Put = (v, at, n, le) => v.setFloat64(at, Number(n), le);
+const u64: Put = (v, at, n, le) => v.setBigUint64(at, BigInt(n), le);
+const u8: Put = (v, at, n) => v.setUint8(at, Number(n));
+
+/** Byte size and writer of one number, per binary VR. */
+// prettier-ignore
+const NUMBERS: Readonly<Record<string, readonly [number, Put]>> = {
+  US: [2, u16], OW: [2, u16], SS: [2, (v, at, n, le) => v.setInt16(at, Number(n), le)],
+  UL: [4, u32], OL: [4, u32], SL: [4, (v, at, n, le) => v.setInt32(at, Number(n), le)],
+  FL: [4, f32], OF: [4, f32], FD: [8, f64], OD: [8, f64],
+  UV: [8, u64], OV: [8, u64], SV: [8, (v, at, n, le) => v.setBigInt64(at, BigInt(n), le)],
+  AT: [4, (v, at, n, le) => { v.setUint16(at, Number(n) >>> 16, le); v.setUint16(at + 2, Number(n) & 0xffff, le); }],
+  OB: [1, u8], UN: [1, u8],
+};
+
+const utf8 = new TextEncoder();
+const NATIVE_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function encodeValue(vr: Vr, value: Value, ctx: Ctx): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  if (TEXT_VRS.has(vr)) return encodeText(vr, value, ctx.charset);
+  // Pixel data is most of the bytes: when the memory layout already matches, take it whole.
+  const wide = value instanceof Uint16Array || value instanceof Int16Array;
+  if (wide && NATIVE_LE === ctx.w.littleEndian && (vr === 'OW' || vr === 'US' || vr === 'SS')) {
+    return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  }
+  const spec = NUMBERS[vr];
+  if (spec === undefined) throw new TypeError(`cannot encode a value for VR ${vr}`);
+  const [size, put] = spec;
+  const list = typeof value === 'object' ? (value as ArrayLike<unknown>) : [value];
+  const out = new Uint8Array(list.length * size);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < list.length; i++) {
+    const n = list[i];
+    if (typeof n !== 'number' && typeof n !== 'bigint') {
+      throw new TypeError(`VR ${vr} takes numbers`);
+    }
+    put(view, i * size, n, ctx.w.littleEndian);
+  }
+  return out;
+}
+
+function encodeText(vr: Vr, value: Value, charset: 'utf-8' | 'latin1'): Uint8Array {
+  const list = typeof value === 'object' ? (value as ArrayLike<unknown>) : [value];
+  const parts: string[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i];
+    if (typeof v === 'string') parts.push(v);
+    else if (typeof v === 'number') parts.push(vr === 'DS' ? formatDS(v) : String(Math.round(v)));
+    else throw new TypeError(`VR ${vr} takes text or numbers`);
+  }
+  const text = parts.join('\\');
+  if (charset === 'utf-8') return utf8.encode(text);
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0xff) throw new RangeError(`'${text}' is not Latin-1`);
+    out[i] = c;
+  }
+  return out;
+}
+
+/** A decimal string of at most 16 characters, as DS requires (PS3.5 6.2). */
+export function formatDS(n: number): string {
+  if (!Number.isFinite(n)) throw new RangeError(`DS cannot hold ${n}`);
+  let s = String(n);
+  for (let p = 15; s.length > 16 && p > 0; p--) s = String(Number(n.toPrecision(p)));
+  for (let p = 10; s.length > 16 && p > 0; p--) s = n.toExponential(p);
+  return s;
+}
+
+function hex(tag: number): string {
+  const t = (tag >>> 0).toString(16).toUpperCase().padStart(8, '0');
+  return `(${t.slice(0, 4)},${t.slice(4)})`;
+}

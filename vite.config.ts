@@ -5,7 +5,12 @@ import { serviceWorkerManifest } from './scripts/sw-manifest';
 export default defineConfig({
   plugins: [svelte(), serviceWorkerManifest()],
   worker: { format: 'es' },
-  build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 2000 },
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+    chunkSizeWarningLimit: 2000,
+    rollupOptions: { input: { main: 'index.html', bench: 'bench.html' } },
+  },
   optimizeDeps: { include: ['comlink', 'dexie'] },
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },

@@ -1,0 +1,121 @@
+// `npm run bench`: indexing speed against the browser's own read limit, and query latency
+// on a 100,000-instance index, measured in headless Chromium through the real worker pool.
+// Options: --ct N --mr N --queries N --pool N (defaults 2000, 2000, 100000, app default).
+import { spawn, execSync } from 'node:child_process';
+import { chromium } from '@playwright/test';
+import { findChromium, CHROMIUM_HINT } from './chromium.js';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const ctCount = arg('ct', 2000);
+const mrCount = arg('mr', 2000);
+const queryRows = arg('queries', 100_000);
+const port = arg('port', 4390);
+
+const executablePath = findChromium({ install: true });
+if (!executablePath) {
+  console.error(CHROMIUM_HINT);
+  process.exit(1);
+}
+
+execSync('npx vite build --logLevel warn', { stdio: 'inherit' });
+const server = spawn('node', ['scripts/serve.js', '--port', String(port)], { stdio: 'ignore' });
+const browser = await chromium.launch({
+  executablePath,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
+});
+
+try {
+  const page = await browser.newPage();
+  page.on('console', (m) => m.type() === 'error' && console.error('[page]', m.text()));
+  for (let i = 0; ; i++) {
+    try {
+      await page.goto(`http://127.0.0.1:${port}/bench.html`);
+      break;
+    } catch (e) {
+      if (i > 50) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  await page.waitForFunction(() => 'trialbenchBench' in window);
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  const poolSize = arg('pool', Math.max(1, Math.min(4, cores - 1)));
+  const call = (fn, ...args) =>
+    page.evaluate(([fn, args]) => window.trialbenchBench[fn](...args), [fn, args]);
+
+  const rows = [];
+  const headline = [];
+  for (const [label, modality, count, size] of [
+    ['CT 512x512x16', 'CT', ctCount, 512],
+    ['MR 64x64x16', 'MR', mrCount, 64],
+  ]) {
+    if (!count) continue;
+    const name = `bench-${modality.toLowerCase()}`;
+    const written = await call('writeCorpus', name, {
+      modality,
+      count,
+      rows: size,
+      columns: size,
+      seed: 7,
+      phantom: false,
+    });
+    // Warm once so both runs see the same cache state, then measure baseline and indexing.
+    await call('probe', name, poolSize);
+    const probe = await call('probe', name, poolSize);
+    const index = await call('index', name, poolSize);
+    const probeRate = probe.files / (probe.ms / 1000);
+    const indexRate = index.files / (index.ms / 1000);
+    const ratio = indexRate / probeRate;
+    rows.push([
+      label,
+      count,
+      (written.bytes / 1e6).toFixed(0) + ' MB',
+      probeRate.toFixed(0),
+      indexRate.toFixed(0),
+      (index.bytes / 1e6 / (index.ms / 1000)).toFixed(1),
+      ratio.toFixed(2),
+      `${index.indexed}/${index.files}`,
+    ]);
+    headline.push([`index-${modality.toLowerCase()}`, indexRate.toFixed(0), 'files/s']);
+    headline.push([`index-${modality.toLowerCase()}-vs-prefix-read`, ratio.toFixed(2), 'x']);
+  }
+
+  console.log('\nIndexing (pool of %d workers, %d cores)', poolSize, cores);
+  console.table(
+    rows.map((r) => ({
+      corpus: r[0],
+      files: r[1],
+      size: r[2],
+      'prefix read files/s': r[3],
+      'index files/s': r[4],
+      'index MB/s read': r[5],
+      'index / prefix read': r[6],
+      indexed: r[7],
+    })),
+  );
+
+  if (queryRows) {
+    const q = await call('queries', queryRows);
+    console.log(
+      `\nQueries on ${q.instances} instances (load ${(q.loadMs / 1000).toFixed(1)} s), median ms:`,
+    );
+    console.table({
+      'all series': q.all.toFixed(1),
+      'modality = MR': q.modality.toFixed(1),
+      'text "subj-42"': q.text.toFixed(1),
+      'study date 2015-2018': q.dateRange.toFixed(1),
+      'files of one series': q.seriesFiles.toFixed(1),
+    });
+    const worst = Math.max(q.modality, q.text, q.dateRange, q.seriesFiles);
+    headline.push(['query-filtered-worst-100k', worst.toFixed(1), 'ms']);
+    headline.push(['query-series-files-100k', q.seriesFiles.toFixed(1), 'ms']);
+  }
+
+  console.log('');
+  for (const [name, value, unit] of headline) console.log(`bench ${name}: ${value} ${unit}`);
+} finally {
+  await browser.close();
+  server.kill();
+}

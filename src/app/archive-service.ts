@@ -1,0 +1,186 @@
+// The archive as the UI sees it: folders opened by picker, drop, upload or demo, scanned
+// through the worker pool into the index store.
+import type { IndexOutcome } from '../core/index/record';
+import type { FolderKind, FolderRecord, IndexStore, SeriesFilter } from '../core/ports/store';
+import { scanFolder } from '../core/scan/scanner';
+import type { ProgressListener, ArchiveApi, FolderView } from '../ui/state/archive-api';
+import {
+  directoryFromDrop,
+  entriesFromFileList,
+  freshOpfsFolder,
+  hasPermission,
+  requestPermission,
+  walkDirectory,
+  type ListedEntry,
+} from '../adapters/fs/folders';
+
+export interface ArchiveDeps {
+  store: IndexStore;
+  /** Indexes one file in the worker pool; always resolves. */
+  indexFile: (file: File) => Promise<IndexOutcome>;
+  /** Writes the demo archive into a folder; resolves to the number of files written. */
+  writeDemo: (dir: FileSystemDirectoryHandle) => Promise<number>;
+  concurrency: number;
+}
+
+const DEMO_FOLDER = 'trialbench-demo';
+
+export class ArchiveService implements ArchiveApi {
+  readonly canPickFolders = typeof window !== 'undefined' && 'showDirectoryPicker' in window;
+  /** Uploaded folders have no handle; their files are kept for this session only. */
+  private uploads = new Map<string, ListedEntry[]>();
+
+  constructor(private readonly deps: ArchiveDeps) {}
+
+  async listFolders(): Promise<FolderView[]> {
+    const folders = await this.deps.store.listFolders();
+    return Promise.all(
+      folders.map(async (f) => {
+        const handle = f.handle as FileSystemDirectoryHandle | undefined;
+        return {
+          ...f,
+          readable: handle ? await hasPermission(handle) : this.uploads.has(f.id),
+          rescannable: Boolean(handle) || this.uploads.has(f.id),
+        };
+      }),
+    );
+  }
+
+  async pickFolder(onProgress: ProgressListener, signal: AbortSignal) {
+    let handle: FileSystemDirectoryHandle;
+    try {
+      handle = await (
+        window as unknown as {
+          showDirectoryPicker(o: { mode: 'read'; id: string }): Promise<FileSystemDirectoryHandle>;
+        }
+      ).showDirectoryPicker({ mode: 'read', id: 'trialbench-archive' });
+    } catch (e) {
+      if (e instanceof DOMException && e.name === 'AbortError') return null;
+      throw e;
+    }
+    return this.openHandle(handle, 'fsa', onProgress, signal);
+  }
+
+  async openDropped(
+    items: DataTransferItemList,
+    onProgress: ProgressListener,
+    signal: AbortSignal,
+  ) {
+    const handle = await directoryFromDrop(items);
+    return handle ? this.openHandle(handle, 'fsa', onProgress, signal) : null;
+  }
+
+  async openFileList(files: FileList, onProgress: ProgressListener, signal: AbortSignal) {
+    const { label, entries } = entriesFromFileList(files);
+    const folder = this.newFolder(label, 'input');
+    this.uploads.set(folder.id, entries);
+    await this.deps.store.putFolder(folder);
+    return this.scan(folder, entries, onProgress, signal);
+  }
+
+  async openDemo(onProgress: ProgressListener, signal: AbortSignal) {
+    for (const f of await this.deps.store.listFolders()) {
+      if (f.kind === 'demo') await this.deps.store.removeFolder(f.id);
+    }
+    onProgress({
+      phase: 'listing',
+      folderLabel: 'demo archive',
+      listed: 0,
+      total: 0,
+      done: 0,
+      indexed: 0,
+      problems: 0,
+      unchanged: 0,
+      missing: 0,
+      bytes: 0,
+      startedAt: Date.now(),
+      now: Date.now(),
+      filesPerSecond: 0,
+      megabytesPerSecond: 0,
+      etaSeconds: null,
+    });
+    const dir = await freshOpfsFolder(DEMO_FOLDER);
+    await this.deps.writeDemo(dir);
+    const folder = { ...this.newFolder('Demo archive', 'demo'), handle: dir };
+    await this.deps.store.putFolder(folder);
+    return this.scan(folder, walkDirectory(dir, signal), onProgress, signal);
+  }
+
+  async rescan(folderId: string, onProgress: ProgressListener, signal: AbortSignal) {
+    const folder = (await this.deps.store.listFolders()).find((f) => f.id === folderId);
+    if (!folder) throw new Error(`no folder ${folderId}`);
+    const upload = this.uploads.get(folderId);
+    if (upload) return this.scan(folder, upload, onProgress, signal);
+    const handle = folder.handle as FileSystemDirectoryHandle | undefined;
+    if (!handle)
+      throw new Error(`${folder.label} was uploaded in an earlier session: open it again`);
+    if (!(await hasPermission(handle)) && !(await requestPermission(handle))) {
+      throw new Error(`Permission to read ${folder.label} was not granted`);
+    }
+    return this.scan(folder, walkDirectory(handle, signal), onProgress, signal);
+  }
+
+  async removeFolder(folderId: string) {
+    this.uploads.delete(folderId);
+    await this.deps.store.removeFolder(folderId);
+  }
+
+  listSeries(filter: SeriesFilter) {
+    return this.deps.store.listSeries(filter);
+  }
+  listInstances(uid: string) {
+    return this.deps.store.listInstances(uid);
+  }
+  listProblems() {
+    return this.deps.store.listProblems();
+  }
+  counts() {
+    return this.deps.store.counts();
+  }
+
+  private async openHandle(
+    handle: FileSystemDirectoryHandle,
+    kind: FolderKind,
+    onProgress: ProgressListener,
+    signal: AbortSignal,
+  ) {
+    // Opening a folder that is already open rescans it rather than indexing it twice.
+    for (const f of await this.deps.store.listFolders()) {
+      const known = f.handle as FileSystemDirectoryHandle | undefined;
+      if (known && (await known.isSameEntry(handle))) return this.rescan(f.id, onProgress, signal);
+    }
+    const folder = { ...this.newFolder(handle.name, kind), handle };
+    await this.deps.store.putFolder(folder);
+    return this.scan(folder, walkDirectory(handle, signal), onProgress, signal);
+  }
+
+  private newFolder(label: string, kind: FolderKind): FolderRecord {
+    return {
+      id: crypto.randomUUID(),
+      label,
+      kind,
+      addedAt: new Date().toISOString(),
+      lastScanAt: null,
+    };
+  }
+
+  private scan(
+    folder: FolderRecord,
+    listing: AsyncIterable<ListedEntry> | Iterable<ListedEntry>,
+    onProgress: ProgressListener,
+    signal: AbortSignal,
+  ) {
+    return scanFolder(
+      {
+        store: this.deps.store,
+        index: (entry) => this.deps.indexFile(entry.file),
+        now: () => Date.now(),
+        concurrency: this.deps.concurrency,
+        onProgress,
+        signal,
+      },
+      folder,
+      listing,
+    );
+  }
+}

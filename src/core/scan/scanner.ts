@@ -1,0 +1,137 @@
+// One scan of one folder: plan from what the index already knows, index what is new or
+// changed with bounded concurrency, write results in batches, mark vanished files missing.
+// Every listed file ends as indexed, a problem with a reason, or unchanged.
+import type { IndexOutcome } from '../index/record';
+import type { FileRecord, FolderRecord, IndexStore, InstanceRow, ScanBatch } from '../ports/store';
+import { planScan, type ListedFile } from './plan';
+import { withRates, type ScanCounts, type ScanProgress } from './progress';
+
+export interface ScanDeps<T extends ListedFile> {
+  store: IndexStore;
+  /** Indexes one file; must resolve (failures are outcomes of kind 'problem'). */
+  index: (entry: T) => Promise<IndexOutcome>;
+  now: () => number;
+  /** Index calls in flight at once. */
+  concurrency: number;
+  /** Results written per transaction. */
+  batchSize?: number;
+  onProgress?: (p: ScanProgress) => void;
+  signal?: AbortSignal;
+}
+
+export async function scanFolder<T extends ListedFile>(
+  deps: ScanDeps<T>,
+  folder: FolderRecord,
+  listing: AsyncIterable<T> | Iterable<T>,
+): Promise<ScanProgress> {
+  const { store, now, signal } = deps;
+  const started = now();
+  const c: ScanCounts = {
+    phase: 'listing',
+    folderLabel: folder.label,
+    listed: 0,
+    total: 0,
+    done: 0,
+    indexed: 0,
+    problems: 0,
+    unchanged: 0,
+    missing: 0,
+    bytes: 0,
+    startedAt: started,
+    now: started,
+  };
+  let lastReport = 0;
+  const report = (force = false) => {
+    c.now = now();
+    if (!force && c.now - lastReport < 100) return;
+    lastReport = c.now;
+    deps.onProgress?.(withRates(c));
+  };
+
+  const listed: T[] = [];
+  for await (const entry of listing) {
+    if (signal?.aborted) break;
+    listed.push(entry);
+    c.listed++;
+    report();
+  }
+  if (signal?.aborted) return finish('cancelled');
+
+  const plan = planScan(await store.listFiles(folder.id), listed);
+  c.total = plan.toRead.length;
+  c.unchanged = plan.unchanged;
+  c.missing = plan.vanished.length;
+  if (plan.vanished.length) await store.markMissing(plan.vanished.map((f) => f.id));
+  c.phase = 'indexing';
+  report(true);
+
+  const batchSize = deps.batchSize ?? 500;
+  let pending: ScanBatch = { files: [], instances: [], removedInstanceIds: [] };
+  let writing: Promise<void> = Promise.resolve();
+  const flush = () => {
+    const batch = pending;
+    pending = { files: [], instances: [], removedInstanceIds: [] };
+    if (batch.files.length) writing = writing.then(() => store.applyBatch(batch));
+    return writing;
+  };
+
+  const scannedAt = new Date(started).toISOString();
+  const accept = (entry: T, outcome: IndexOutcome) => {
+    const id = `${folder.id}:${entry.path}`;
+    const file: FileRecord = {
+      id,
+      folderId: folder.id,
+      path: entry.path,
+      size: entry.size,
+      mtime: entry.mtime,
+      status: 'indexed',
+      scannedAt,
+    };
+    if (outcome.kind === 'instance') {
+      file.seriesInstanceUid = outcome.fields.seriesInstanceUid;
+      const row: InstanceRow = {
+        ...outcome.fields,
+        id,
+        folderId: folder.id,
+        path: entry.path,
+        size: entry.size,
+        missing: false,
+      };
+      pending.instances.push(row);
+      c.indexed++;
+    } else {
+      pending.removedInstanceIds.push(id);
+      if (outcome.kind === 'problem') {
+        file.status = 'problem';
+        file.problem = outcome.problem;
+        c.problems++;
+      } else {
+        file.status = 'dicomdir';
+      }
+    }
+    pending.files.push(file);
+    c.done++;
+    c.bytes += outcome.bytesRead;
+    report();
+  };
+
+  const inFlight = new Set<Promise<void>>();
+  for (const entry of plan.toRead) {
+    if (signal?.aborted) break;
+    const task = deps.index(entry).then((outcome) => accept(entry, outcome));
+    const tracked = task.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+    if (inFlight.size >= deps.concurrency) await Promise.race(inFlight);
+    if (pending.files.length >= batchSize) await flush();
+  }
+  await Promise.all(inFlight);
+  await flush();
+  await store.putFolder({ ...folder, lastScanAt: new Date(now()).toISOString() });
+  return finish(signal?.aborted ? 'cancelled' : 'done');
+
+  function finish(phase: ScanCounts['phase']): ScanProgress {
+    c.phase = phase;
+    report(true);
+    return withRates(c);
+  }
+}

@@ -1,0 +1,119 @@
+// The archive view's state: folders, filters, the filtered tree, the selected series,
+// problems and scan progress. Components only read it and call its methods.
+import type { FileRecord, InstanceRow, SeriesFilter, SeriesRow } from '../../core/ports/store';
+import { groupSeries } from '../../core/scan/series';
+import { describeProgress, type ScanProgress } from '../../core/scan/progress';
+import type { ArchiveApi, FolderView } from './archive-api';
+import { flattenTree, type TreeRow } from './tree-rows';
+
+export class ArchiveState {
+  folders = $state<FolderView[]>([]);
+  filter = $state<SeriesFilter>({});
+  series = $state<SeriesRow[]>([]);
+  modalities = $state<string[]>([]);
+  selectedSeries = $state<string | null>(null);
+  instances = $state<InstanceRow[]>([]);
+  problems = $state<FileRecord[]>([]);
+  counts = $state({ files: 0, instances: 0, series: 0, problems: 0 });
+  progress = $state<ScanProgress | null>(null);
+  /** The sentence a screen reader announces: progress, outcome or error. */
+  status = $state('No archive open yet. Open a folder, or open the demo archive to try it.');
+  busy = $state(false);
+
+  rows: TreeRow[] = $derived(flattenTree(groupSeries(this.series)));
+  selected: SeriesRow | undefined = $derived(
+    this.series.find((s) => s.seriesInstanceUid === this.selectedSeries),
+  );
+
+  private controller: AbortController | null = null;
+  private query = 0;
+
+  constructor(readonly api: ArchiveApi) {}
+
+  async load(): Promise<void> {
+    await this.refresh();
+    if (this.counts.files > 0) {
+      this.status = `Index loaded: ${this.counts.instances} instances in ${this.counts.series} series, ${this.counts.problems} problems.`;
+    }
+  }
+
+  async refresh(): Promise<void> {
+    const [folders, all, counts, problems] = await Promise.all([
+      this.api.listFolders(),
+      this.api.listSeries({}),
+      this.api.counts(),
+      this.api.listProblems(),
+    ]);
+    this.folders = folders;
+    this.modalities = all
+      .map((s) => s.modality)
+      .filter(Boolean)
+      .sort()
+      .filter((m, i, sorted) => m !== sorted[i - 1]);
+    this.counts = counts;
+    this.problems = problems;
+    await this.applyFilter();
+  }
+
+  async setFilter(patch: Partial<SeriesFilter>): Promise<void> {
+    this.filter = { ...this.filter, ...patch };
+    await this.applyFilter();
+  }
+
+  private async applyFilter(): Promise<void> {
+    const ticket = ++this.query;
+    const rows = await this.api.listSeries($state.snapshot(this.filter));
+    if (ticket !== this.query) return;
+    this.series = rows;
+    if (this.selectedSeries && !rows.some((s) => s.seriesInstanceUid === this.selectedSeries)) {
+      this.selectedSeries = null;
+      this.instances = [];
+    }
+  }
+
+  async select(seriesInstanceUid: string | null): Promise<void> {
+    this.selectedSeries = seriesInstanceUid;
+    this.instances = seriesInstanceUid ? await this.api.listInstances(seriesInstanceUid) : [];
+  }
+
+  pickFolder = () => this.run((p, s) => this.api.pickFolder(p, s));
+  openDemo = () => this.run((p, s) => this.api.openDemo(p, s));
+  openFiles = (files: FileList) => this.run((p, s) => this.api.openFileList(files, p, s));
+  drop = (items: DataTransferItemList) => this.run((p, s) => this.api.openDropped(items, p, s));
+  rescan = (folderId: string) => this.run((p, s) => this.api.rescan(folderId, p, s));
+
+  async removeFolder(folderId: string): Promise<void> {
+    await this.api.removeFolder(folderId);
+    await this.refresh();
+    this.status = 'Folder removed from the index; its files were not touched.';
+  }
+
+  cancel(): void {
+    this.controller?.abort();
+  }
+
+  private async run(
+    task: (
+      onProgress: (p: ScanProgress) => void,
+      signal: AbortSignal,
+    ) => Promise<ScanProgress | null>,
+  ): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    this.controller = new AbortController();
+    const onProgress = (p: ScanProgress) => {
+      this.progress = p;
+      this.status = describeProgress(p);
+    };
+    try {
+      const result = await task(onProgress, this.controller.signal);
+      if (result) onProgress(result);
+    } catch (e) {
+      this.status = `Could not open the folder: ${e instanceof Error ? e.message : String(e)}`;
+    } finally {
+      this.busy = false;
+      this.controller = null;
+      await this.refresh();
+    }
+  }
+}

@@ -233,8 +233,7 @@ export function readDataset(
       undefinedLength: len === UNDEFINED,
       end: 0,
     };
-    const asSequence =
-      vr === 'SQ' || (len === UNDEFINED && (vr === 'UN' || !f.enc.explicitVR) && !isPixelData(tag));
+    const asSequence = vr === 'SQ' || (len === UNDEFINED && vr === 'UN');
     if (asSequence) {
       if (f.depth + 1 > limits.maxDepth) {
         return problem(
@@ -245,7 +244,8 @@ export function readDataset(
       }
       // PS3.5 6.2.2: an undefined-length UN holds implicit VR little endian items.
       const itemEnc = vr === 'SQ' || !f.enc.explicitVR ? f.enc : IMPLICIT_LE;
-      if (vr !== 'SQ') el.vr = vr === 'UN' ? 'UN' : 'SQ';
+      // Implicit VR data name no VR: an unknown tag with undefined length is a sequence.
+      if (!f.enc.explicitVR) el.vr = 'SQ';
       if (itemEnc !== f.enc) el.itemEncoding = itemEnc;
       el.items = [];
       add(f.ds, el);

@@ -108,7 +108,8 @@ export function stringValues(stream: Uint8Array, el: DicomElement, ds: DataSet |
     : decodeAscii(bytes);
   if (text === '') return [];
   const parts = SINGLE_VALUED.has(el.vr) ? [text] : text.split('\\');
-  return parts.map((p) => trim(el.vr, p));
+  // An empty trailing component group ("Wang^XiaoDong=王^小東=") names the same person.
+  return parts.map((p) => (el.vr === 'PN' ? trim(el.vr, p).replace(/=+$/, '') : trim(el.vr, p)));
 }
 
 /** All values joined with "\\", as the index stores them. */

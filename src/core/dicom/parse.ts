@@ -1,14 +1,18 @@
 // The dataset reader: one loop over an explicit stack of frames, so nesting costs heap,
 // never call stack, and a 50,000-level file fails fast at the depth limit.
 import { implicitVr } from './dictionary';
+import {
+  ITEM,
+  ITEM_DELIMITER,
+  SEQUENCE_DELIMITER,
+  UNDEFINED,
+  checkEnd,
+  skipFragments,
+} from './lengths';
 import { describe, need, problem, type Shortfall, type Stream } from './stream';
 import type { DataSet, DicomElement, Encoding, Limits, PixelDataInfo } from './types';
 import { LONG_VRS, UNDEFINED_LENGTH_VRS, VRS } from './vr';
 
-const UNDEFINED = 0xffffffff;
-const ITEM = 0xfffee000;
-const ITEM_DELIMITER = 0xfffee00d;
-const SEQUENCE_DELIMITER = 0xfffee0dd;
 const IMPLICIT_LE: Encoding = { explicitVR: false, littleEndian: true };
 
 export interface ReadResult {
@@ -59,7 +63,7 @@ export function readDataset(
 ): ReadResult | Shortfall {
   const top = newDataSet(start, 0, enc0, null);
   const stack: Frame[] = [
-    { ds: top, sequence: null, enc: enc0, end: null, limit: s.size, depth: 0 },
+    { ds: top, sequence: null, enc: enc0, end: null, limit: Infinity, depth: 0 },
   ];
   let pos = start;
   let count = 0;
@@ -301,68 +305,5 @@ function closeFrame(stack: Frame[], pos: number): void {
   if (f?.sequence) {
     f.sequence.end = pos;
     if (!f.sequence.undefinedLength) f.sequence.length = pos - f.sequence.valueOffset;
-  }
-}
-
-/** Lengths that no file of this size could hold are 'bad-length'; the rest truncation. */
-function checkEnd(
-  s: Stream,
-  at: number,
-  len: number,
-  end: number,
-  limit: number,
-  tag: number,
-): Shortfall | null {
-  if (len > s.size) {
-    return problem(
-      'bad-length',
-      `impossible length ${len} (0x${len.toString(16)}) for ${describe(tag)} at byte ${at}${s.where}`,
-      at,
-    );
-  }
-  // Overrunning a defined-length container is a wrong length, even at the end of the file.
-  if (end > limit && limit < s.size) {
-    return problem(
-      'bad-length',
-      `${describe(tag)} at byte ${at}${s.where} runs past the end of its enclosing item`,
-      at,
-    );
-  }
-  if (end > s.size) return need(s, at, end - at, tag);
-  if (end > limit) {
-    return problem(
-      'bad-length',
-      `${describe(tag)} at byte ${at}${s.where} runs past the end of its enclosing item`,
-      at,
-    );
-  }
-  if (end > s.available) return { needMore: end };
-  return null;
-}
-
-/** Walks the fragments of encapsulated data; returns the offset after its delimiter. */
-function skipFragments(
-  s: Stream,
-  start: number,
-  little: boolean,
-  owner: number,
-): number | Shortfall {
-  let pos = start;
-  for (;;) {
-    const short = need(s, pos, 8, owner);
-    if (short) return short;
-    const tag = s.tag(pos, little);
-    const len = s.u32(pos + 4, little);
-    if (tag === SEQUENCE_DELIMITER) return pos + 8;
-    if (tag !== ITEM || len === UNDEFINED) {
-      return problem(
-        'bad-length',
-        `bad fragment in ${describe(owner)} at byte ${pos}${s.where}`,
-        pos,
-      );
-    }
-    const bad = checkEnd(s, pos, len, pos + 8 + len, s.size, owner);
-    if (bad) return bad;
-    pos += 8 + len;
   }
 }

@@ -40,10 +40,8 @@ export async function indexFile(src: ByteSource, opts: IndexOptions): Promise<In
       return problem('read-failed', `read ${bytes.length} of ${want} bytes`, bytes.length);
     const outcome = await parseDicom(bytes, size, opts.inflate, limits);
     if (outcome.kind === 'need-more') {
-      if (
-        outcome.minBytes > limits.maxHeaderBytes &&
-        want >= Math.min(size, limits.maxHeaderBytes)
-      ) {
+      // The header must reach minBytes: past the cap, reading on would be wasted I/O.
+      if (outcome.minBytes > limits.maxHeaderBytes) {
         return problem(
           'header-too-large',
           `header longer than ${limits.maxHeaderBytes} bytes`,

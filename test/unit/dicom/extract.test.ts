@@ -86,7 +86,7 @@ describe('extract', () => {
 
   test('a 390 KB file with a 70 KB header reads past the first prefix and no further than needed', async () => {
     const f = part10(
-      ct(256, 256, [
+      ct(400, 400, [
         { tag: 0x00291010, vr: 'OB', value: numbers('OB', new Array(70_000).fill(7)) },
       ]),
       EXPLICIT_LE,

@@ -1,6 +1,6 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { serviceWorkerManifest } from './scripts/sw-manifest';
+import { serviceWorkerManifest } from './scripts/sw-manifest.ts';
 
 export default defineConfig({
   plugins: [svelte(), serviceWorkerManifest()],

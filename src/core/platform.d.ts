@@ -8,3 +8,7 @@ declare class TextDecoder {
 declare class TextEncoder {
   encode(input?: string): Uint8Array;
 }
+/** Cancellation is passed in as a standard AbortSignal; core only reads `aborted`. */
+interface AbortSignal {
+  readonly aborted: boolean;
+}

@@ -9,24 +9,31 @@ export interface FileSpec {
 /** Replaces the folder picker with an OPFS folder, as the real picker cannot run headless. */
 export async function usePickerFolder(page: Page, folder: string): Promise<void> {
   await page.addInitScript((name) => {
-    (window as unknown as { showDirectoryPicker: () => Promise<FileSystemDirectoryHandle> })
-      .showDirectoryPicker = async () =>
+    (
+      window as unknown as { showDirectoryPicker: () => Promise<FileSystemDirectoryHandle> }
+    ).showDirectoryPicker = async () =>
       (await navigator.storage.getDirectory()).getDirectoryHandle(name, { create: true });
   }, folder);
 }
 
 /** Writes files into an OPFS folder from the test (real File System Access writes). */
 export async function writeOpfs(page: Page, folder: string, files: FileSpec[]): Promise<void> {
-  const payload = files.map((f) => ({ path: f.path, b64: Buffer.from(f.bytes).toString('base64') }));
+  const payload = files.map((f) => ({
+    path: f.path,
+    b64: Buffer.from(f.bytes).toString('base64'),
+  }));
   await page.evaluate(
     async ({ folder, payload }) => {
-      const root = await (await navigator.storage.getDirectory()).getDirectoryHandle(folder, {
+      const root = await (
+        await navigator.storage.getDirectory()
+      ).getDirectoryHandle(folder, {
         create: true,
       });
       for (const { path, b64 } of payload) {
         const parts = path.split('/');
         let dir = root;
-        for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part, { create: true });
+        for (const part of parts.slice(0, -1))
+          dir = await dir.getDirectoryHandle(part, { create: true });
         const handle = await dir.getFileHandle(parts.at(-1)!, { create: true });
         const w = await handle.createWritable();
         await w.write(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));

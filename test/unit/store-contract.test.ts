@@ -94,6 +94,7 @@ describe.each(stores)('IndexStore contract: %s', (_name, make) => {
     const ct = (await store.listSeries({ modality: 'CT' }))[0]!;
     expect(ct.instances).toBe(2);
     expect(ct.missing).toBe(1);
+    expect((await store.counts()).instances).toBe(3);
     const files = await store.listFiles('f1');
     expect(files.find((f) => f.id === 'f1:a/1.dcm')?.status).toBe('missing');
     expect(files).toHaveLength(5);

@@ -146,12 +146,13 @@ export class DexieIndexStore implements IndexStore {
   }
 
   async counts() {
-    const [files, instances, series, problems] = await Promise.all([
+    // Instances are counted from the series rows: they exclude files gone missing.
+    const [files, series, problems] = await Promise.all([
       this.db.files.count(),
-      this.db.instances.count(),
-      this.db.series.count(),
+      this.db.series.toArray(),
       this.db.files.where('status').equals('problem').count(),
     ]);
-    return { files, instances, series, problems };
+    const instances = series.reduce((sum, s) => sum + s.instances, 0);
+    return { files, instances, series: series.length, problems };
   }
 }

@@ -101,7 +101,7 @@ export class MemoryIndexStore implements IndexStore {
     const files = [...this.files.values()];
     return {
       files: files.length,
-      instances: this.instances.size,
+      instances: [...this.instances.values()].filter((i) => !i.missing).length,
       series: this.series.size,
       problems: files.filter((f) => f.status === 'problem').length,
     };

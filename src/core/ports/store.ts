@@ -88,5 +88,6 @@ export interface IndexStore {
   listSeries(filter?: SeriesFilter): Promise<SeriesRow[]>;
   listInstances(seriesInstanceUid: string): Promise<InstanceRow[]>;
   listProblems(folderId?: string): Promise<FileRecord[]>;
+  /** `instances` counts present files only (missing ones are kept but not counted). */
   counts(): Promise<{ files: number; instances: number; series: number; problems: number }>;
 }

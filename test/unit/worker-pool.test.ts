@@ -52,7 +52,9 @@ describe('WorkerPool', () => {
     const { create, made } = fakeWorkers();
     const pool = new WorkerPool({ size: 1, concurrency: 4, create });
     const inputs = ['a', 'b', 'hang', 'c', 'd', 'e'];
-    const settled = await Promise.allSettled(inputs.map((s) => pool.run((api) => api.work(s), 200)));
+    const settled = await Promise.allSettled(
+      inputs.map((s) => pool.run((api) => api.work(s), 200)),
+    );
     const summary = settled.map((r) =>
       r.status === 'fulfilled' ? r.value : (r.reason as PoolFailure).code,
     );
@@ -66,7 +68,9 @@ describe('WorkerPool', () => {
     const { create } = fakeWorkers();
     const pool = new WorkerPool({ size: 2, concurrency: 2, create });
     const inputs = ['a', 'crash', 'b', 'c', 'throw', 'd'];
-    const settled = await Promise.allSettled(inputs.map((s) => pool.run((api) => api.work(s), 5000)));
+    const settled = await Promise.allSettled(
+      inputs.map((s) => pool.run((api) => api.work(s), 5000)),
+    );
     const summary = settled.map((r) =>
       r.status === 'fulfilled'
         ? r.value

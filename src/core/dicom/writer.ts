@@ -270,27 +270,13 @@ export function writePart10(dataset: readonly DataElement[], opts: Part10Options
     const v = dataset.find((e) => e.tag === tag)?.value;
     return typeof v === 'string' ? v : undefined;
   };
-  const classUid = opts.mediaStorageSopClassUid ?? textOf(0x00080016);
-  const instanceUid = opts.mediaStorageSopInstanceUid ?? textOf(0x00080018);
-  const meta: DataElement[] = [
-    { tag: 0x00020001, vr: 'OB', value: new Uint8Array([0, 1]) },
-    ...(classUid === undefined ? [] : [{ tag: 0x00020002, vr: 'UI' as const, value: classUid }]),
-    ...(instanceUid === undefined
-      ? []
-      : [{ tag: 0x00020003, vr: 'UI' as const, value: instanceUid }]),
-    { tag: 0x00020010, vr: 'UI', value: ts },
-    { tag: 0x00020012, vr: 'UI', value: IMPLEMENTATION_CLASS_UID },
-    { tag: 0x00020013, vr: 'SH', value: IMPLEMENTATION_VERSION_NAME },
-  ];
   const w = new ByteWriter(true, 4096);
-  w.preamble();
-  // Group length first, patched once the rest of the group is written.
-  w.explicit(0x00020000, 'UL', 4).u32(0);
-  const groupStart = w.length;
   const ctx: Ctx = { w, explicit: true, charset: 'utf-8', ul: {}, slots: opts.slots };
-  for (const e of sortByTag(meta)) writeElement(ctx, e);
-  w.patchU32(groupStart - 4, w.length - groupStart);
-
+  writeMeta(ctx, {
+    transferSyntaxUid: ts,
+    mediaStorageSopClassUid: opts.mediaStorageSopClassUid ?? textOf(0x00080016),
+    mediaStorageSopInstanceUid: opts.mediaStorageSopInstanceUid ?? textOf(0x00080018),
+  });
   const encoding = encodingOf(ts);
   if (ts === TS.deflatedLE) {
     if (!opts.deflate) throw new Error('the deflated transfer syntax needs opts.deflate');
@@ -303,6 +289,42 @@ export function writePart10(dataset: readonly DataElement[], opts: Part10Options
   ctx.ul = opts;
   for (const e of sortByTag(dataset)) writeElement(ctx, e);
   return w.finish();
+}
+
+export interface FileMeta {
+  transferSyntaxUid: string;
+  /** Each is left out when undefined (for fixtures of files that lack them). */
+  mediaStorageSopClassUid?: string | undefined;
+  mediaStorageSopInstanceUid?: string | undefined;
+}
+
+/** Preamble, 'DICM' and the file meta group alone: fixtures append a dataset of their own. */
+export function writeFileMeta(meta: FileMeta): Uint8Array {
+  const w = new ByteWriter(true, 512);
+  writeMeta({ w, explicit: true, charset: 'utf-8', ul: {}, slots: undefined }, meta);
+  return w.finish();
+}
+
+function writeMeta(ctx: Ctx, meta: FileMeta): void {
+  const classUid = meta.mediaStorageSopClassUid;
+  const instanceUid = meta.mediaStorageSopInstanceUid;
+  const elements: DataElement[] = [
+    { tag: 0x00020001, vr: 'OB', value: new Uint8Array([0, 1]) },
+    ...(classUid === undefined ? [] : [{ tag: 0x00020002, vr: 'UI' as const, value: classUid }]),
+    ...(instanceUid === undefined
+      ? []
+      : [{ tag: 0x00020003, vr: 'UI' as const, value: instanceUid }]),
+    { tag: 0x00020010, vr: 'UI', value: meta.transferSyntaxUid },
+    { tag: 0x00020012, vr: 'UI', value: IMPLEMENTATION_CLASS_UID },
+    { tag: 0x00020013, vr: 'SH', value: IMPLEMENTATION_VERSION_NAME },
+  ];
+  const { w } = ctx;
+  w.preamble();
+  // Group length first, patched once the rest of the group is written.
+  w.explicit(0x00020000, 'UL', 4).u32(0);
+  const groupStart = w.length;
+  for (const e of sortByTag(elements)) writeElement(ctx, e);
+  w.patchU32(groupStart - 4, w.length - groupStart);
 }
 
 /** A dataset alone (no preamble, no file meta), as in a DICOMweb or network payload. */

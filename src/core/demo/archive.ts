@@ -134,7 +134,12 @@ function* notDicomFiles(plan: DemoPlan): Generator<DemoFile> {
   const encoder = new TextEncoder();
   for (const b of plan.broken) {
     if (b.path.endsWith('README.txt')) {
-      const text = `Synthetic demo archive made by Trialbench (seed ${plan.params.seed}).\nEvery name, date and identifier in it is invented.\n`;
+      const text = [
+        `Synthetic demo archive made by Trialbench (seed ${plan.params.seed}).`,
+        'Every name, date, address and identifier in it is invented.',
+        'Layout: site/subject/visit/series/IMnnnnn.dcm. This file is not DICOM, on purpose.',
+        '',
+      ].join('\n');
       yield { path: b.path, bytes: encoder.encode(text) };
     } else if (b.path.endsWith('.jpg')) {
       // A JPEG-looking blob: SOI and a JFIF APP0 header, then noise.

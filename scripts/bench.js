@@ -65,6 +65,7 @@ try {
     await call('probe', name, poolSize);
     const probe = await call('probe', name, poolSize);
     const index = await call('index', name, poolSize);
+    const inMemory = await call('index', name, poolSize, 'none');
     const probeRate = probe.files / (probe.ms / 1000);
     const indexRate = index.files / (index.ms / 1000);
     const ratio = indexRate / probeRate;
@@ -76,6 +77,7 @@ try {
       indexRate.toFixed(0),
       (index.bytes / 1e6 / (index.ms / 1000)).toFixed(1),
       ratio.toFixed(2),
+      (inMemory.files / (inMemory.ms / 1000)).toFixed(0),
       `${index.indexed}/${index.files}`,
     ]);
     headline.push([`index-${modality.toLowerCase()}`, indexRate.toFixed(0), 'files/s']);
@@ -92,7 +94,8 @@ try {
       'index files/s': r[4],
       'index MB/s read': r[5],
       'index / prefix read': r[6],
-      indexed: r[7],
+      'index files/s, no store': r[7],
+      indexed: r[8],
     })),
   );
 

@@ -4,11 +4,12 @@
 import * as Comlink from 'comlink';
 import type { Remote } from 'comlink';
 import { DexieIndexStore, TrialbenchDb } from '../adapters/storage/dexie-store';
+import { MemoryIndexStore } from '../adapters/storage/memory-store';
 import { freshOpfsFolder, walkDirectory, type ListedEntry } from '../adapters/fs/folders';
 import { comlinkWorker } from '../adapters/pool/comlink-worker';
 import { WorkerPool } from '../adapters/pool/worker-pool';
 import { scanFolder } from '../core/scan/scanner';
-import type { InstanceRow } from '../core/ports/store';
+import type { IndexStore, InstanceRow } from '../core/ports/store';
 import { startIndexingPool } from './indexing';
 import type { DemoWorkerApi } from '../../workers/demo.worker';
 import type { IndexWorkerApi } from '../../workers/index.worker';
@@ -39,7 +40,7 @@ const bench = {
     const files = await listAll(dir);
     const pool = new WorkerPool<Remote<IndexWorkerApi>>({
       size: poolSize,
-      concurrency: 8,
+      concurrency: 2,
       create: () =>
         comlinkWorker<IndexWorkerApi>(
           () =>
@@ -49,20 +50,28 @@ const bench = {
         ),
     });
     const t0 = performance.now();
-    const sizes = await Promise.all(
-      files.map((e) => pool.run<number>((api) => api.probe(e.file), 60_000)),
-    );
+    const batches: File[][] = [];
+    for (let i = 0; i < files.length; i += 16)
+      batches.push(files.slice(i, i + 16).map((e) => e.file));
+    const sizes = (
+      await Promise.all(batches.map((b) => pool.run<number[]>((api) => api.probeMany(b), 60_000)))
+    ).flat();
     const ms = performance.now() - t0;
     pool.terminate();
     return { files: files.length, bytes: sizes.reduce((a, b) => a + b, 0), ms };
   },
 
   /** The app's real scan: listing, worker pool, parsing, batched IndexedDB writes. */
-  async index(name: string, poolSize: number) {
+  async index(name: string, poolSize: number, storeKind: 'dexie' | 'memory' | 'none' = 'dexie') {
     const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(name);
     const files = await listAll(dir);
     const db = new TrialbenchDb(`bench-${name}-${Date.now()}`);
-    const store = new DexieIndexStore(db);
+    const store =
+      storeKind === 'dexie'
+        ? new DexieIndexStore(db)
+        : storeKind === 'memory'
+          ? new MemoryIndexStore()
+          : discardingStore();
     const pool = startIndexingPool(poolSize);
     const folder = {
       id: 'bench',
@@ -155,6 +164,14 @@ const bench = {
     return result;
   },
 };
+
+/** Parsing and messaging alone: a store that keeps nothing. */
+function discardingStore(): IndexStore {
+  return Object.assign(new MemoryIndexStore(), {
+    applyBatch: async () => {},
+    listFiles: async () => [],
+  });
+}
 
 /** A realistic instance row (about the size the demo archive produces). */
 function templateRow(): InstanceRow {

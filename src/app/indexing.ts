@@ -1,22 +1,31 @@
-// The indexing worker pool and the one function the scanner calls per file.
+// The indexing worker pool and the one function the scanner calls per file. Calls are
+// gathered into batches (one message per batch); a batch that hangs or crashes its worker
+// is retried file by file, so the watchdog still pins the failure on the one bad file.
 import type { Remote } from 'comlink';
-import type { IndexOutcome, ProblemCode } from '../core/index/record';
+import type { IndexOutcome, Problem } from '../core/index/record';
 import { comlinkWorker } from '../adapters/pool/comlink-worker';
 import { PoolFailure, WorkerPool } from '../adapters/pool/worker-pool';
 import type { IndexWorkerApi } from '../../workers/index.worker';
 
 export interface IndexingPool {
   indexFile(file: File): Promise<IndexOutcome>;
+  /** Index calls the scanner should keep in flight to keep every worker busy. */
   readonly concurrency: number;
   terminate(): void;
 }
 
+const BATCH = 16;
+const BATCHES_PER_WORKER = 2;
+
+interface Pending {
+  file: File;
+  resolve: (o: IndexOutcome) => void;
+}
+
 export function startIndexingPool(size = poolSize()): IndexingPool {
-  // Reads, not parsing, are the limit in the browser: several reads in flight per worker.
-  const perWorker = 8;
   const pool = new WorkerPool<Remote<IndexWorkerApi>>({
     size,
-    concurrency: perWorker,
+    concurrency: BATCHES_PER_WORKER,
     create: () =>
       comlinkWorker<IndexWorkerApi>(
         () =>
@@ -26,22 +35,57 @@ export function startIndexingPool(size = poolSize()): IndexingPool {
           }),
       ),
   });
-  return {
-    concurrency: size * perWorker,
-    terminate: () => pool.terminate(),
-    indexFile: async (file) => {
-      // Generous: a slow disk may take seconds; a hang takes forever.
-      const timeoutMs = 30_000 + file.size / 10_000;
-      try {
-        return await pool.run<IndexOutcome>((api) => api.index(file), timeoutMs);
-      } catch (e) {
-        return { kind: 'problem', bytesRead: 0, problem: describeFailure(e) };
+
+  const pending: Pending[] = [];
+  let scheduled = false;
+
+  const flush = () => {
+    scheduled = false;
+    while (pending.length) void runBatch(pending.splice(0, BATCH));
+  };
+
+  async function runBatch(batch: Pending[]) {
+    const files = batch.map((p) => p.file);
+    try {
+      const outcomes = await pool.run<IndexOutcome[]>(
+        (api) => api.indexMany(files),
+        timeoutFor(files),
+      );
+      batch.forEach((p, i) => p.resolve(outcomes[i]!));
+    } catch (e) {
+      if (batch.length === 1 || !(e instanceof PoolFailure)) {
+        for (const p of batch) p.resolve(failure(e));
+        return;
       }
-    },
+      await Promise.all(batch.map((p) => runBatch([p])));
+    }
+  }
+
+  return {
+    concurrency: size * BATCHES_PER_WORKER * BATCH * 2,
+    terminate: () => pool.terminate(),
+    indexFile: (file) =>
+      new Promise<IndexOutcome>((resolve) => {
+        pending.push({ file, resolve });
+        if (pending.length >= BATCH) flush();
+        else if (!scheduled) {
+          scheduled = true;
+          setTimeout(flush, 0);
+        }
+      }),
   };
 }
 
-function describeFailure(e: unknown): { code: ProblemCode; message: string } {
+/** Generous: a slow disk may take seconds; a hang takes forever. */
+function timeoutFor(files: File[]): number {
+  return 30_000 + files.reduce((sum, f) => sum + Math.min(f.size, 64 << 20), 0) / 10_000;
+}
+
+function failure(e: unknown): IndexOutcome {
+  return { kind: 'problem', bytesRead: 0, problem: describeFailure(e) };
+}
+
+function describeFailure(e: unknown): Problem {
   if (e instanceof PoolFailure) return { code: e.code, message: e.message };
   const name = e instanceof DOMException || e instanceof Error ? e.name : '';
   const detail = e instanceof Error ? e.message : String(e);

@@ -17,7 +17,7 @@ describe('Dexie schema upgrades', () => {
     const rows = [instanceRow({ id: 'f1:1.dcm' }), instanceRow({ id: 'f1:2.dcm' })];
     const series = summariseSeries(rows)!;
     const { searchText: _dropped, ...v1Series } = series;
-    await v1.instances.bulkPut(rows);
+    await v1.table('instances').bulkPut(rows);
     await v1.series.put(v1Series as typeof series);
     v1.close();
 
@@ -26,5 +26,30 @@ describe('Dexie schema upgrades', () => {
     expect(upgraded?.searchText).toBe(series.searchText);
     expect(upgraded?.instances).toBe(2);
     expect(store.db.verno).toBe(SCHEMA.at(-1)!.version);
+  });
+});
+
+describe('Dexie schema upgrade v2 -> v3', () => {
+  it('packs instance attribute lists and reads them back unchanged', async () => {
+    const name = 'upgrade-v2';
+    const v2 = new TrialbenchDb(name, 2);
+    const attributes = [
+      { tag: '00100010', keyword: 'PatientName', vr: 'PN', value: 'DOE^JANE' },
+      {
+        tag: '00181030',
+        keyword: 'ProtocolName',
+        vr: 'LO',
+        value: 'tab\there "quoted" \\ and\nnewline',
+      },
+    ];
+    const row = instanceRow({ id: 'f1:1.dcm', attributes });
+    await v2.table('instances').put(row);
+    await v2.series.put(summariseSeries([row])!);
+    v2.close();
+
+    const store = new DexieIndexStore(new TrialbenchDb(name));
+    const [read] = await store.listInstances(row.seriesInstanceUid);
+    expect(read?.attributes).toEqual(attributes);
+    expect(typeof (await store.db.instances.get(row.id))?.attributes).toBe('string');
   });
 });

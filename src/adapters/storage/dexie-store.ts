@@ -11,11 +11,41 @@ import type {
   SeriesRow,
 } from '../../core/ports/store';
 import { matchesFilter, searchTextOf, summariseSeries } from '../../core/scan/series';
+import type { IndexedAttribute } from '../../core/index/record';
 
 export interface SchemaVersion {
   version: number;
   stores: Record<string, string>;
   upgrade?: (tx: Transaction) => Promise<void>;
+}
+
+/**
+ * Instances are stored with their attribute list packed into one JSON string: IndexedDB
+ * clones one string far faster than sixty small objects, and the list is only ever read
+ * whole (series detail).
+ */
+type StoredInstance = Omit<InstanceRow, 'attributes'> & { attributes: string };
+
+function pack(row: InstanceRow): StoredInstance {
+  return {
+    ...row,
+    attributes: JSON.stringify(row.attributes.flatMap((a) => [a.tag, a.keyword, a.vr, a.value])),
+  };
+}
+
+function unpack(row: StoredInstance | InstanceRow): InstanceRow {
+  if (typeof row.attributes !== 'string') return row as InstanceRow;
+  const flat = JSON.parse(row.attributes) as string[];
+  const attributes: IndexedAttribute[] = [];
+  for (let i = 0; i + 3 < flat.length; i += 4) {
+    attributes.push({
+      tag: flat[i]!,
+      keyword: flat[i + 1]!,
+      vr: flat[i + 2]!,
+      value: flat[i + 3]!,
+    });
+  }
+  return { ...row, attributes };
 }
 
 export const SCHEMA: SchemaVersion[] = [
@@ -44,12 +74,25 @@ export const SCHEMA: SchemaVersion[] = [
         });
     },
   },
+  {
+    // v3: instance attribute lists are packed into one string (see `pack`).
+    version: 3,
+    stores: {},
+    upgrade: async (tx) => {
+      await tx
+        .table<StoredInstance | InstanceRow>('instances')
+        .toCollection()
+        .modify((row) => {
+          if (Array.isArray(row.attributes)) row.attributes = pack(row as InstanceRow).attributes;
+        });
+    },
+  },
 ];
 
 export class TrialbenchDb extends Dexie {
   folders!: Table<FolderRecord, string>;
   files!: Table<FileRecord, string>;
-  instances!: Table<InstanceRow, string>;
+  instances!: Table<StoredInstance, string>;
   series!: Table<SeriesRow, string>;
 
   constructor(name = 'trialbench', upTo = SCHEMA.length) {
@@ -95,7 +138,7 @@ export class DexieIndexStore implements IndexStore {
       const replaced = await db.instances.bulkGet(batch.instances.map((i) => i.id));
       await db.instances.bulkDelete(batch.removedInstanceIds);
       await db.files.bulkPut(batch.files);
-      await db.instances.bulkPut(batch.instances);
+      await db.instances.bulkPut(batch.instances.map(pack));
       const touched = new Set<string>(batch.instances.map((i) => i.seriesInstanceUid));
       for (const old of [...dropped, ...replaced]) if (old) touched.add(old.seriesInstanceUid);
       await this.refreshSeries(touched);
@@ -135,7 +178,7 @@ export class DexieIndexStore implements IndexStore {
       .where('seriesInstanceUid')
       .equals(seriesInstanceUid)
       .toArray();
-    return rows.sort((a, b) => (a.instanceNumber ?? 0) - (b.instanceNumber ?? 0));
+    return rows.map(unpack).sort((a, b) => (a.instanceNumber ?? 0) - (b.instanceNumber ?? 0));
   }
 
   async listProblems(folderId?: string): Promise<FileRecord[]> {

@@ -67,11 +67,19 @@ export async function scanFolder<T extends ListedFile>(
 
   const batchSize = deps.batchSize ?? 500;
   let pending: ScanBatch = { files: [], instances: [], removedInstanceIds: [] };
+  // Writes overlap with reading and parsing; only when two batches are already waiting
+  // to be written does indexing pause, so memory stays bounded.
   let writing: Promise<void> = Promise.resolve();
+  let queuedWrites = 0;
   const flush = () => {
     const batch = pending;
     pending = { files: [], instances: [], removedInstanceIds: [] };
-    if (batch.files.length) writing = writing.then(() => store.applyBatch(batch));
+    if (batch.files.length) {
+      queuedWrites++;
+      writing = writing.then(() => store.applyBatch(batch)).finally(() => queuedWrites--);
+      // A failed write is reported by the final flush; until then it is not "unhandled".
+      writing.catch(() => undefined);
+    }
     return writing;
   };
 
@@ -122,7 +130,10 @@ export async function scanFolder<T extends ListedFile>(
     const tracked = task.finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);
     if (inFlight.size >= deps.concurrency) await Promise.race(inFlight);
-    if (pending.files.length >= batchSize) await flush();
+    if (pending.files.length >= batchSize) {
+      const written = flush();
+      if (queuedWrites > 2) await written;
+    }
   }
   await Promise.all(inFlight);
   await flush();

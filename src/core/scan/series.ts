@@ -2,7 +2,7 @@
 // changes or loses files always leaves counts that match the files.
 import type { InstanceRow, SeriesFilter, SeriesRow } from '../ports/store';
 
-export function summariseSeries(instances: InstanceRow[]): SeriesRow | null {
+export function summariseSeries(instances: Omit<InstanceRow, 'attributes'>[]): SeriesRow | null {
   const present = instances.filter((i) => !i.missing);
   const first = present[0] ?? instances[0];
   if (!first) return null;

@@ -232,7 +232,8 @@ function sniff(s: Stream, pos: number, strict: boolean): Encoding | null | 'need
   const groupBE = s.u16(pos, false);
   const littleEndian = groupLE <= groupBE;
   const group = littleEndian ? groupLE : groupBE;
-  if (strict && (group > 0x0028 || group % 2 === 1)) return null;
+  // Group 0000 is the network command group: never the start of a stored dataset.
+  if (strict && (group === 0 || group > 0x0028 || group % 2 === 1)) return null;
   const explicitVR = VRS.has(s.ascii(pos + 4, 2));
   if (!explicitVR) {
     const len = s.u32(pos + 4, littleEndian);

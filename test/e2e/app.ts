@@ -74,8 +74,15 @@ export function parseOutcome(sentence: string) {
       sentence,
     );
   if (!m) throw new Error(`not a scan outcome: ${sentence}`);
-  const [read, total, indexed, problems, unchanged, missing] = m.slice(1).map(Number) as number[];
-  return { read, total, indexed, problems, unchanged, missing };
+  const n = m.slice(1).map(Number);
+  return {
+    read: n[0]!,
+    total: n[1]!,
+    indexed: n[2]!,
+    problems: n[3]!,
+    unchanged: n[4]!,
+    missing: n[5]!,
+  };
 }
 
 export async function totals(page: Page) {
@@ -84,6 +91,6 @@ export async function totals(page: Page) {
     text.replace(/\s+/g, ' '),
   );
   if (!m) throw new Error(`no totals in: ${text}`);
-  const [instances, series, files, problems] = m.slice(1).map(Number) as number[];
-  return { instances, series, files, problems };
+  const n = m.slice(1).map(Number);
+  return { instances: n[0]!, series: n[1]!, files: n[2]!, problems: n[3]! };
 }

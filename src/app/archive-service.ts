@@ -131,6 +131,9 @@ export class ArchiveService implements ArchiveApi {
   listInstances(uid: string) {
     return this.deps.store.listInstances(uid);
   }
+  seriesHeader(uid: string) {
+    return this.deps.store.seriesHeader(uid);
+  }
   listProblems() {
     return this.deps.store.listProblems();
   }

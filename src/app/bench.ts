@@ -136,6 +136,19 @@ const bench = {
           scannedAt: '',
         })),
         instances: rows,
+        headers: [
+          {
+            seriesInstanceUid: rows[0]!.seriesInstanceUid,
+            instanceId: rows[0]!.id,
+            path: rows[0]!.path,
+            attributes: Array.from({ length: 60 }, (_, i) => ({
+              tag: (0x00180000 + i).toString(16).padStart(8, '0').toUpperCase(),
+              keyword: `Keyword${i}`,
+              vr: 'LO',
+              value: `attribute ${i} value`,
+            })),
+          },
+        ],
         removedInstanceIds: [],
       });
     }
@@ -175,7 +188,6 @@ function discardingStore(): IndexStore {
 
 /** A realistic instance row (about the size the demo archive produces). */
 function templateRow(): InstanceRow {
-  const text = (k: string) => `${k} value`;
   return {
     id: '',
     folderId: 'bench',
@@ -217,12 +229,6 @@ function templateRow(): InstanceRow {
     clinicalTrialSiteId: '',
     clinicalTrialTimePointId: '',
     pixelDataOffset: 1800,
-    attributes: Array.from({ length: 60 }, (_, i) => ({
-      tag: (0x00180000 + i).toString(16).padStart(8, '0').toUpperCase(),
-      keyword: `Keyword${i}`,
-      vr: 'LO',
-      value: text(`attribute ${i}`),
-    })),
   };
 }
 

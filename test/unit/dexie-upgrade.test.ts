@@ -29,8 +29,8 @@ describe('Dexie schema upgrades', () => {
   });
 });
 
-describe('Dexie schema upgrade v2 -> v3', () => {
-  it('packs instance attribute lists and reads them back unchanged', async () => {
+describe('Dexie schema upgrades v2 -> v3 -> v4', () => {
+  it('moves attribute lists out of instances into one packed header per series', async () => {
     const name = 'upgrade-v2';
     const v2 = new TrialbenchDb(name, 2);
     const attributes = [
@@ -39,17 +39,24 @@ describe('Dexie schema upgrade v2 -> v3', () => {
         tag: '00181030',
         keyword: 'ProtocolName',
         vr: 'LO',
-        value: 'tab\there "quoted" \\ and\nnewline',
+        value: 'tab\there "q" \\ and\nnewline',
       },
     ];
-    const row = instanceRow({ id: 'f1:1.dcm', attributes });
+    const row = { ...instanceRow({ id: 'f1:1.dcm' }), attributes };
     await v2.table('instances').put(row);
     await v2.series.put(summariseSeries([row])!);
     v2.close();
 
     const store = new DexieIndexStore(new TrialbenchDb(name));
+    const header = await store.seriesHeader(row.seriesInstanceUid);
+    expect(header).toEqual({
+      seriesInstanceUid: row.seriesInstanceUid,
+      instanceId: row.id,
+      path: row.path,
+      attributes,
+    });
     const [read] = await store.listInstances(row.seriesInstanceUid);
-    expect(read?.attributes).toEqual(attributes);
-    expect(typeof (await store.db.instances.get(row.id))?.attributes).toBe('string');
+    expect(read && 'attributes' in read).toBe(false);
+    expect(read?.sopInstanceUid).toBe(row.sopInstanceUid);
   });
 });

@@ -51,6 +51,14 @@ describe.each(stores)('IndexStore contract: %s', (_name, make) => {
         }),
       ],
       instances,
+      headers: [
+        {
+          seriesInstanceUid: '1.2.3.1',
+          instanceId: 'f1:a/1.dcm',
+          path: 'a/1.dcm',
+          attributes: [{ tag: '00080060', keyword: 'Modality', vr: 'CS', value: 'CT' }],
+        },
+      ],
       removedInstanceIds: [],
     });
   }
@@ -105,6 +113,7 @@ describe.each(stores)('IndexStore contract: %s', (_name, make) => {
     await store.applyBatch({
       files: [fileRecord({ id: 'f1:a/2.dcm' })],
       instances: [instanceRow({ id: 'f1:a/2.dcm', seriesInstanceUid: '1.2.3.2' })],
+      headers: [],
       removedInstanceIds: ['f1:a/3.dcm'],
     });
     const uids = (await store.listSeries()).map((s) => [s.seriesInstanceUid, s.instances]);
@@ -113,6 +122,63 @@ describe.each(stores)('IndexStore contract: %s', (_name, make) => {
       ['1.2.3.2', 1],
       ['9.9', 1],
     ]);
+  });
+
+  it('keeps one attribute list per series, replaced only when its file is re-read', async () => {
+    await seed();
+    expect((await store.seriesHeader('1.2.3.1'))?.attributes[0]?.value).toBe('CT');
+    const header = (path: string, value: string) => ({
+      seriesInstanceUid: '1.2.3.1',
+      instanceId: `f1:${path}`,
+      path,
+      attributes: [{ tag: '00080060', keyword: 'Modality', vr: 'CS', value }],
+    });
+    await store.applyBatch({
+      files: [fileRecord({ id: 'f1:a/2.dcm' })],
+      instances: [instanceRow({ id: 'f1:a/2.dcm' })],
+      headers: [header('a/2.dcm', 'second')],
+      removedInstanceIds: [],
+    });
+    expect((await store.seriesHeader('1.2.3.1'))?.path).toBe('a/1.dcm');
+    await store.applyBatch({
+      files: [fileRecord({ id: 'f1:a/1.dcm' })],
+      instances: [instanceRow({ id: 'f1:a/1.dcm' })],
+      headers: [header('a/1.dcm', 're-read')],
+      removedInstanceIds: [],
+    });
+    expect((await store.seriesHeader('1.2.3.1'))?.attributes[0]?.value).toBe('re-read');
+    expect(await store.seriesHeader('9.9')).toBeUndefined();
+  });
+
+  it('keeps counts true through missing, returning, moved and dropped files', async () => {
+    await seed();
+    await store.markMissing(['f1:a/1.dcm', 'f1:b/1.dcm']);
+    // The file comes back (re-read), another moves to the MR series, a third becomes a problem.
+    await store.applyBatch({
+      files: ['a/1.dcm', 'a/2.dcm', 'a/3.dcm'].map((p) => fileRecord({ id: `f1:${p}` })),
+      instances: [
+        instanceRow({ id: 'f1:a/1.dcm', size: 100 }),
+        instanceRow({ id: 'f1:a/2.dcm', seriesInstanceUid: '9.9', size: 7 }),
+      ],
+      headers: [],
+      removedInstanceIds: ['f1:a/3.dcm'],
+    });
+    const rows = Object.fromEntries(
+      (await store.listSeries()).map((s) => [
+        s.seriesInstanceUid,
+        [s.instances, s.missing, s.bytes],
+      ]),
+    );
+    expect(rows).toEqual({ '1.2.3.1': [1, 0, 100], '9.9': [1, 1, 7] });
+    await store.markMissing(['f1:a/1.dcm']);
+    await store.applyBatch({
+      files: [],
+      instances: [],
+      headers: [],
+      removedInstanceIds: ['f1:a/1.dcm'],
+    });
+    expect((await store.listSeries()).map((s) => s.seriesInstanceUid)).toEqual(['9.9']);
+    expect(await store.seriesHeader('1.2.3.1')).toBeUndefined();
   });
 
   it('removes a folder with everything indexed from it', async () => {

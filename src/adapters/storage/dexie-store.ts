@@ -8,9 +8,15 @@ import type {
   InstanceRow,
   ScanBatch,
   SeriesFilter,
+  SeriesHeader,
   SeriesRow,
 } from '../../core/ports/store';
-import { matchesFilter, searchTextOf, summariseSeries } from '../../core/scan/series';
+import {
+  applySeriesDelta,
+  matchesFilter,
+  searchTextOf,
+  summariseSeries,
+} from '../../core/scan/series';
 import type { IndexedAttribute } from '../../core/index/record';
 
 export interface SchemaVersion {
@@ -20,32 +26,24 @@ export interface SchemaVersion {
 }
 
 /**
- * Instances are stored with their attribute list packed into one JSON string: IndexedDB
- * clones one string far faster than sixty small objects, and the list is only ever read
- * whole (series detail).
+ * Attribute lists are stored packed into one JSON string: IndexedDB clones one string far
+ * faster than sixty small objects, and the list is only ever read whole.
  */
-type StoredInstance = Omit<InstanceRow, 'attributes'> & { attributes: string };
+type StoredHeader = Omit<SeriesHeader, 'attributes'> & { attributes: string };
+/** Instances as schema v3 stored them, for its upgrade. */
+type StoredInstance = InstanceRow & { attributes?: string };
 
-function pack(row: InstanceRow): StoredInstance {
-  return {
-    ...row,
-    attributes: JSON.stringify(row.attributes.flatMap((a) => [a.tag, a.keyword, a.vr, a.value])),
-  };
+function packAttributes(list: IndexedAttribute[]): string {
+  return JSON.stringify(list.flatMap((a) => [a.tag, a.keyword, a.vr, a.value]));
 }
 
-function unpack(row: StoredInstance | InstanceRow): InstanceRow {
-  if (typeof row.attributes !== 'string') return row as InstanceRow;
-  const flat = JSON.parse(row.attributes) as string[];
-  const attributes: IndexedAttribute[] = [];
+function unpackAttributes(packed: string): IndexedAttribute[] {
+  const flat = JSON.parse(packed) as string[];
+  const out: IndexedAttribute[] = [];
   for (let i = 0; i + 3 < flat.length; i += 4) {
-    attributes.push({
-      tag: flat[i]!,
-      keyword: flat[i + 1]!,
-      vr: flat[i + 2]!,
-      value: flat[i + 3]!,
-    });
+    out.push({ tag: flat[i]!, keyword: flat[i + 1]!, vr: flat[i + 2]!, value: flat[i + 3]! });
   }
-  return { ...row, attributes };
+  return out;
 }
 
 export const SCHEMA: SchemaVersion[] = [
@@ -80,10 +78,41 @@ export const SCHEMA: SchemaVersion[] = [
     stores: {},
     upgrade: async (tx) => {
       await tx
-        .table<StoredInstance | InstanceRow>('instances')
+        .table<{ attributes?: unknown }>('instances')
         .toCollection()
         .modify((row) => {
-          if (Array.isArray(row.attributes)) row.attributes = pack(row as InstanceRow).attributes;
+          if (Array.isArray(row.attributes)) row.attributes = packAttributes(row.attributes);
+        });
+    },
+  },
+  {
+    // v4: the attribute list lives once per series (seriesHeaders), not in every instance;
+    // instances are looked up only by series and folder (the series table answers every
+    // browse query), so their other four indexes went: each cost a B-tree insert per file.
+    version: 4,
+    stores: {
+      instances: 'id, folderId, seriesInstanceUid',
+      seriesHeaders: 'seriesInstanceUid',
+    },
+    upgrade: async (tx) => {
+      const headers = tx.table<StoredHeader>('seriesHeaders');
+      await tx
+        .table<StoredInstance | InstanceRow>('instances')
+        .toCollection()
+        .modify((row: { attributes?: unknown } & InstanceRow) => {
+          if (row.attributes !== undefined) {
+            const packed =
+              typeof row.attributes === 'string'
+                ? row.attributes
+                : packAttributes(row.attributes as IndexedAttribute[]);
+            void headers.put({
+              seriesInstanceUid: row.seriesInstanceUid,
+              instanceId: row.id,
+              path: row.path,
+              attributes: packed,
+            });
+          }
+          delete row.attributes;
         });
     },
   },
@@ -92,7 +121,8 @@ export const SCHEMA: SchemaVersion[] = [
 export class TrialbenchDb extends Dexie {
   folders!: Table<FolderRecord, string>;
   files!: Table<FileRecord, string>;
-  instances!: Table<StoredInstance, string>;
+  instances!: Table<InstanceRow, string>;
+  seriesHeaders!: Table<StoredHeader, string>;
   series!: Table<SeriesRow, string>;
 
   constructor(name = 'trialbench', upTo = SCHEMA.length) {
@@ -118,13 +148,17 @@ export class DexieIndexStore implements IndexStore {
 
   async removeFolder(id: string): Promise<void> {
     const { db } = this;
-    await db.transaction('rw', db.folders, db.files, db.instances, db.series, async () => {
-      const touched = await db.instances.where('folderId').equals(id).toArray();
-      await db.instances.where('folderId').equals(id).delete();
-      await db.files.where('folderId').equals(id).delete();
-      await db.folders.delete(id);
-      await this.refreshSeries(new Set(touched.map((i) => i.seriesInstanceUid)));
-    });
+    await db.transaction(
+      'rw',
+      [db.folders, db.files, db.instances, db.series, db.seriesHeaders],
+      async () => {
+        const touched = await db.instances.where('folderId').equals(id).toArray();
+        await db.instances.where('folderId').equals(id).delete();
+        await db.files.where('folderId').equals(id).delete();
+        await db.folders.delete(id);
+        await this.recompute(new Set(touched.map((i) => i.seriesInstanceUid)));
+      },
+    );
   }
 
   listFiles(folderId: string): Promise<FileRecord[]> {
@@ -133,35 +167,86 @@ export class DexieIndexStore implements IndexStore {
 
   async applyBatch(batch: ScanBatch): Promise<void> {
     const { db } = this;
-    await db.transaction('rw', db.files, db.instances, db.series, async () => {
-      const dropped = await db.instances.bulkGet(batch.removedInstanceIds);
-      const replaced = await db.instances.bulkGet(batch.instances.map((i) => i.id));
+    await db.transaction('rw', [db.files, db.instances, db.series, db.seriesHeaders], async () => {
+      const ids = batch.instances.map((i) => i.id);
+      const [dropped, replaced] = await Promise.all([
+        db.instances.bulkGet(batch.removedInstanceIds),
+        db.instances.bulkGet(ids),
+      ]);
+      const removed = [...dropped, ...replaced].filter((r) => r !== undefined);
       await db.instances.bulkDelete(batch.removedInstanceIds);
       await db.files.bulkPut(batch.files);
-      await db.instances.bulkPut(batch.instances.map(pack));
-      const touched = new Set<string>(batch.instances.map((i) => i.seriesInstanceUid));
-      for (const old of [...dropped, ...replaced]) if (old) touched.add(old.seriesInstanceUid);
-      await this.refreshSeries(touched);
+      await db.instances.bulkPut(batch.instances);
+      await this.update(batch.instances, removed);
+      await this.putHeaders(batch, new Set([...ids, ...batch.removedInstanceIds]));
     });
   }
 
   async markMissing(fileIds: string[]): Promise<void> {
     const { db } = this;
-    await db.transaction('rw', db.files, db.instances, db.series, async () => {
+    await db.transaction('rw', [db.files, db.instances, db.series, db.seriesHeaders], async () => {
       await db.files.where('id').anyOf(fileIds).modify({ status: 'missing' });
       const rows = (await db.instances.bulkGet(fileIds)).filter((r) => r !== undefined);
-      await db.instances.bulkPut(rows.map((r) => ({ ...r, missing: true })));
-      await this.refreshSeries(new Set(rows.map((r) => r.seriesInstanceUid)));
+      const now = rows.map((r) => ({ ...r, missing: true }));
+      await db.instances.bulkPut(now);
+      await this.update(now, rows);
     });
   }
 
-  private async refreshSeries(uids: Set<string>): Promise<void> {
+  /** Series rows follow the instances written, by delta; a full recount only when needed. */
+  private async update(added: InstanceRow[], removed: InstanceRow[]): Promise<void> {
+    const bySeries = new Map<string, { added: InstanceRow[]; removed: InstanceRow[] }>();
+    const entry = (uid: string) => {
+      let e = bySeries.get(uid);
+      if (!e) bySeries.set(uid, (e = { added: [], removed: [] }));
+      return e;
+    };
+    for (const i of added) entry(i.seriesInstanceUid).added.push(i);
+    for (const i of removed) entry(i.seriesInstanceUid).removed.push(i);
+    const uids = [...bySeries.keys()];
+    const current = await this.db.series.bulkGet(uids);
+    const recount = new Set<string>();
+    const put: SeriesRow[] = [];
+    const gone: string[] = [];
+    uids.forEach((uid, k) => {
+      const e = bySeries.get(uid)!;
+      const next = applySeriesDelta(current[k], e.added, e.removed);
+      if (next === 'recompute') recount.add(uid);
+      else if (next === null) gone.push(uid);
+      else put.push(next);
+    });
+    await this.db.series.bulkPut(put);
+    await this.db.series.bulkDelete(gone);
+    await this.db.seriesHeaders.bulkDelete(gone);
+    await this.recompute(recount);
+  }
+
+  private async recompute(uids: Set<string>): Promise<void> {
     for (const uid of uids) {
       const rows = await this.db.instances.where('seriesInstanceUid').equals(uid).toArray();
       const row = summariseSeries(rows);
       if (row) await this.db.series.put(row);
-      else await this.db.series.delete(uid);
+      else {
+        await this.db.series.delete(uid);
+        await this.db.seriesHeaders.delete(uid);
+      }
     }
+  }
+
+  private async putHeaders(batch: ScanBatch, rewritten: Set<string>): Promise<void> {
+    if (!batch.headers.length) return;
+    const existing = await this.db.seriesHeaders.bulkGet(
+      batch.headers.map((h) => h.seriesInstanceUid),
+    );
+    const put = batch.headers
+      .filter((_, k) => !existing[k] || rewritten.has(existing[k].instanceId))
+      .map((h) => ({ ...h, attributes: packAttributes(h.attributes) }));
+    await this.db.seriesHeaders.bulkPut(put);
+  }
+
+  async seriesHeader(uid: string): Promise<SeriesHeader | undefined> {
+    const h = await this.db.seriesHeaders.get(uid);
+    return h && { ...h, attributes: unpackAttributes(h.attributes) };
   }
 
   async listSeries(filter: SeriesFilter = {}): Promise<SeriesRow[]> {
@@ -178,7 +263,7 @@ export class DexieIndexStore implements IndexStore {
       .where('seriesInstanceUid')
       .equals(seriesInstanceUid)
       .toArray();
-    return rows.map(unpack).sort((a, b) => (a.instanceNumber ?? 0) - (b.instanceNumber ?? 0));
+    return rows.sort((a, b) => (a.instanceNumber ?? 0) - (b.instanceNumber ?? 0));
   }
 
   async listProblems(folderId?: string): Promise<FileRecord[]> {

@@ -7,6 +7,7 @@ import type {
   InstanceRow,
   ScanBatch,
   SeriesFilter,
+  SeriesHeader,
   SeriesRow,
 } from '../../core/ports/store';
 import { matchesFilter, summariseSeries } from '../../core/scan/series';
@@ -16,6 +17,7 @@ export class MemoryIndexStore implements IndexStore {
   private files = new Map<string, FileRecord>();
   private instances = new Map<string, InstanceRow>();
   private series = new Map<string, SeriesRow>();
+  private headers = new Map<string, SeriesHeader>();
 
   async putFolder(folder: FolderRecord): Promise<void> {
     this.folders.set(folder.id, structuredClone(folder));
@@ -53,6 +55,11 @@ export class MemoryIndexStore implements IndexStore {
       this.instances.set(i.id, clone(i));
       touched.add(i.seriesInstanceUid);
     }
+    const rewritten = new Set([...batch.removedInstanceIds, ...batch.instances.map((i) => i.id)]);
+    for (const h of batch.headers) {
+      const old = this.headers.get(h.seriesInstanceUid);
+      if (!old || rewritten.has(old.instanceId)) this.headers.set(h.seriesInstanceUid, clone(h));
+    }
     this.refresh(touched);
   }
 
@@ -75,7 +82,10 @@ export class MemoryIndexStore implements IndexStore {
       const rows = [...this.instances.values()].filter((i) => i.seriesInstanceUid === uid);
       const row = summariseSeries(rows);
       if (row) this.series.set(uid, row);
-      else this.series.delete(uid);
+      else {
+        this.series.delete(uid);
+        this.headers.delete(uid);
+      }
     }
   }
 
@@ -88,6 +98,11 @@ export class MemoryIndexStore implements IndexStore {
       .filter((i) => i.seriesInstanceUid === seriesInstanceUid)
       .sort((a, b) => (a.instanceNumber ?? 0) - (b.instanceNumber ?? 0))
       .map(clone);
+  }
+
+  async seriesHeader(uid: string): Promise<SeriesHeader | undefined> {
+    const h = this.headers.get(uid);
+    return h && clone(h);
   }
 
   async listProblems(folderId?: string): Promise<FileRecord[]> {

@@ -1,6 +1,6 @@
 // The index store port: what the app needs from "the index in IndexedDB". One contract
 // suite (test/unit/store-contract.test.ts) runs against every implementation.
-import type { InstanceFields, Problem } from '../index/record';
+import type { IndexedAttribute, InstanceFields, Problem } from '../index/record';
 
 export type FolderKind = 'fsa' | 'opfs' | 'input' | 'demo';
 
@@ -30,8 +30,12 @@ export interface FileRecord {
   scannedAt: string;
 }
 
-/** One indexed instance: the file it lives in plus its extracted fields. */
-export interface InstanceRow extends InstanceFields {
+/**
+ * One indexed instance: the file it lives in plus its extracted fields. The full attribute
+ * list is kept once per series (SeriesHeader), not per file: it is what the detail view
+ * shows, and keeping it per file made the index four times larger and slower to write.
+ */
+export interface InstanceRow extends Omit<InstanceFields, 'attributes'> {
   /** Same id as its FileRecord. */
   id: string;
   folderId: string;
@@ -60,6 +64,14 @@ export interface SeriesRow {
   searchText: string;
 }
 
+/** Every indexed attribute of one file of a series, shown in the series detail. */
+export interface SeriesHeader {
+  seriesInstanceUid: string;
+  instanceId: string;
+  path: string;
+  attributes: IndexedAttribute[];
+}
+
 export interface SeriesFilter {
   text?: string;
   modality?: string;
@@ -72,6 +84,11 @@ export interface SeriesFilter {
 export interface ScanBatch {
   files: FileRecord[];
   instances: InstanceRow[];
+  /**
+   * Attribute lists of files in this batch, at most one per series. A store keeps the one
+   * it has unless that file was re-read or dropped in this batch.
+   */
+  headers: SeriesHeader[];
   /** Instance rows to drop because their file changed into a non-instance. */
   removedInstanceIds: string[];
 }
@@ -87,6 +104,7 @@ export interface IndexStore {
   markMissing(fileIds: string[]): Promise<void>;
   listSeries(filter?: SeriesFilter): Promise<SeriesRow[]>;
   listInstances(seriesInstanceUid: string): Promise<InstanceRow[]>;
+  seriesHeader(seriesInstanceUid: string): Promise<SeriesHeader | undefined>;
   listProblems(folderId?: string): Promise<FileRecord[]>;
   /** `instances` counts present files only (missing ones are kept but not counted). */
   counts(): Promise<{ files: number; instances: number; series: number; problems: number }>;

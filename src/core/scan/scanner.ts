@@ -66,14 +66,14 @@ export async function scanFolder<T extends ListedFile>(
   report(true);
 
   const batchSize = deps.batchSize ?? 500;
-  let pending: ScanBatch = { files: [], instances: [], removedInstanceIds: [] };
+  let pending: ScanBatch = { files: [], instances: [], headers: [], removedInstanceIds: [] };
   // Writes overlap with reading and parsing; only when two batches are already waiting
   // to be written does indexing pause, so memory stays bounded.
   let writing: Promise<void> = Promise.resolve();
   let queuedWrites = 0;
   const flush = () => {
     const batch = pending;
-    pending = { files: [], instances: [], removedInstanceIds: [] };
+    pending = { files: [], instances: [], headers: [], removedInstanceIds: [] };
     if (batch.files.length) {
       queuedWrites++;
       writing = writing.then(() => store.applyBatch(batch)).finally(() => queuedWrites--);
@@ -96,9 +96,18 @@ export async function scanFolder<T extends ListedFile>(
       scannedAt,
     };
     if (outcome.kind === 'instance') {
-      file.seriesInstanceUid = outcome.fields.seriesInstanceUid;
+      const { attributes, ...fields } = outcome.fields;
+      file.seriesInstanceUid = fields.seriesInstanceUid;
+      if (!pending.headers.some((h) => h.seriesInstanceUid === fields.seriesInstanceUid)) {
+        pending.headers.push({
+          seriesInstanceUid: fields.seriesInstanceUid,
+          instanceId: id,
+          path: entry.path,
+          attributes,
+        });
+      }
       const row: InstanceRow = {
-        ...outcome.fields,
+        ...fields,
         id,
         folderId: folder.id,
         path: entry.path,

@@ -131,3 +131,44 @@ export function groupSeries(series: SeriesRow[]): SubjectNode[] {
   }
   return out;
 }
+
+/**
+ * Updates a series row by what a write added and removed, without reading the series'
+ * other instances. Returns 'recompute' when the delta cannot say (a folder may have left
+ * the series), null when the series is now empty.
+ */
+export function applySeriesDelta(
+  current: SeriesRow | undefined,
+  added: Omit<InstanceRow, 'attributes'>[],
+  removed: Omit<InstanceRow, 'attributes'>[],
+): SeriesRow | null | 'recompute' {
+  const addedFolders = new Set(added.map((i) => i.folderId));
+  if (removed.some((i) => !addedFolders.has(i.folderId))) return 'recompute';
+  let row: SeriesRow | undefined = current
+    ? { ...current, folderIds: [...current.folderIds] }
+    : undefined;
+  if (!row) {
+    if (removed.length) return 'recompute';
+    const first = summariseSeries(added.slice(0, 1));
+    if (!first) return null;
+    row = { ...first, instances: 0, missing: 0, bytes: 0 };
+  }
+  for (const i of removed) {
+    if (i.missing) row.missing--;
+    else {
+      row.instances--;
+      row.bytes -= i.size;
+    }
+  }
+  for (const i of added) {
+    if (i.missing) row.missing++;
+    else {
+      row.instances++;
+      row.bytes += i.size;
+    }
+    if (!row.folderIds.includes(i.folderId)) row.folderIds.push(i.folderId);
+  }
+  row.folderIds.sort();
+  if (row.instances < 0 || row.missing < 0) return 'recompute';
+  return row.instances + row.missing === 0 ? null : row;
+}

@@ -7,6 +7,7 @@ import type {
   IndexStore,
   InstanceRow,
   SeriesFilter,
+  SeriesHeader,
   SeriesRow,
 } from '../../core/ports/store';
 
@@ -43,6 +44,7 @@ export interface ArchiveApi {
   removeFolder(folderId: string): Promise<void>;
   listSeries(filter: SeriesFilter): Promise<SeriesRow[]>;
   listInstances(seriesInstanceUid: string): Promise<InstanceRow[]>;
+  seriesHeader(seriesInstanceUid: string): Promise<SeriesHeader | undefined>;
   listProblems(): Promise<FileRecord[]>;
   counts: IndexStore['counts'];
 }

@@ -1,6 +1,12 @@
 // The archive view's state: folders, filters, the filtered tree, the selected series,
 // problems and scan progress. Components only read it and call its methods.
-import type { FileRecord, InstanceRow, SeriesFilter, SeriesRow } from '../../core/ports/store';
+import type {
+  FileRecord,
+  InstanceRow,
+  SeriesFilter,
+  SeriesHeader,
+  SeriesRow,
+} from '../../core/ports/store';
 import { groupSeries } from '../../core/scan/series';
 import { describeProgress, type ScanProgress } from '../../core/scan/progress';
 import type { ArchiveApi, FolderView } from './archive-api';
@@ -13,6 +19,7 @@ export class ArchiveState {
   modalities = $state<string[]>([]);
   selectedSeries = $state<string | null>(null);
   instances = $state<InstanceRow[]>([]);
+  header = $state<SeriesHeader | undefined>(undefined);
   problems = $state<FileRecord[]>([]);
   counts = $state({ files: 0, instances: 0, series: 0, problems: 0 });
   progress = $state<ScanProgress | null>(null);
@@ -68,12 +75,21 @@ export class ArchiveState {
     if (this.selectedSeries && !rows.some((s) => s.seriesInstanceUid === this.selectedSeries)) {
       this.selectedSeries = null;
       this.instances = [];
+      this.header = undefined;
     }
   }
 
   async select(seriesInstanceUid: string | null): Promise<void> {
     this.selectedSeries = seriesInstanceUid;
-    this.instances = seriesInstanceUid ? await this.api.listInstances(seriesInstanceUid) : [];
+    const [instances, header] = seriesInstanceUid
+      ? await Promise.all([
+          this.api.listInstances(seriesInstanceUid),
+          this.api.seriesHeader(seriesInstanceUid),
+        ])
+      : [[], undefined];
+    if (this.selectedSeries !== seriesInstanceUid) return;
+    this.instances = instances;
+    this.header = header;
   }
 
   pickFolder = () => this.run((p, s) => this.api.pickFolder(p, s));

@@ -42,7 +42,6 @@ export function instanceRow(overrides: Partial<InstanceRow> & { id: string }): I
     clinicalTrialSiteId: '',
     clinicalTrialTimePointId: '',
     pixelDataOffset: 1000,
-    attributes: [],
     ...overrides,
   };
 }

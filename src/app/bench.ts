@@ -10,7 +10,7 @@ import { comlinkWorker } from '../adapters/pool/comlink-worker';
 import { WorkerPool } from '../adapters/pool/worker-pool';
 import { scanFolder } from '../core/scan/scanner';
 import type { IndexStore, InstanceRow } from '../core/ports/store';
-import { startIndexingPool } from './indexing';
+import { BATCH, BATCHES_PER_WORKER, startIndexingPool } from './indexing';
 import type { DemoWorkerApi } from '../../workers/demo.worker';
 import type { IndexWorkerApi } from '../../workers/index.worker';
 
@@ -40,7 +40,7 @@ const bench = {
     const files = await listAll(dir);
     const pool = new WorkerPool<Remote<IndexWorkerApi>>({
       size: poolSize,
-      concurrency: 2,
+      concurrency: BATCHES_PER_WORKER,
       create: () =>
         comlinkWorker<IndexWorkerApi>(
           () =>
@@ -51,7 +51,7 @@ const bench = {
     });
     const t0 = performance.now();
     const batches: File[][] = [];
-    for (let i = 0; i < files.length; i += 16)
+    for (let i = 0; i < files.length; i += BATCH)
       batches.push(files.slice(i, i + 16).map((e) => e.file));
     const sizes = (
       await Promise.all(batches.map((b) => pool.run<number[]>((api) => api.probeMany(b), 60_000)))

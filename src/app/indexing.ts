@@ -14,8 +14,8 @@ export interface IndexingPool {
   terminate(): void;
 }
 
-const BATCH = 16;
-const BATCHES_PER_WORKER = 2;
+export const BATCH = 16;
+export const BATCHES_PER_WORKER = 4;
 
 interface Pending {
   file: File;

@@ -52,7 +52,7 @@ const bench = {
     const t0 = performance.now();
     const batches: File[][] = [];
     for (let i = 0; i < files.length; i += BATCH)
-      batches.push(files.slice(i, i + 16).map((e) => e.file));
+      batches.push(files.slice(i, i + BATCH).map((e) => e.file));
     const sizes = (
       await Promise.all(batches.map((b) => pool.run<number[]>((api) => api.probeMany(b), 60_000)))
     ).flat();

@@ -83,8 +83,9 @@ export class ArchiveService implements ArchiveApi {
       if (f.kind === 'demo') await this.deps.store.removeFolder(f.id);
     }
     onProgress({
-      phase: 'listing',
-      folderLabel: 'demo archive',
+      phase: 'preparing',
+      folderLabel:
+        'the demo archive: generating about 1,900 synthetic DICOM files in browser storage',
       listed: 0,
       total: 0,
       done: 0,

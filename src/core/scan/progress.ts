@@ -1,5 +1,5 @@
 // Progress of a scan as people read it: files done of total, files/s, MB/s and ETA.
-export type ScanPhase = 'listing' | 'indexing' | 'done' | 'cancelled' | 'failed';
+export type ScanPhase = 'preparing' | 'listing' | 'indexing' | 'done' | 'cancelled' | 'failed';
 
 export interface ScanCounts {
   phase: ScanPhase;
@@ -37,6 +37,8 @@ export function withRates(c: ScanCounts): ScanProgress {
 export function describeProgress(p: ScanProgress): string {
   const rate = `${p.filesPerSecond.toFixed(0)} files/s, ${p.megabytesPerSecond.toFixed(1)} MB/s`;
   switch (p.phase) {
+    case 'preparing':
+      return `Preparing ${p.folderLabel}…`;
     case 'listing':
       return `Listing ${p.folderLabel}: ${p.listed} files found`;
     case 'indexing': {

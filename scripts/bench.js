@@ -66,6 +66,7 @@ try {
     const probe = await call('probe', name, poolSize);
     const index = await call('index', name, poolSize);
     const inMemory = await call('index', name, poolSize, 'none');
+    await call('removeCorpus', name);
     const probeRate = probe.files / (probe.ms / 1000);
     const indexRate = index.files / (index.ms / 1000);
     const ratio = indexRate / probeRate;

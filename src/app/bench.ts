@@ -34,6 +34,10 @@ const bench = {
     return { ...r, ms: performance.now() - t0 };
   },
 
+  async removeCorpus(name: string) {
+    await (await navigator.storage.getDirectory()).removeEntry(name, { recursive: true });
+  },
+
   /** Baseline: the same first reads indexing makes, through an identical pool, no parsing. */
   async probe(name: string, poolSize: number) {
     const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(name);

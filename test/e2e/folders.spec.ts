@@ -133,18 +133,51 @@ test('series detail lists indexed attributes and files; filters narrow the tree'
   await expect(seriesFiles).toContainText('series1/IM3.dcm');
 });
 
-test('the upload fallback indexes a folder chosen with <input webkitdirectory>', async ({
+test('several folders: upload fallback beside a picked folder, filter by folder, remove one', async ({
   page,
 }) => {
+  await usePickerFolder(page, 'case3');
+  await page.goto('/');
+  await writeOpfs(page, 'case3', [
+    {
+      path: 'IM1.dcm',
+      bytes: smallInstance({
+        patientId: 'SUBJ-0300',
+        patientName: 'PICKED^ONE',
+        series: 9,
+        instance: 1,
+      }),
+    },
+  ]);
+  await page.getByRole('button', { name: 'Open folder' }).click();
+  await waitForScan(page);
+
   const dir = mkdtempSync(join(tmpdir(), 'tb-upload-'));
   const root = join(dir, 'uploaded');
   for (const f of files) {
     mkdirSync(join(root, f.path, '..'), { recursive: true });
     writeFileSync(join(root, f.path), f.bytes);
   }
-  await page.goto('/');
   await page.getByLabel(/upload a folder/i).setInputFiles(root);
+  await expect(status(page)).toContainText('Indexed uploaded');
   const outcome = parseOutcome(await waitForScan(page));
   expect(outcome).toMatchObject({ total: 6, indexed: 5, problems: 1 });
-  await expect(page.getByRole('list')).toContainText('uploaded');
+  const folders = page.getByRole('region', { name: 'Open folders' });
+  await expect(folders).toContainText('case3');
+  await expect(folders).toContainText('uploaded');
+  expect(await totals(page)).toMatchObject({ instances: 6, series: 3 });
+
+  await page.getByRole('combobox', { name: 'Folder' }).selectOption({ label: 'uploaded' });
+  await expect(page.getByText(/\d+ series shown/)).toHaveText('2 series shown');
+  await page.getByRole('combobox', { name: 'Folder' }).selectOption({ label: 'All folders' });
+
+  // Removing a folder drops it from the index only; its files stay where they are.
+  await page.getByRole('button', { name: 'Remove case3 from the index' }).click();
+  await expect(status(page)).toContainText('Folder removed from the index');
+  expect(await totals(page)).toMatchObject({ instances: 5, series: 2 });
+  const stillThere = await page.evaluate(async () => {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('case3');
+    return (await (await dir.getFileHandle('IM1.dcm')).getFile()).size;
+  });
+  expect(stillThere).toBeGreaterThan(0);
 });

@@ -3,6 +3,7 @@
 import type { IndexOutcome } from '../core/index/record';
 import type { FolderKind, FolderRecord, IndexStore, SeriesFilter } from '../core/ports/store';
 import { scanFolder } from '../core/scan/scanner';
+import { startCounts, withRates } from '../core/scan/progress';
 import type { ProgressListener, ArchiveApi, FolderView } from '../ui/state/archive-api';
 import {
   directoryFromDrop,
@@ -82,24 +83,15 @@ export class ArchiveService implements ArchiveApi {
     for (const f of await this.deps.store.listFolders()) {
       if (f.kind === 'demo') await this.deps.store.removeFolder(f.id);
     }
-    onProgress({
-      phase: 'preparing',
-      folderLabel:
-        'the demo archive: generating about 1,900 synthetic DICOM files in browser storage',
-      listed: 0,
-      total: 0,
-      done: 0,
-      indexed: 0,
-      problems: 0,
-      unchanged: 0,
-      missing: 0,
-      bytes: 0,
-      startedAt: Date.now(),
-      now: Date.now(),
-      filesPerSecond: 0,
-      megabytesPerSecond: 0,
-      etaSeconds: null,
-    });
+    onProgress(
+      withRates(
+        startCounts(
+          'preparing',
+          'the demo archive: generating about 1,900 synthetic DICOM files in browser storage',
+          Date.now(),
+        ),
+      ),
+    );
     const dir = await freshOpfsFolder(DEMO_FOLDER);
     await this.deps.writeDemo(dir);
     const folder = { ...this.newFolder('Demo archive', 'demo'), handle: dir };

@@ -2,17 +2,13 @@
 // by scripts/bench.js. Every figure is measured here, in the browser, in the same run as
 // its baseline.
 import * as Comlink from 'comlink';
-import type { Remote } from 'comlink';
 import { DexieIndexStore, TrialbenchDb } from '../adapters/storage/dexie-store';
 import { MemoryIndexStore } from '../adapters/storage/memory-store';
 import { freshOpfsFolder, walkDirectory, type ListedEntry } from '../adapters/fs/folders';
-import { comlinkWorker } from '../adapters/pool/comlink-worker';
-import { WorkerPool } from '../adapters/pool/worker-pool';
 import { scanFolder } from '../core/scan/scanner';
 import type { IndexStore, InstanceRow } from '../core/ports/store';
-import { BATCH, BATCHES_PER_WORKER, startIndexingPool } from './indexing';
+import { BATCH, indexWorkerPool, startIndexingPool } from './indexing';
 import type { DemoWorkerApi } from '../../workers/demo.worker';
-import type { IndexWorkerApi } from '../../workers/index.worker';
 
 type CorpusParams = Parameters<DemoWorkerApi['writeCorpus']>[1];
 
@@ -42,17 +38,7 @@ const bench = {
   async probe(name: string, poolSize: number) {
     const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(name);
     const files = await listAll(dir);
-    const pool = new WorkerPool<Remote<IndexWorkerApi>>({
-      size: poolSize,
-      concurrency: BATCHES_PER_WORKER,
-      create: () =>
-        comlinkWorker<IndexWorkerApi>(
-          () =>
-            new Worker(new URL('../../workers/index.worker.ts', import.meta.url), {
-              type: 'module',
-            }),
-        ),
-    });
+    const pool = indexWorkerPool(poolSize);
     const t0 = performance.now();
     const batches: File[][] = [];
     for (let i = 0; i < files.length; i += BATCH)

@@ -22,8 +22,9 @@ interface Pending {
   resolve: (o: IndexOutcome) => void;
 }
 
-export function startIndexingPool(size = poolSize()): IndexingPool {
-  const pool = new WorkerPool<Remote<IndexWorkerApi>>({
+/** The raw pool of indexing workers (the benchmark uses it directly for its baseline). */
+export function indexWorkerPool(size: number): WorkerPool<Remote<IndexWorkerApi>> {
+  return new WorkerPool<Remote<IndexWorkerApi>>({
     size,
     concurrency: BATCHES_PER_WORKER,
     create: () =>
@@ -35,6 +36,10 @@ export function startIndexingPool(size = poolSize()): IndexingPool {
           }),
       ),
   });
+}
+
+export function startIndexingPool(size = poolSize()): IndexingPool {
+  const pool = indexWorkerPool(size);
 
   const pending: Pending[] = [];
   let scheduled = false;

@@ -15,6 +15,16 @@ import {
 } from './app';
 import { smallInstance } from './fixtures';
 
+/** Writes files into a new folder on disk, for the <input webkitdirectory> upload. */
+function diskFolder(name: string, specs: Array<{ path: string; bytes: Uint8Array }>): string {
+  const root = join(mkdtempSync(join(tmpdir(), 'tb-upload-')), name);
+  for (const f of specs) {
+    mkdirSync(join(root, f.path, '..'), { recursive: true });
+    writeFileSync(join(root, f.path), f.bytes);
+  }
+  return root;
+}
+
 const files = [
   ...[1, 2, 3].map((n) => ({
     path: `series1/IM${n}.dcm`,
@@ -152,12 +162,7 @@ test('several folders: upload fallback beside a picked folder, filter by folder,
   await page.getByRole('button', { name: 'Open folder' }).click();
   await waitForScan(page);
 
-  const dir = mkdtempSync(join(tmpdir(), 'tb-upload-'));
-  const root = join(dir, 'uploaded');
-  for (const f of files) {
-    mkdirSync(join(root, f.path, '..'), { recursive: true });
-    writeFileSync(join(root, f.path), f.bytes);
-  }
+  const root = diskFolder('uploaded', files);
   await page.getByLabel(/upload a folder/i).setInputFiles(root);
   await expect(status(page)).toContainText('Indexed uploaded');
   const outcome = parseOutcome(await waitForScan(page));

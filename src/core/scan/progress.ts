@@ -22,6 +22,24 @@ export interface ScanProgress extends ScanCounts {
   etaSeconds: number | null;
 }
 
+/** Counts at the start of a scan: nothing listed, read or found yet. */
+export function startCounts(phase: ScanPhase, folderLabel: string, now: number): ScanCounts {
+  return {
+    phase,
+    folderLabel,
+    listed: 0,
+    total: 0,
+    done: 0,
+    indexed: 0,
+    problems: 0,
+    unchanged: 0,
+    missing: 0,
+    bytes: 0,
+    startedAt: now,
+    now,
+  };
+}
+
 export function withRates(c: ScanCounts): ScanProgress {
   const seconds = Math.max((c.now - c.startedAt) / 1000, 0.001);
   const filesPerSecond = c.done / seconds;

@@ -4,7 +4,7 @@
 import type { IndexOutcome } from '../index/record';
 import type { FileRecord, FolderRecord, IndexStore, InstanceRow, ScanBatch } from '../ports/store';
 import { planScan, type ListedFile } from './plan';
-import { withRates, type ScanCounts, type ScanProgress } from './progress';
+import { startCounts, withRates, type ScanCounts, type ScanProgress } from './progress';
 
 export interface ScanDeps<T extends ListedFile> {
   store: IndexStore;
@@ -26,20 +26,7 @@ export async function scanFolder<T extends ListedFile>(
 ): Promise<ScanProgress> {
   const { store, now, signal } = deps;
   const started = now();
-  const c: ScanCounts = {
-    phase: 'listing',
-    folderLabel: folder.label,
-    listed: 0,
-    total: 0,
-    done: 0,
-    indexed: 0,
-    problems: 0,
-    unchanged: 0,
-    missing: 0,
-    bytes: 0,
-    startedAt: started,
-    now: started,
-  };
+  const c: ScanCounts = startCounts('listing', folder.label, started);
   let lastReport = 0;
   const report = (force = false) => {
     c.now = now();

@@ -40,7 +40,21 @@ export function rawValue(stream: Uint8Array, el: DicomElement): Uint8Array {
 
 /** The character set terms in force for `ds`: its own (0008,0005), else its parents'. */
 export function charsetTerms(stream: Uint8Array, ds: DataSet | null): string[] {
-  for (let d = ds; d; d = d.parent) {
+  // Asked once per text value; a header has dozens, so the answer is kept per dataset.
+  if (ds) {
+    const known = termsCache.get(ds);
+    if (known) return known;
+    const terms = findCharsetTerms(stream, ds);
+    termsCache.set(ds, terms);
+    return terms;
+  }
+  return [''];
+}
+
+const termsCache = new WeakMap<DataSet, string[]>();
+
+function findCharsetTerms(stream: Uint8Array, ds: DataSet): string[] {
+  for (let d: DataSet | null = ds; d; d = d.parent) {
     const el = d.byTag.get(SPECIFIC_CHARACTER_SET);
     if (el) return parseCharsetTerms(decodeAscii(rawValue(stream, el)).replace(/[\0 ]+$/, ''));
   }

@@ -1,0 +1,6 @@
+// De-identification (PS3.15 Annex E): the generated action table, the profile file and
+// the resolution of an action for any tag. See SPEC.md for the rules (DEID-n).
+export * from './actions';
+export * from './profile';
+export * from './resolve';
+export { PROFILE_ROWS, SOURCE_SHA256, STANDARD_EDITION } from './profile-table.generated';

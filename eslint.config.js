@@ -52,6 +52,12 @@ export default ts.config(
     },
   },
   {
+    // Plain JS (build scripts, the service worker) is linted without type information.
+    files: ['**/*.js'],
+    ...ts.configs.disableTypeChecked,
+    languageOptions: { parserOptions: { projectService: false } },
+  },
+  {
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: ts.parser } },
   },

@@ -86,11 +86,15 @@ export function parseOutcome(sentence: string) {
 }
 
 export async function totals(page: Page) {
-  const text = (await page.getByLabel('Index totals').textContent()) ?? '';
-  const m = /(\d+) instances · (\d+) series · (\d+) files · (\d+) problems/.exec(
-    text.replace(/\s+/g, ' '),
-  );
+  const text = ((await page.getByLabel('Index totals').textContent()) ?? '').replace(/\s+/g, ' ');
+  const m =
+    /(\d+) instances · (\d+) series · (\d+) files: \d+ indexed, (\d+) problems, (\d+) DICOMDIR, (\d+) missing/.exec(
+      text,
+    );
   if (!m) throw new Error(`no totals in: ${text}`);
   const n = m.slice(1).map(Number);
-  return { instances: n[0]!, series: n[1]!, files: n[2]!, problems: n[3]! };
+  const t = { instances: n[0]!, series: n[1]!, files: n[2]!, problems: n[3]! };
+  // Every file is accounted for exactly once.
+  expect(t.instances + t.problems + n[4]! + n[5]!).toBe(t.files);
+  return t;
 }

@@ -71,7 +71,14 @@ describe.each(stores)('IndexStore contract: %s', (_name, make) => {
     expect(ct.instances).toBe(3);
     expect(ct.bytes).toBe(600);
     expect(ct.folderIds).toEqual(['f1']);
-    expect(await store.counts()).toEqual({ files: 5, instances: 4, series: 2, problems: 1 });
+    expect(await store.counts()).toEqual({
+      files: 5,
+      instances: 4,
+      series: 2,
+      problems: 1,
+      dicomdirs: 0,
+      missing: 0,
+    });
   });
 
   it('filters by text, modality, date range and folder', async () => {
@@ -102,7 +109,7 @@ describe.each(stores)('IndexStore contract: %s', (_name, make) => {
     const ct = (await store.listSeries({ modality: 'CT' }))[0]!;
     expect(ct.instances).toBe(2);
     expect(ct.missing).toBe(1);
-    expect((await store.counts()).instances).toBe(3);
+    expect(await store.counts()).toMatchObject({ instances: 3, missing: 1, files: 5 });
     const files = await store.listFiles('f1');
     expect(files.find((f) => f.id === 'f1:a/1.dcm')?.status).toBe('missing');
     expect(files).toHaveLength(5);
@@ -184,7 +191,14 @@ describe.each(stores)('IndexStore contract: %s', (_name, make) => {
   it('removes a folder with everything indexed from it', async () => {
     await seed();
     await store.removeFolder('f1');
-    expect(await store.counts()).toEqual({ files: 0, instances: 0, series: 0, problems: 0 });
+    expect(await store.counts()).toEqual({
+      files: 0,
+      instances: 0,
+      series: 0,
+      problems: 0,
+      dicomdirs: 0,
+      missing: 0,
+    });
     expect(await store.listFolders()).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import Dexie, { type Table, type Transaction } from 'dexie';
 import type {
   FileRecord,
   FolderRecord,
+  IndexCounts,
   IndexStore,
   InstanceRow,
   ScanBatch,
@@ -273,14 +274,18 @@ export class DexieIndexStore implements IndexStore {
     return rows.sort((a, b) => a.path.localeCompare(b.path));
   }
 
-  async counts() {
+  async counts(): Promise<IndexCounts> {
     // Instances are counted from the series rows: they exclude files gone missing.
-    const [files, series, problems] = await Promise.all([
+    const byStatus = (status: FileRecord['status']) =>
+      this.db.files.where('status').equals(status).count();
+    const [files, series, problems, dicomdirs, missing] = await Promise.all([
       this.db.files.count(),
       this.db.series.toArray(),
-      this.db.files.where('status').equals('problem').count(),
+      byStatus('problem'),
+      byStatus('dicomdir'),
+      byStatus('missing'),
     ]);
     const instances = series.reduce((sum, s) => sum + s.instances, 0);
-    return { files, instances, series: series.length, problems };
+    return { files, instances, series: series.length, problems, dicomdirs, missing };
   }
 }

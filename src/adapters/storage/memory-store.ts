@@ -3,6 +3,7 @@
 import type {
   FileRecord,
   FolderRecord,
+  IndexCounts,
   IndexStore,
   InstanceRow,
   ScanBatch,
@@ -112,13 +113,17 @@ export class MemoryIndexStore implements IndexStore {
       .map(clone);
   }
 
-  async counts() {
+  async counts(): Promise<IndexCounts> {
     const files = [...this.files.values()];
+    const byStatus = (status: FileRecord['status']) =>
+      files.filter((f) => f.status === status).length;
     return {
       files: files.length,
       instances: [...this.instances.values()].filter((i) => !i.missing).length,
       series: this.series.size,
-      problems: files.filter((f) => f.status === 'problem').length,
+      problems: byStatus('problem'),
+      dicomdirs: byStatus('dicomdir'),
+      missing: byStatus('missing'),
     };
   }
 }

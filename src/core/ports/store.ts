@@ -93,6 +93,16 @@ export interface ScanBatch {
   removedInstanceIds: string[];
 }
 
+export interface IndexCounts {
+  files: number;
+  /** Present instances only. */
+  instances: number;
+  series: number;
+  problems: number;
+  dicomdirs: number;
+  missing: number;
+}
+
 export interface IndexStore {
   putFolder(folder: FolderRecord): Promise<void>;
   listFolders(): Promise<FolderRecord[]>;
@@ -106,6 +116,9 @@ export interface IndexStore {
   listInstances(seriesInstanceUid: string): Promise<InstanceRow[]>;
   seriesHeader(seriesInstanceUid: string): Promise<SeriesHeader | undefined>;
   listProblems(folderId?: string): Promise<FileRecord[]>;
-  /** `instances` counts present files only (missing ones are kept but not counted). */
-  counts(): Promise<{ files: number; instances: number; series: number; problems: number }>;
+  /**
+   * Every file is one of: an indexed instance, a problem, a DICOMDIR, or missing; so
+   * instances + problems + dicomdirs + missing = files.
+   */
+  counts(): Promise<IndexCounts>;
 }

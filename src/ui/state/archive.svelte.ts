@@ -2,6 +2,7 @@
 // problems and scan progress. Components only read it and call its methods.
 import type {
   FileRecord,
+  IndexCounts,
   InstanceRow,
   SeriesFilter,
   SeriesHeader,
@@ -21,7 +22,14 @@ export class ArchiveState {
   instances = $state<InstanceRow[]>([]);
   header = $state<SeriesHeader | undefined>(undefined);
   problems = $state<FileRecord[]>([]);
-  counts = $state({ files: 0, instances: 0, series: 0, problems: 0 });
+  counts = $state<IndexCounts>({
+    files: 0,
+    instances: 0,
+    series: 0,
+    problems: 0,
+    dicomdirs: 0,
+    missing: 0,
+  });
   progress = $state<ScanProgress | null>(null);
   /** The sentence a screen reader announces: progress, outcome or error. */
   status = $state('No archive open yet. Open a folder, or open the demo archive to try it.');

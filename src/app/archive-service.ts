@@ -19,8 +19,11 @@ export interface ArchiveDeps {
   store: IndexStore;
   /** Indexes one file in the worker pool; always resolves. */
   indexFile: (file: File) => Promise<IndexOutcome>;
-  /** Writes the demo archive into a folder; resolves to the number of files written. */
-  writeDemo: (dir: FileSystemDirectoryHandle) => Promise<number>;
+  /**
+   * Writes the demo archive into a folder; resolves to the number of files written, or
+   * rejects with an AbortError when `signal` fires first.
+   */
+  writeDemo: (dir: FileSystemDirectoryHandle, signal: AbortSignal) => Promise<number>;
   concurrency: number;
 }
 
@@ -93,7 +96,14 @@ export class ArchiveService implements ArchiveApi {
       ),
     );
     const dir = await freshOpfsFolder(DEMO_FOLDER);
-    await this.deps.writeDemo(dir);
+    try {
+      await this.deps.writeDemo(dir, signal);
+    } catch (e) {
+      if (!signal.aborted) throw e;
+      const cancelled = withRates(startCounts('cancelled', 'the demo archive', Date.now()));
+      onProgress(cancelled);
+      return cancelled;
+    }
     const folder = { ...this.newFolder('Demo archive', 'demo'), handle: dir };
     await this.deps.store.putFolder(folder);
     return this.scan(folder, walkDirectory(dir, signal), onProgress, signal);

@@ -13,13 +13,18 @@ const archive = new ArchiveService({
   store: new DexieIndexStore(),
   indexFile: pool.indexFile,
   concurrency: pool.concurrency,
-  writeDemo: async (dir) => {
+  writeDemo: async (dir, signal) => {
     const worker = new Worker(new URL('../../workers/demo.worker.ts', import.meta.url), {
       type: 'module',
       name: 'trialbench-demo',
     });
+    // Cancel stops the generator where it is: the worker is simply terminated.
+    const aborted = new Promise<never>((_, reject) => {
+      signal.addEventListener('abort', () => reject(new DOMException('cancelled', 'AbortError')));
+    });
+    aborted.catch(() => undefined);
     try {
-      return await Comlink.wrap<DemoWorkerApi>(worker).writeDemo(dir);
+      return await Promise.race([Comlink.wrap<DemoWorkerApi>(worker).writeDemo(dir), aborted]);
     } finally {
       worker.terminate();
     }

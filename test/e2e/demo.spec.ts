@@ -79,3 +79,17 @@ test('the demo archive indexes, browses, lists its problems and survives reload 
   expect(foreign).toEqual([]);
   expect(cspViolations).toEqual([]);
 });
+
+test('Cancel stops the demo while it is generated, and it can be opened again', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Open demo archive' }).click();
+  await expect(status(page)).toContainText('Preparing the demo archive');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(status(page)).toContainText('Cancelled after the demo archive');
+  await expect(page.getByRole('button', { name: 'Open demo archive' })).toBeEnabled();
+  await page.getByRole('button', { name: 'Open demo archive' }).click();
+  const outcome = parseOutcome(await waitForScan(page));
+  expect(outcome).toMatchObject({ indexed: expected.instances, problems: expected.broken.length });
+});

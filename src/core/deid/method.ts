@@ -1,0 +1,104 @@
+// The attributes the engine adds (DEID-26): PatientIdentityRemoved, DeidentificationMethod
+// and its CID 7050 code sequence for the options actually applied, the subject's pseudonym
+// and the Clinical Trial attributes; and the header writer that stops at Pixel Data.
+import type { DataElement, Item } from '../dicom/writer';
+import { writePart10 } from '../dicom/writer';
+import type { DeidChange, DeidResult } from './engine';
+import type { DeidProfile, ProfileOption } from './profile';
+import { STANDARD_EDITION } from './profile-table.generated';
+
+export interface TrialAttributes {
+  sponsorName?: string;
+  protocolId?: string;
+  protocolName?: string;
+  siteId?: string;
+  siteName?: string;
+  timePointId?: string;
+}
+
+const TRIAL_TAGS: Record<keyof TrialAttributes, number> = {
+  sponsorName: 0x00120010,
+  protocolId: 0x00120020,
+  protocolName: 0x00120021,
+  siteId: 0x00120030,
+  siteName: 0x00120031,
+  timePointId: 0x00120050,
+};
+
+/** CID 7050 codes for the options; pixel options are never claimed (the engine keeps pixels). */
+const OPTION_CODES: Partial<Record<ProfileOption, [string, string]>> = {
+  cleanGraphOpt: ['113103', 'Clean Graphics Option'],
+  cleanStructContOpt: ['113104', 'Clean Structured Content Option'],
+  cleanDescOpt: ['113105', 'Clean Descriptors Option'],
+  rtnLongFullDatesOpt: ['113106', 'Retain Longitudinal Temporal Information Full Dates Option'],
+  rtnLongModifDatesOpt: [
+    '113107',
+    'Retain Longitudinal Temporal Information Modified Dates Option',
+  ],
+  rtnPatCharsOpt: ['113108', 'Retain Patient Characteristics Option'],
+  rtnDevIdOpt: ['113109', 'Retain Device Identity Option'],
+  rtnUIDsOpt: ['113110', 'Retain UIDs Option'],
+  rtnSafePrivOpt: ['113111', 'Retain Safe Private Option'],
+  rtnInstIdOpt: ['113112', 'Retain Institution Identity Option'],
+};
+
+function code(value: string, meaning: string): Item {
+  return [
+    { tag: 0x00080100, vr: 'SH', value },
+    { tag: 0x00080102, vr: 'SH', value: 'DCM' },
+    { tag: 0x00080104, vr: 'LO', value: meaning },
+  ];
+}
+
+/** The options whose codes are written: those enabled, minus the pixel options. */
+export function appliedCodes(profile: DeidProfile): Array<[string, string]> {
+  const codes: Array<[string, string]> = [['113100', 'Basic Application Confidentiality Profile']];
+  for (const [opt, c] of Object.entries(OPTION_CODES) as Array<[ProfileOption, [string, string]]>) {
+    if (profile.options[opt]) codes.push(c);
+  }
+  return codes.sort((a, b) => a[0].localeCompare(b[0]));
+}
+
+export function addDeidAttributes(
+  elements: DataElement[],
+  profile: DeidProfile,
+  subjectId: string,
+  trial: TrialAttributes | undefined,
+  changes: DeidChange[],
+): DataElement[] {
+  const codes = appliedCodes(profile);
+  const method = `${profile.name}; ${codes.map((c) => c[0]).join(' ')}; PS3.15 ${STANDARD_EDITION}`;
+  const set: DataElement[] = [
+    { tag: 0x00100010, vr: 'PN', value: subjectId },
+    { tag: 0x00100020, vr: 'LO', value: subjectId },
+    { tag: 0x00120040, vr: 'LO', value: subjectId },
+    { tag: 0x00120062, vr: 'CS', value: 'YES' },
+    { tag: 0x00120063, vr: 'LO', value: method.slice(0, 64) },
+    { tag: 0x00120064, vr: 'SQ', value: codes.map(([v, m]) => code(v, m)) },
+  ];
+  for (const [k, tag] of Object.entries(TRIAL_TAGS) as Array<[keyof TrialAttributes, number]>) {
+    const v = trial?.[k];
+    if (v !== undefined) set.push({ tag, vr: 'LO', value: v });
+  }
+  const tags = new Set(set.map((e) => e.tag));
+  for (const e of set) {
+    changes.push({
+      path: `(${(e.tag >>> 16).toString(16).padStart(4, '0').toUpperCase()},${(e.tag & 0xffff).toString(16).padStart(4, '0').toUpperCase()})`,
+      keyword: '',
+      action: 'set',
+      before: '',
+      after: typeof e.value === 'string' ? e.value : '(sequence)',
+    });
+  }
+  return [...elements.filter((e) => !tags.has(e.tag)), ...set];
+}
+
+/**
+ * The new Part 10 header (preamble zeroed, meta rewritten with the remapped SOP Instance
+ * UID) ending right before Pixel Data; write `new Blob([header, file.slice(offset)])`.
+ */
+export function deidentifiedHeader(result: DeidResult, transferSyntaxUid: string): Uint8Array {
+  const opts: Parameters<typeof writePart10>[1] = { transferSyntaxUid };
+  if (result.sopInstanceUid) opts.mediaStorageSopInstanceUid = result.sopInstanceUid;
+  return writePart10(result.elements, opts);
+}

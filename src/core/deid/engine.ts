@@ -87,6 +87,11 @@ export function dummyValue(vr: string): Value {
 
 function creatorOf(ds: DataSet, stream: Uint8Array, tag: number): string | undefined {
   const element = tag & 0xffff;
+  if (element >= 0x0010 && element <= 0x00ff) {
+    // A Private Creator names its own block (DEID-13 keeps it when its creator has rules).
+    const own = ds.byTag.get(tag);
+    return own ? stringValue(stream, own, ds).trim() : undefined;
+  }
   if (element < 0x1000) return undefined;
   const creatorTag = ((tag & 0xffff0000) | (element >>> 8)) >>> 0;
   const creator = ds.byTag.get(creatorTag);
@@ -195,7 +200,14 @@ export function deidentifyDataset(
     changes: [],
     problems: [],
   };
-  if (parsed.deflated) w.problems.push('deflated input: the header is re-encoded deflated');
+  if (parsed.deflated) {
+    w.problems.push('deflated input: pixel offsets refer to the inflated stream; not spliceable');
+  }
+  const px = parsed.pixelData;
+  if (px && !px.undefinedLength && px.valueOffset + px.length < stream.length) {
+    // Whatever follows Pixel Data would be spliced verbatim, unprocessed (DEID-25).
+    w.problems.push(`${stream.length - px.valueOffset - px.length} byte(s) follow Pixel Data`);
+  }
   const walked = walk(parsed.dataset, w, '');
   const elements = addDeidAttributes(walked, profile, ctx.subjectId, ctx.trial, w.changes);
   const sop = elements.find((e) => e.tag === 0x00080018)?.value;

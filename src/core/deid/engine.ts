@@ -137,7 +137,7 @@ function walk(ds: DataSet, w: Walk, prefix: string): DataElement[] {
     out.push({ tag, vr, value });
     if (res.action !== 'K') log(res.action, typeof value === 'string' ? value : '');
   }
-  return dropOrphanCreators(out, w);
+  return dropOrphanCreators(out);
 }
 
 function transform(
@@ -170,8 +170,7 @@ function transform(
 }
 
 /** Private Creators whose block lost every element are dropped (DEID-25). */
-function dropOrphanCreators(out: DataElement[], w: Walk): DataElement[] {
-  void w;
+function dropOrphanCreators(out: DataElement[]): DataElement[] {
   return out.filter((e) => {
     const group = e.tag >>> 16;
     const element = e.tag & 0xffff;

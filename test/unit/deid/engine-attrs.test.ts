@@ -17,7 +17,7 @@ function parse(bytes: Uint8Array): ParsedDicom {
   return out.dicom;
 }
 
-const files = [...demoArchive({ brokenFiles: false } as never)].slice(0, 6);
+const files = [...demoArchive({ brokenFiles: false })].slice(0, 6);
 const key = new Uint8Array(32).fill(3);
 
 function run(
@@ -89,15 +89,15 @@ describe('DEID-20 dates', () => {
 describe('DEID-23 nested UIDs', () => {
   test('DEID-23 UIDs inside sequences map like top-level ones', () => {
     const h = keyedHash(key);
-    let nested = 0;
+
     for (const f of files) {
       const { src, back } = run(f.bytes);
-      const walk = (a: DataSet, b: DataSet, depth: number): void => {
+      const walk = (a: DataSet, b: DataSet): void => {
         for (const el of a.elements) {
           const other = b.byTag.get(el.tag);
           if (!other) continue;
           if (el.items && other.items)
-            el.items.forEach((it, i) => other.items?.[i] && walk(it, other.items[i]!, depth + 1));
+            el.items.forEach((it, i) => other.items?.[i] && walk(it, other.items[i]!));
           else if (
             el.vr === 'UI' &&
             el.tag !== 0x00080016 &&
@@ -113,15 +113,13 @@ describe('DEID-23 nested UIDs', () => {
                   .map((u) => remapUid(u, h))
                   .join('\\'),
               );
-              if (depth > 0) nested++;
             }
           }
         }
       };
-      walk(src.dataset, back.dataset, 0);
+      walk(src.dataset, back.dataset);
       expect(back.meta && text(back, 0x00020003, back.meta)).toBe(text(back, 0x00080018));
     }
-    expect(nested).toBeGreaterThanOrEqual(0);
   });
 
   test("DEID-23 a reference inside a sequence maps to the referenced file's new UID", () => {

@@ -13,7 +13,7 @@ function parse(bytes: Uint8Array): ParsedDicom {
   return out.dicom;
 }
 
-const src = parse([...demoArchive({ brokenFiles: false } as never)][0]!.bytes);
+const src = parse([...demoArchive({ brokenFiles: false })][0]!.bytes);
 const studyDate = stringValue(src.datasetBytes, src.dataset.byTag.get(0x00080020)!, src.dataset);
 const key = new Uint8Array(32).fill(1);
 

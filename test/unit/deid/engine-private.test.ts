@@ -13,7 +13,7 @@ function parse(bytes: Uint8Array): ParsedDicom {
   return out.dicom;
 }
 
-const file = [...demoArchive({ brokenFiles: false } as never)][0]!;
+const file = [...demoArchive({ brokenFiles: false })][0]!;
 const src = parse(file.bytes);
 const key = new Uint8Array(32).fill(5);
 const privates = src.dataset.elements.filter(

@@ -19,7 +19,7 @@ function parse(bytes: Uint8Array): ParsedDicom {
   return out.dicom;
 }
 
-const files = [...demoArchive({ brokenFiles: false } as never)].slice(0, 12);
+const files = [...demoArchive({ brokenFiles: false })].slice(0, 12);
 const profile = basicProfile('Trial X');
 profile.options.rtnLongModifDatesOpt = true;
 const key = new Uint8Array(32).fill(7);

@@ -11,13 +11,18 @@ import { writePart10 } from '../../../src/core/dicom/writer';
 import { basicProfile } from '../../../src/core/deid/profile';
 import { keyedHash, remapUid } from '../../../src/core/deid/uid';
 
+/** Case-insensitive whole-word match of a value (word = letters and digits). */
+const word = (v: string): RegExp =>
+  new RegExp(`(?<![a-z0-9])${v.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![a-z0-9])`);
+
 function parse(bytes: Uint8Array): ParsedDicom {
   const out = parseDicomBytes(bytes);
   if (out.kind !== 'parsed') throw new Error('not parsed');
   return out.dicom;
 }
 
-const files = [...demoArchive({ brokenFiles: false })].slice(0, 6);
+const all = [...demoArchive({ brokenFiles: false })];
+const files = all.filter((_, i) => i % 97 === 0);
 const key = new Uint8Array(32).fill(3);
 
 function run(
@@ -65,7 +70,7 @@ describe('DEID-22 planted identifiers', () => {
         .filter((v) => v.length >= 4 && v !== '(absent)');
       expect(words.length).toBeGreaterThan(5);
       const hay = Buffer.from(out).toString('latin1').toLowerCase();
-      for (const w of words) expect(hay, `${f.path}: ${w}`).not.toContain(w.toLowerCase());
+      for (const w of words) expect(hay, `${f.path}: ${w}`).not.toMatch(word(w));
     }
   });
 });

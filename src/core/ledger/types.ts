@@ -1,0 +1,56 @@
+// The ledger's shapes: the one contract that the fold (core), storage, sync and UI share.
+// DESIGN.md "The ledger": every state change is a signed, hash-chained entry; state is a
+// deterministic fold over the entries that are valid and authorised.
+
+/** JSON without floats: canonical encoding admits only safe integers. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Lowercase hex SHA-256 of the canonical encoding of the whole entry, `sig` included. */
+export type EntryId = string;
+
+/**
+ * A device public key as text: `ed25519:<base64url raw 32 bytes>` or
+ * `p256:<base64url raw uncompressed point, 65 bytes>`. The author of an entry.
+ */
+export type AuthorKey = string;
+
+/** Hybrid logical clock: UTC milliseconds, and a counter that orders events within one ms. */
+export interface Hlc {
+  ms: number;
+  c: number;
+}
+
+export interface UnsignedEntry {
+  v: 1;
+  /** The study id (the genesis entry's id); '' in the genesis entry itself. */
+  study: string;
+  author: AuthorKey;
+  /** 1-based position in the author's own chain. */
+  seq: number;
+  /** The author's previous entry (seq - 1); null when seq is 1. */
+  prev: EntryId | null;
+  /** The heads the author had seen (sorted, unique, excluding `prev`). */
+  deps: EntryId[];
+  ts: Hlc;
+  type: string;
+  body: { [key: string]: Json };
+}
+
+export interface Entry extends UnsignedEntry {
+  /** base64url signature over the canonical encoding of the UnsignedEntry. */
+  sig: string;
+}
+
+export const ROLES = ['admin', 'site', 'reader', 'adjudicator', 'monitor', 'sponsor'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Signature checks are the one thing core asks of the platform (WebCrypto, async). */
+export interface SignatureVerifier {
+  verify(author: AuthorKey, signature: Uint8Array, message: Uint8Array): Promise<boolean>;
+}
+
+/** A device key that can sign: the private half never leaves its adapter. */
+export interface Signer {
+  readonly author: AuthorKey;
+  sign(message: Uint8Array): Promise<Uint8Array>;
+}

@@ -2,6 +2,8 @@ import { defineConfig } from '@playwright/test';
 
 const chromium = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const port = Number(process.env.E2E_PORT ?? 4173);
+// E2E_DIST serves another build folder, so parallel runs do not share dist/.
+const dist = process.env.E2E_DIST ?? 'dist';
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -28,7 +30,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `node scripts/serve.js --port ${port} --no-build`,
+    command: `node scripts/serve.js --port ${port} --no-build --dir ${dist}`,
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: false,
     timeout: 60_000,

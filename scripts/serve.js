@@ -8,7 +8,9 @@ const args = process.argv.slice(2);
 const portArg = args.indexOf('--port');
 const port = portArg >= 0 ? Number(args[portArg + 1]) : Number(process.env.PORT ?? 5173);
 const host = args.includes('--lan') ? '0.0.0.0' : '127.0.0.1';
-const root = join(process.cwd(), 'dist');
+const dirArg = args.indexOf('--dir');
+// --dir lets parallel test runs serve their own builds.
+const root = dirArg >= 0 ? args[dirArg + 1] : join(process.cwd(), 'dist');
 
 const types = {
   '.html': 'text/html; charset=utf-8',

@@ -1,7 +1,14 @@
 // The archive as the UI sees it: folders opened by picker, drop, upload or demo, scanned
 // through the worker pool into the index store.
 import type { IndexOutcome } from '../core/index/record';
-import type { FolderKind, FolderRecord, IndexStore, SeriesFilter } from '../core/ports/store';
+import type { Json } from '../core/ledger/types';
+import type {
+  FileRecord,
+  FolderKind,
+  FolderRecord,
+  IndexStore,
+  SeriesFilter,
+} from '../core/ports/store';
 import { scanFolder } from '../core/scan/scanner';
 import { startCounts, withRates } from '../core/scan/progress';
 import type { ProgressListener, ArchiveApi, FolderView } from '../ui/state/archive-api';
@@ -25,6 +32,42 @@ export interface ArchiveDeps {
    */
   writeDemo: (dir: FileSystemDirectoryHandle, signal: AbortSignal) => Promise<number>;
   concurrency: number;
+  /**
+   * The ledger's single path for a state change. Every mutating action here calls it
+   * exactly once, with counts, label, kind and a content hash: no identifying values.
+   */
+  record: (type: string, body: { [key: string]: Json }, reason?: string) => Promise<unknown>;
+}
+
+/** What a folder holds, as the ledger states it. */
+interface FolderSummary {
+  files: number;
+  instances: number;
+  series: number;
+  problems: number;
+  contentHash: string;
+}
+
+/**
+ * Counts and a SHA-256 over the sorted (status, series UID, size) lines of present files:
+ * two scans that found the same content give the same hash, and nothing in it names a patient.
+ */
+export async function summarise(files: FileRecord[]): Promise<FolderSummary> {
+  const lines = files
+    .filter((f) => f.status !== 'missing')
+    .map((f) => `${f.status}:${f.seriesInstanceUid ?? ''}:${f.size}`)
+    .sort();
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(lines.join('\n')));
+  const series = new Set(
+    files.filter((f) => f.status === 'indexed').map((f) => f.seriesInstanceUid ?? ''),
+  );
+  return {
+    files: files.length,
+    instances: files.filter((f) => f.status === 'indexed').length,
+    series: series.size,
+    problems: files.filter((f) => f.status === 'problem').length,
+    contentHash: [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join(''),
+  };
 }
 
 const DEMO_FOLDER = 'trialbench-demo';
@@ -79,7 +122,7 @@ export class ArchiveService implements ArchiveApi {
     const folder = this.newFolder(label, 'input');
     this.uploads.set(folder.id, entries);
     await this.deps.store.putFolder(folder);
-    return this.scan(folder, entries, onProgress, signal);
+    return this.opened(folder, await this.scan(folder, entries, onProgress, signal));
   }
 
   async openDemo(onProgress: ProgressListener, signal: AbortSignal) {
@@ -106,26 +149,65 @@ export class ArchiveService implements ArchiveApi {
     }
     const folder = { ...this.newFolder('Demo archive', 'demo'), handle: dir };
     await this.deps.store.putFolder(folder);
-    return this.scan(folder, walkDirectory(dir, signal), onProgress, signal);
+    return this.opened(
+      folder,
+      await this.scan(folder, walkDirectory(dir, signal), onProgress, signal),
+    );
   }
 
   async rescan(folderId: string, onProgress: ProgressListener, signal: AbortSignal) {
     const folder = (await this.deps.store.listFolders()).find((f) => f.id === folderId);
     if (!folder) throw new Error(`no folder ${folderId}`);
     const upload = this.uploads.get(folderId);
-    if (upload) return this.scan(folder, upload, onProgress, signal);
-    const handle = folder.handle as FileSystemDirectoryHandle | undefined;
-    if (!handle)
-      throw new Error(`${folder.label} was uploaded in an earlier session: open it again`);
-    if (!(await hasPermission(handle)) && !(await requestPermission(handle))) {
-      throw new Error(`Permission to read ${folder.label} was not granted`);
+    let listing: AsyncIterable<ListedEntry> | Iterable<ListedEntry>;
+    if (upload) listing = upload;
+    else {
+      const handle = folder.handle as FileSystemDirectoryHandle | undefined;
+      if (!handle)
+        throw new Error(`${folder.label} was uploaded in an earlier session: open it again`);
+      if (!(await hasPermission(handle)) && !(await requestPermission(handle))) {
+        throw new Error(`Permission to read ${folder.label} was not granted`);
+      }
+      listing = walkDirectory(handle, signal);
     }
-    return this.scan(folder, walkDirectory(handle, signal), onProgress, signal);
+    const before = await this.deps.store.listFiles(folder.id);
+    const result = await this.scan(folder, listing, onProgress, signal);
+    const after = await this.deps.store.listFiles(folder.id);
+    const was = new Map(before.map((f) => [f.id, f]));
+    let added = 0;
+    let changed = 0;
+    let removed = 0;
+    for (const f of after) {
+      const old = was.get(f.id);
+      if (!old || old.status === 'missing') {
+        if (f.status !== 'missing') added++;
+      } else if (f.status === 'missing') removed++;
+      else if (old.size !== f.size || old.mtime !== f.mtime) changed++;
+    }
+    const { contentHash: _hash, ...previous } = await summarise(before);
+    await this.deps.record('folder.scan', {
+      folder: folder.id,
+      label: folder.label,
+      ...(await summarise(after)),
+      added,
+      changed,
+      removed,
+      previous,
+    });
+    return result;
   }
 
   async removeFolder(folderId: string) {
+    const folder = (await this.deps.store.listFolders()).find((f) => f.id === folderId);
     this.uploads.delete(folderId);
     await this.deps.store.removeFolder(folderId);
+    if (folder) {
+      await this.deps.record('folder.remove', {
+        folder: folder.id,
+        label: folder.label,
+        reason: 'Removed from the archive by the user',
+      });
+    }
   }
 
   listSeries(filter: SeriesFilter) {
@@ -157,7 +239,21 @@ export class ArchiveService implements ArchiveApi {
     }
     const folder = { ...this.newFolder(handle.name, kind), handle };
     await this.deps.store.putFolder(folder);
-    return this.scan(folder, walkDirectory(handle, signal), onProgress, signal);
+    return this.opened(
+      folder,
+      await this.scan(folder, walkDirectory(handle, signal), onProgress, signal),
+    );
+  }
+
+  /** Records the one `folder.open` entry of an opening, after its first scan. */
+  private async opened<T>(folder: FolderRecord, result: T): Promise<T> {
+    await this.deps.record('folder.open', {
+      folder: folder.id,
+      label: folder.label,
+      kind: folder.kind,
+      ...(await summarise(await this.deps.store.listFiles(folder.id))),
+    });
+    return result;
   }
 
   private newFolder(label: string, kind: FolderKind): FolderRecord {

@@ -13,6 +13,8 @@ const archive = new ArchiveService({
   store: new DexieIndexStore(),
   indexFile: pool.indexFile,
   concurrency: pool.concurrency,
+  // The ledger service takes this over in the next step; until then actions are not recorded.
+  record: async () => null,
   writeDemo: async (dir, signal) => {
     const worker = new Worker(new URL('../../workers/demo.worker.ts', import.meta.url), {
       type: 'module',

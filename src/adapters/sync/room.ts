@@ -1,0 +1,187 @@
+// One Yjs document per room, carried by y-webrtc (WebRTC between people, BroadcastChannel
+// between tabs). Entries live in a Y.Map keyed by entry id (a Y.Array grows quadratically).
+// Everything arriving here is untrusted text: the app parses, verifies and folds it.
+import * as Y from 'yjs';
+import { WebrtcProvider } from 'y-webrtc';
+import * as bc from 'lib0/broadcastchannel';
+import { chunkStats, deliveringFromPeer, installChunking } from './chunking';
+
+export interface RoomOptions {
+  name: string;
+  password: string;
+  relays: string[];
+  seed: { id: string; text: string }[];
+  peerOpts?: object;
+}
+
+export type Via = 'webrtc' | 'tab';
+
+export interface RoomStatus {
+  state: 'offline' | 'connecting' | 'online';
+  relays: { url: string; connected: boolean }[];
+  lastSyncedAt: string | null;
+}
+
+export interface RoomTransport {
+  publish(items: { id: string; text: string }[]): void;
+  onRemote(cb: (items: { id: string; text: string; via: Via }[]) => void): () => void;
+  setPresence(state: Record<string, unknown>): void;
+  presence(): { peer: string; state: Record<string, unknown>; via: Via }[];
+  status(): RoomStatus;
+  onChange(cb: () => void): () => void;
+  destroy(): void;
+}
+
+/** Entry ids are hex hashes; anything longer or stranger is not ours. */
+const KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
+/** Entries are at most 64 KiB (MAX_ENTRY_BYTES); allow slack, refuse absurd values. */
+const MAX_TEXT = 256 * 1024;
+const LOCAL = Symbol('trialbench-local');
+
+export function acceptable(id: unknown, text: unknown): text is string {
+  return (
+    typeof id === 'string' && KEY.test(id) && typeof text === 'string' && text.length <= MAX_TEXT
+  );
+}
+
+interface SignalingConn {
+  url: string;
+  connected: boolean;
+  on(event: string, f: () => void): void;
+  off(event: string, f: () => void): void;
+}
+
+interface YRoom {
+  name: string;
+  bcconnected: boolean;
+  _bcSubscriber: (data: ArrayBuffer) => Promise<unknown>;
+}
+
+export function openRoom(opts: RoomOptions): RoomTransport {
+  installChunking();
+  const doc = new Y.Doc();
+  const entries = doc.getMap<unknown>('entries');
+  doc.transact(() => {
+    for (const { id, text } of opts.seed) if (acceptable(id, text)) entries.set(id, text);
+  }, LOCAL);
+
+  const provider = new WebrtcProvider(opts.name, doc, {
+    signaling: opts.relays,
+    password: opts.password,
+    peerOpts: opts.peerOpts ?? {},
+  });
+  const remoteListeners = new Set<(items: { id: string; text: string; via: Via }[]) => void>();
+  const changeListeners = new Set<() => void>();
+  const presenceVia = new Map<number, Via>();
+  let lastSyncedAt: string | null = null;
+  let destroyed = false;
+
+  const changed = () => {
+    for (const cb of changeListeners) cb();
+  };
+  const synced = () => {
+    lastSyncedAt = new Date().toISOString();
+    changed();
+  };
+
+  entries.observe((event, tx) => {
+    if (tx.origin === LOCAL) return;
+    const via: Via = deliveringFromPeer() ? 'webrtc' : 'tab';
+    const items: { id: string; text: string; via: Via }[] = [];
+    for (const id of event.keysChanged) {
+      const text = entries.get(id);
+      if (acceptable(id, text)) items.push({ id, text, via });
+    }
+    if (items.length === 0) return;
+    for (const cb of remoteListeners) cb(items);
+    synced();
+  });
+
+  provider.on('synced', ({ synced: ok }) => ok && synced());
+  provider.on('peers', changed);
+  provider.awareness.on('update', (e: { added: number[]; updated: number[] }, origin: unknown) => {
+    if (origin === 'local') return;
+    const via: Via = deliveringFromPeer() ? 'webrtc' : 'tab';
+    for (const id of [...e.added, ...e.updated]) presenceVia.set(id, via);
+  });
+  provider.awareness.on('change', changed);
+
+  const conns = provider.signalingConns as SignalingConn[];
+  for (const c of conns) {
+    c.on('connect', changed);
+    c.on('disconnect', changed);
+  }
+
+  // A corrupted update arriving over BroadcastChannel would reject inside y-webrtc's
+  // subscriber; catch it there. (The WebRTC path is guarded in chunking.ts.)
+  void provider.key.then(() => {
+    const room = provider.room as unknown as YRoom | null;
+    if (!room || destroyed) return;
+    const original = room._bcSubscriber;
+    const guarded = (data: ArrayBuffer) =>
+      original(data).catch((e: unknown) => {
+        chunkStats.errors++;
+        console.warn('sync: a tab message could not be applied', e);
+      });
+    bc.unsubscribe(room.name, original);
+    room._bcSubscriber = guarded;
+    if (room.bcconnected) bc.subscribe(room.name, guarded);
+  });
+
+  return {
+    publish(items) {
+      doc.transact(() => {
+        for (const { id, text } of items)
+          if (acceptable(id, text) && entries.get(id) !== text) entries.set(id, text);
+      }, LOCAL);
+    },
+    onRemote(cb) {
+      remoteListeners.add(cb);
+      return () => remoteListeners.delete(cb);
+    },
+    setPresence(state) {
+      provider.awareness.setLocalState(state);
+    },
+    presence() {
+      const own = provider.awareness.clientID;
+      const out: { peer: string; state: Record<string, unknown>; via: Via }[] = [];
+      for (const [id, state] of provider.awareness.getStates()) {
+        if (id === own || !state || typeof state !== 'object' || Array.isArray(state)) continue;
+        out.push({ peer: String(id), state, via: presenceVia.get(id) ?? 'webrtc' });
+      }
+      return out;
+    },
+    status() {
+      const relays = conns.map((c) => ({ url: c.url, connected: c.connected }));
+      const state = destroyed
+        ? 'offline'
+        : relays.some((r) => r.connected)
+          ? 'online'
+          : relays.length > 0
+            ? 'connecting'
+            : 'offline';
+      return { state, relays, lastSyncedAt };
+    },
+    onChange(cb) {
+      changeListeners.add(cb);
+      return () => changeListeners.delete(cb);
+    },
+    destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      for (const c of conns) {
+        c.off('connect', changed);
+        c.off('disconnect', changed);
+      }
+      remoteListeners.clear();
+      changeListeners.clear();
+      provider.destroy();
+      doc.destroy();
+    },
+  };
+}
+
+/** Counters from the chunking layer, for tests and the bench page. */
+export function syncStats() {
+  return { ...chunkStats };
+}

@@ -54,3 +54,75 @@ export interface Signer {
   readonly author: AuthorKey;
   sign(message: Uint8Array): Promise<Uint8Array>;
 }
+
+/** Why an entry was not applied: shown in the UI's quarantine with its reason in words. */
+export type QuarantineCode =
+  | 'too-large'
+  | 'malformed'
+  | 'wrong-study'
+  | 'hash-mismatch'
+  | 'bad-signature'
+  | 'broken-chain'
+  | 'back-dated'
+  | 'not-authorised'
+  | 'revoked'
+  | 'equivocation'
+  | 'frozen'
+  | 'predicate'
+  | 'unknown-type';
+
+export interface Quarantined {
+  /** The entry's id when it could be computed (null for text that is not an entry). */
+  id: EntryId | null;
+  /** The item as received (text over 1 KiB is cut to its first 1 KiB). */
+  entry: unknown;
+  code: QuarantineCode;
+  reason: string;
+  source: string;
+}
+
+export interface Member {
+  author: AuthorKey;
+  name: string;
+  role: Role | null;
+  site: string | null;
+  boxKey: string | null;
+  status: 'active' | 'revoked' | 'frozen';
+  /** The grant (or genesis) that gave the current role. */
+  grantedAt: EntryId;
+}
+
+export interface StudyState {
+  study: {
+    id: string;
+    name: string;
+    sites: { id: string; name: string }[];
+    relays: string[];
+  } | null;
+  members: Map<AuthorKey, Member>;
+  /** Frozen authors and the reason in words. */
+  frozen: Map<AuthorKey, string>;
+  heads: EntryId[];
+}
+
+export interface AddItem {
+  entry: unknown;
+  source: string;
+  /** The id the entry was received under (the Yjs map key): it must match the hash. */
+  id?: string;
+}
+
+export interface AddReport {
+  accepted: Entry[];
+  duplicates: number;
+  quarantined: Quarantined[];
+  pending: number;
+}
+
+/** Same shape as VerifyReport in src/ui/state/ledger-api.ts. */
+export interface VerifyReport {
+  ok: boolean;
+  entries: number;
+  checkpoints: number;
+  problems: { line: number; id: string | null; kind: string; message: string }[];
+}

@@ -1,0 +1,816 @@
+// The fold. Every entry's verdict depends only on its causal past (prev and deps, reached
+// through its vector clock) and on two facts about the whole set: which keys are revoked
+// (with their last allowed seq) and which authors equivocated. So entries can be judged in
+// any causal order as they arrive, and the state is a function of the set of entries: a
+// late revocation or equivocation, which changes those facts, refolds from scratch.
+import { sha256 } from '../deid/sha256';
+import { fromBase64url, toHex } from './base64url';
+import { canonicalJson, utf8Bytes } from './canonical';
+import { compareEntries, compareHlc, MAX_DEPS, parseEntry, signEntry, signingBytes } from './entry';
+import { nextHlc } from './hlc';
+import { bodyProblem, isEntryType, mayAuthor } from './policy';
+import type {
+  AddItem,
+  AddReport,
+  AuthorKey,
+  Entry,
+  EntryId,
+  Json,
+  Member,
+  QuarantineCode,
+  Quarantined,
+  Role,
+  SignatureVerifier,
+  Signer,
+  StudyState,
+  UnsignedEntry,
+} from './types';
+
+export class LedgerError extends Error {
+  constructor(
+    readonly code: QuarantineCode | 'no-study' | 'pending',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type Clock = Record<AuthorKey, number>;
+type Verdict =
+  | { status: 'accepted' }
+  | { status: 'rejected'; code: QuarantineCode; reason: string }
+  | { status: 'pending'; on: EntryId };
+
+interface Node {
+  id: EntryId;
+  entry: Entry;
+  text: string;
+  source: string;
+  status: 'unjudged' | 'pending' | 'accepted' | 'rejected';
+  code?: QuarantineCode;
+  reason?: string;
+  clock?: Clock;
+}
+
+interface Fold {
+  accepted: Node[];
+  sorted: boolean;
+  heads: Set<EntryId>;
+  /** Accepted member.grant / member.revoke / genesis nodes by the key they concern. */
+  roleChanges: Map<AuthorKey, Node[]>;
+  /** Accepted rename or grant nodes naming each key: the latest (ts, id) gives the name. */
+  names: Map<AuthorKey, Node>;
+  studyFields: Map<string, Node>;
+  assigns: Map<string, Node[]>;
+  genesis: Node | null;
+  /** Bans found by accepted revocations: key -> last allowed seq. */
+  found: Map<AuthorKey, number>;
+  waiting: Map<EntryId, Node[]>;
+  maxJudgedSeq: Map<AuthorKey, number>;
+}
+
+const CHECK_CHUNK = 512;
+const MAX_QUARANTINE = 100_000;
+
+function short(key: string): string {
+  return key.length > 20 ? `${key.slice(0, 16)}…` : key;
+}
+
+function describe(e: Entry): string {
+  return `${e.type} #${e.seq} by ${short(e.author)}`;
+}
+
+function later(a: Node, b: Node): boolean {
+  return compareEntries({ ts: a.entry.ts, id: a.id }, { ts: b.entry.ts, id: b.id }) > 0;
+}
+
+function inPast(clock: Clock, n: Node): boolean {
+  return (clock[n.entry.author] ?? 0) >= n.entry.seq;
+}
+
+function cut(input: unknown): unknown {
+  if (typeof input === 'string' && input.length > 1024) return input.slice(0, 1024);
+  return input;
+}
+
+function emptyFold(): Fold {
+  return {
+    accepted: [],
+    sorted: true,
+    heads: new Set(),
+    roleChanges: new Map(),
+    names: new Map(),
+    studyFields: new Map(),
+    assigns: new Map(),
+    genesis: null,
+    found: new Map(),
+    waiting: new Map(),
+    maxJudgedSeq: new Map(),
+  };
+}
+
+export class Ledger {
+  private readonly verifier: SignatureVerifier;
+  private studyId: string | null;
+  /** Entries that passed size, schema, study, hash and signature: the set the fold is over. */
+  private readonly pool = new Map<EntryId, Node>();
+  private readonly slots = new Map<string, EntryId[]>();
+  private readonly frozenAt = new Map<AuthorKey, number>();
+  private readonly contiguous = new Map<AuthorKey, number>();
+  private readonly ownLast = new Map<AuthorKey, Node>();
+  /** Entries received before the genesis that names their study. */
+  private beforeGenesis: AddItem[] = [];
+  private readonly badIds = new Set<string>();
+  private readonly early: Quarantined[] = [];
+  private bans = new Map<AuthorKey, number>();
+  private fold: Fold = emptyFold();
+
+  constructor(opts: { verifier: SignatureVerifier; study?: string }) {
+    this.verifier = opts.verifier;
+    this.studyId = opts.study ?? null;
+  }
+
+  static async genesis(
+    signer: Signer,
+    body: {
+      name: string;
+      sites: { id: string; name: string }[];
+      relays: string[];
+      adminName: string;
+    },
+    nowMs: number,
+  ): Promise<Entry> {
+    const unsigned: UnsignedEntry = {
+      v: 1,
+      study: '',
+      author: signer.author,
+      seq: 1,
+      prev: null,
+      deps: [],
+      ts: nextHlc(nowMs, []),
+      type: 'study.genesis',
+      body: body as unknown as { [key: string]: Json },
+    };
+    const problem = bodyProblem('study.genesis', unsigned.body);
+    if (problem) throw new LedgerError('malformed', problem);
+    const entry = await signEntry(signer, unsigned);
+    const parsed = parseEntry(entry);
+    if (!parsed.ok) throw new LedgerError(parsed.code, parsed.reason);
+    return entry;
+  }
+
+  get study(): string | null {
+    return this.studyId;
+  }
+
+  /** The next entry of `signer`, judged as the fold would judge it; not added. */
+  async create(
+    signer: Signer,
+    type: string,
+    body: { [key: string]: Json },
+    nowMs: number,
+  ): Promise<Entry> {
+    const study = this.fold.genesis?.id;
+    if (!study) throw new LedgerError('no-study', 'no study: the genesis entry is not known yet');
+    if (!isEntryType(type)) throw new LedgerError('unknown-type', `unknown entry type ${type}`);
+    const problem = bodyProblem(type, body);
+    if (problem) throw new LedgerError('malformed', problem);
+    const last = this.ownLast.get(signer.author) ?? null;
+    if (last && (last.status === 'pending' || last.status === 'unjudged'))
+      throw new LedgerError('pending', 'your previous entry is still waiting for its dependencies');
+    const deps = [...this.fold.heads].filter((h) => h !== last?.id);
+    if (deps.length > MAX_DEPS) {
+      deps.sort((a, b) => (later(this.node(a), this.node(b)) ? -1 : 1));
+      deps.length = MAX_DEPS;
+    }
+    deps.sort();
+    const seen = deps.map((d) => this.node(d).entry.ts);
+    if (last) seen.push(last.entry.ts);
+    const unsigned: UnsignedEntry = {
+      v: 1,
+      study,
+      author: signer.author,
+      seq: last ? last.entry.seq + 1 : 1,
+      prev: last ? last.id : null,
+      deps,
+      ts: nextHlc(nowMs, seen),
+      type,
+      body,
+    };
+    const entry = await signEntry(signer, unsigned);
+    const parsed = parseEntry(entry);
+    if (!parsed.ok) throw new LedgerError(parsed.code, parsed.reason);
+    const node: Node = {
+      id: parsed.id,
+      entry: parsed.entry,
+      text: parsed.text,
+      source: 'local',
+      status: 'unjudged',
+    };
+    const slot = this.slots.get(`${signer.author}\n${unsigned.seq}`);
+    if (slot?.length) throw new LedgerError('equivocation', 'this key already wrote that seq');
+    const verdict = this.judge(node);
+    if (verdict.status === 'rejected') throw new LedgerError(verdict.code, verdict.reason);
+    if (verdict.status === 'pending') throw new LedgerError('pending', 'dependencies missing');
+    return entry;
+  }
+
+  async add(items: readonly AddItem[]): Promise<AddReport> {
+    const report: AddReport = { accepted: [], duplicates: 0, quarantined: [], pending: 0 };
+    const fresh: Node[] = [];
+    const seenNow = new Set<string>();
+    const toCheck: Node[] = [];
+    for (const item of items) {
+      const node = this.screen(item, report, seenNow);
+      if (node) toCheck.push(node);
+    }
+    for (let i = 0; i < toCheck.length; i += CHECK_CHUNK) {
+      const chunk = toCheck.slice(i, i + CHECK_CHUNK);
+      const oks = await Promise.all(chunk.map((n) => this.checkSignature(n)));
+      chunk.forEach((n, k) => {
+        if (oks[k]) fresh.push(n);
+        else {
+          this.badIds.add(n.id);
+          this.quarantine(report, {
+            id: n.id,
+            entry: n.text,
+            code: 'bad-signature',
+            reason: `${describe(n.entry)}: the signature does not match the author's key`,
+            source: n.source,
+          });
+        }
+      });
+    }
+    if (fresh.length === 0) {
+      report.pending = this.pendingCount();
+      return report;
+    }
+    let refold = false;
+    const genesisNow = fresh.some((n) => n.entry.type === 'study.genesis');
+    for (const n of fresh) if (this.insert(n)) refold = true;
+    const touched: { node: Node; was: Node['status'] }[] = [];
+    if (!refold) {
+      fresh.sort((a, b) => (later(a, b) ? 1 : -1));
+      refold = !this.judgeMany(fresh, touched);
+    }
+    if (refold) {
+      // A refold is O(n) anyway, so the report may compare every node before and after.
+      const before = new Map<EntryId, Node['status']>();
+      for (const n of this.pool.values()) before.set(n.id, n.status);
+      for (const t of touched) before.set(t.node.id, t.was);
+      this.refold();
+      for (const n of this.pool.values()) this.report(n, before.get(n.id), report);
+    } else {
+      for (const t of touched) this.report(t.node, t.was, report);
+    }
+    if (genesisNow && this.beforeGenesis.length) {
+      const held = this.beforeGenesis;
+      this.beforeGenesis = [];
+      const more = await this.add(held);
+      report.accepted.push(...more.accepted);
+      report.quarantined.push(...more.quarantined);
+      report.duplicates += more.duplicates;
+    }
+    report.pending = this.pendingCount();
+    return report;
+  }
+
+  get state(): StudyState {
+    const f = this.fold;
+    const g = f.genesis;
+    let study: StudyState['study'] = null;
+    if (g) {
+      const b = g.entry.body;
+      const field = (k: string, initial: Json | undefined): Json | undefined => {
+        const n = f.studyFields.get(k);
+        return n ? n.entry.body.next : initial;
+      };
+      study = {
+        id: g.id,
+        name: String(field('name', b.name)),
+        sites: (field('sites', b.sites) ?? []) as { id: string; name: string }[],
+        relays: (field('relays', b.relays) ?? []) as string[],
+      };
+    }
+    const members = new Map<AuthorKey, Member>();
+    for (const [key, changes] of f.roleChanges) {
+      let latest: Node | undefined;
+      for (const c of changes) if (!latest || later(c, latest)) latest = c;
+      if (!latest) continue;
+      const b = latest.entry.body;
+      const granted = latest.entry.type !== 'member.revoke';
+      const grant = latest.entry.type === 'member.grant';
+      const nameNode = f.names.get(key);
+      const name = !nameNode
+        ? ''
+        : nameNode.entry.type === 'member.rename'
+          ? String(nameNode.entry.body.next)
+          : nameNode.entry.type === 'study.genesis'
+            ? String(nameNode.entry.body.adminName)
+            : String(nameNode.entry.body.name);
+      const status: Member['status'] = this.frozenAt.has(key)
+        ? 'frozen'
+        : !granted || this.bans.has(key)
+          ? 'revoked'
+          : 'active';
+      members.set(key, {
+        author: key,
+        name,
+        role: granted ? (grant ? (b.role as Role) : 'admin') : null,
+        site: grant ? ((b.site as string | null) ?? null) : null,
+        boxKey: grant ? ((b.boxKey as string | null) ?? null) : null,
+        status,
+        grantedAt: latest.id,
+      });
+    }
+    const frozen = new Map<AuthorKey, string>();
+    for (const [key, seq] of this.frozenAt)
+      frozen.set(key, `${short(key)} signed two different entries as #${seq}`);
+    return { study, members, frozen, heads: [...f.heads].sort() };
+  }
+
+  /** Accepted entries in fold order: (ts.ms, ts.c, id), which respects every causal edge. */
+  accepted(): readonly Entry[] {
+    return this.acceptedNodes().map((n) => n.entry);
+  }
+
+  get(id: EntryId): Entry | undefined {
+    return this.pool.get(id)?.entry;
+  }
+
+  /** The canonical text of a known entry (what storage and sync carry). */
+  text(id: EntryId): string | undefined {
+    return this.pool.get(id)?.text;
+  }
+
+  has(id: EntryId): boolean {
+    return this.pool.has(id) || this.badIds.has(id);
+  }
+
+  /** The role `author` holds now (null when none, revoked or frozen). */
+  roleOf(author: AuthorKey): Role | null {
+    const m = this.state.members.get(author);
+    return m && m.status === 'active' ? m.role : null;
+  }
+
+  quarantined(): readonly Quarantined[] {
+    const rejected = [...this.pool.values()]
+      .filter((n) => n.status === 'rejected')
+      .sort((a, b) => (later(a, b) ? 1 : -1))
+      .map((n) => this.item(n));
+    return [...this.early, ...rejected];
+  }
+
+  pendingCount(): number {
+    let n = this.beforeGenesis.length;
+    for (const node of this.pool.values()) if (node.status === 'pending') n++;
+    return n;
+  }
+
+  /** Per author, the highest seq up to which this ledger holds every entry. */
+  vector(): Record<AuthorKey, number> {
+    const out: Record<AuthorKey, number> = {};
+    for (const [k, v] of [...this.contiguous].sort((a, b) => (a[0] < b[0] ? -1 : 1))) out[k] = v;
+    return out;
+  }
+
+  /** Every valid entry the holder of `vector` lacks, in fold order (parents first). */
+  missingFor(vector: Record<AuthorKey, number>): Entry[] {
+    const has = (k: string) => Object.prototype.hasOwnProperty.call(vector, k);
+    const out = [...this.pool.values()].filter(
+      (n) => n.entry.seq > (has(n.entry.author) ? Number(vector[n.entry.author]) || 0 : 0),
+    );
+    out.sort((a, b) => (later(a, b) ? 1 : -1));
+    return out.map((n) => n.entry);
+  }
+
+  /** Hex SHA-256 over the study, members, frozen authors and accepted ids in fold order. */
+  stateHash(): string {
+    const s = this.state;
+    const members = [...s.members.values()]
+      .sort((a, b) => (a.author < b.author ? -1 : 1))
+      .map((m) => [m.author, m.name, m.role, m.site, m.boxKey, m.status, m.grantedAt]);
+    const frozen = [...s.frozen.keys()].sort();
+    const ids = this.acceptedNodes().map((n) => n.id);
+    const text = canonicalJson({
+      study: s.study as unknown as Json,
+      members,
+      frozen,
+      heads: s.heads,
+      ids,
+    });
+    return toHex(sha256(utf8Bytes(text)));
+  }
+
+  // ---- internals -------------------------------------------------------------------
+
+  private node(id: EntryId): Node {
+    const n = this.pool.get(id);
+    if (!n) throw new Error(`unknown entry ${id}`);
+    return n;
+  }
+
+  private acceptedNodes(): Node[] {
+    const f = this.fold;
+    if (!f.sorted) {
+      f.accepted.sort((a, b) => (later(a, b) ? 1 : -1));
+      f.sorted = true;
+    }
+    return f.accepted;
+  }
+
+  private item(n: Node): Quarantined {
+    return {
+      id: n.id,
+      entry: n.text,
+      code: n.code ?? 'malformed',
+      reason: n.reason ?? '',
+      source: n.source,
+    };
+  }
+
+  private quarantine(report: AddReport, q: Quarantined): void {
+    report.quarantined.push(q);
+    if (this.early.length < MAX_QUARANTINE) this.early.push(q);
+  }
+
+  /** Size, schema, type, study and claimed hash: everything that needs no key. */
+  private screen(item: AddItem, report: AddReport, seenNow: Set<string>): Node | null {
+    const parsed = parseEntry(item.entry);
+    if (!parsed.ok) {
+      this.quarantine(report, {
+        id: null,
+        entry: cut(item.entry),
+        code: parsed.code,
+        reason: parsed.reason,
+        source: item.source,
+      });
+      return null;
+    }
+    const { entry, id, text } = parsed;
+    if (this.pool.has(id) || this.badIds.has(id) || seenNow.has(id)) {
+      report.duplicates++;
+      return null;
+    }
+    const fail = (code: QuarantineCode, reason: string): null => {
+      this.badIds.add(id);
+      seenNow.add(id);
+      this.quarantine(report, { id, entry: text, code, reason, source: item.source });
+      return null;
+    };
+    if (item.id !== undefined && item.id !== id)
+      return fail(
+        'hash-mismatch',
+        `${describe(entry)} arrived as ${String(item.id).slice(0, 16)}… but hashes to ${id.slice(0, 16)}…`,
+      );
+    if (!isEntryType(entry.type))
+      return fail('unknown-type', `${describe(entry)}: unknown entry type`);
+    const problem = bodyProblem(entry.type, entry.body);
+    if (problem) return fail('malformed', `${describe(entry)}: ${problem}`);
+    if (entry.type === 'study.genesis') {
+      if (entry.seq !== 1) return fail('malformed', `${describe(entry)}: a genesis entry is seq 1`);
+      if (entry.deps.length)
+        return fail('malformed', `${describe(entry)}: a genesis entry has no deps`);
+      if (this.studyId !== null && id !== this.studyId)
+        return fail('wrong-study', `${describe(entry)} starts another study (${id.slice(0, 16)}…)`);
+    } else if (this.studyId === null) {
+      if (this.beforeGenesis.length < MAX_QUARANTINE) this.beforeGenesis.push(item);
+      seenNow.add(id);
+      return null;
+    } else if (entry.study !== this.studyId) {
+      return fail(
+        'wrong-study',
+        `${describe(entry)} belongs to study ${entry.study.slice(0, 16)}…, not this one`,
+      );
+    }
+    seenNow.add(id);
+    return { id, entry, text, source: item.source, status: 'unjudged' };
+  }
+
+  private async checkSignature(n: Node): Promise<boolean> {
+    const sig = fromBase64url(n.entry.sig);
+    if (!sig) return false;
+    try {
+      return await this.verifier.verify(n.entry.author, sig, signingBytes(n.entry));
+    } catch {
+      return false;
+    }
+  }
+
+  /** Adds a signed-valid node to the set; true when it changes a set-wide fact (freeze). */
+  private insert(n: Node): boolean {
+    if (n.entry.type === 'study.genesis' && this.studyId === null) this.studyId = n.id;
+    this.pool.set(n.id, n);
+    const { author, seq } = n.entry;
+    const key = `${author}\n${seq}`;
+    const slot = this.slots.get(key);
+    if (slot) slot.push(n.id);
+    else this.slots.set(key, [n.id]);
+    const own = this.ownLast.get(author);
+    if (!own || seq > own.entry.seq) this.ownLast.set(author, n);
+    let c = this.contiguous.get(author) ?? 0;
+    while (this.slots.has(`${author}\n${c + 1}`)) c++;
+    this.contiguous.set(author, c);
+    if (slot) {
+      const at = this.frozenAt.get(author);
+      if (at === undefined || seq < at) {
+        this.frozenAt.set(author, seq);
+        return (this.fold.maxJudgedSeq.get(author) ?? 0) >= seq;
+      }
+    }
+    return false;
+  }
+
+  /** Judges nodes (and whatever they unblock); false when a new ban needs a refold. */
+  private judgeMany(nodes: Node[], touched: { node: Node; was: Node['status'] }[]): boolean {
+    const queue = [...nodes];
+    for (let i = 0; i < queue.length; i++) {
+      const n = queue[i] as Node;
+      if (n.status !== 'unjudged' && n.status !== 'pending') continue;
+      touched.push({ node: n, was: n.status });
+      const verdict = this.judge(n);
+      if (verdict.status === 'pending') {
+        n.status = 'pending';
+        const list = this.fold.waiting.get(verdict.on);
+        if (list) list.push(n);
+        else this.fold.waiting.set(verdict.on, [n]);
+        continue;
+      }
+      if (!this.apply(n, verdict)) return false;
+      const woken = this.fold.waiting.get(n.id);
+      if (woken) {
+        this.fold.waiting.delete(n.id);
+        queue.push(...woken);
+      }
+    }
+    return true;
+  }
+
+  private judge(n: Node): Verdict {
+    const e = n.entry;
+    const refs: Node[] = [];
+    if (e.prev !== null) {
+      const p = this.pool.get(e.prev);
+      if (!p) return { status: 'pending', on: e.prev };
+      refs.push(p);
+    }
+    for (const d of e.deps) {
+      const p = this.pool.get(d);
+      if (!p) return { status: 'pending', on: d };
+      refs.push(p);
+    }
+    for (const r of refs)
+      if (compareHlc(r.entry.ts, e.ts) >= 0)
+        return {
+          status: 'rejected',
+          code: 'back-dated',
+          reason: `${describe(e)} is dated at or before ${describe(r.entry)}, which it depends on`,
+        };
+    for (const r of refs)
+      if (r.status === 'pending' || r.status === 'unjudged') return { status: 'pending', on: r.id };
+    const frozen = this.frozenAt.get(e.author);
+    if (frozen !== undefined && e.seq >= frozen) {
+      const twin = (this.slots.get(`${e.author}\n${e.seq}`)?.length ?? 0) > 1;
+      return twin
+        ? {
+            status: 'rejected',
+            code: 'equivocation',
+            reason: `${describe(e)}: ${short(e.author)} signed two different entries as #${e.seq}`,
+          }
+        : {
+            status: 'rejected',
+            code: 'frozen',
+            reason: `${describe(e)}: ${short(e.author)} is frozen since equivocating at #${frozen}`,
+          };
+    }
+    const prev = e.prev === null ? null : (refs[0] as Node);
+    if (prev && (prev.entry.author !== e.author || prev.entry.seq !== e.seq - 1))
+      return {
+        status: 'rejected',
+        code: 'broken-chain',
+        reason: `${describe(e)}: prev is ${describe(prev.entry)}, not the author's #${e.seq - 1}`,
+      };
+    const ban = this.bans.get(e.author);
+    if (ban !== undefined && e.seq > ban)
+      return {
+        status: 'rejected',
+        code: 'revoked',
+        reason: `${describe(e)}: the key was revoked after #${ban}`,
+      };
+    if (e.type === 'study.genesis') {
+      if (this.fold.genesis && this.fold.genesis.id !== n.id)
+        return {
+          status: 'rejected',
+          code: 'wrong-study',
+          reason: `${describe(e)}: a second genesis`,
+        };
+      return { status: 'accepted' };
+    }
+    const clock = this.clockOf(n, refs);
+    const { role, revokedBy } = this.roleAt(e.author, clock);
+    if (role === null)
+      return revokedBy
+        ? {
+            status: 'rejected',
+            code: 'revoked',
+            reason: `${describe(e)}: the author's role was revoked by ${revokedBy}`,
+          }
+        : {
+            status: 'rejected',
+            code: 'not-authorised',
+            reason: `${describe(e)}: the author is not a member of the study`,
+          };
+    if (!isEntryType(e.type) || !mayAuthor(e.type, role))
+      return {
+        status: 'rejected',
+        code: 'not-authorised',
+        reason: `${describe(e)}: a ${role} may not write ${e.type}`,
+      };
+    const problem = this.predicate(n, role, clock);
+    return problem
+      ? { status: 'rejected', code: 'predicate', reason: `${describe(e)}: ${problem}` }
+      : { status: 'accepted' };
+  }
+
+  private clockOf(n: Node, refs: Node[]): Clock {
+    if (n.clock) return n.clock;
+    const clock: Clock = {};
+    for (const r of refs)
+      for (const [k, v] of Object.entries(r.clock ?? {})) if (v > (clock[k] ?? 0)) clock[k] = v;
+    clock[n.entry.author] = n.entry.seq;
+    return clock;
+  }
+
+  /** The author's role as of `clock`: the latest role change for it in that causal past. */
+  private roleAt(author: AuthorKey, clock: Clock): { role: Role | null; revokedBy: string | null } {
+    let latest: Node | null = null;
+    for (const c of this.fold.roleChanges.get(author) ?? [])
+      if (inPast(clock, c) && (!latest || later(c, latest))) latest = c;
+    if (!latest) return { role: null, revokedBy: null };
+    if (latest.entry.type === 'study.genesis') return { role: 'admin', revokedBy: null };
+    if (latest.entry.type === 'member.revoke')
+      return { role: null, revokedBy: describe(latest.entry) };
+    return { role: latest.entry.body.role as Role, revokedBy: null };
+  }
+
+  private predicate(n: Node, role: Role, clock: Clock): string | null {
+    const e = n.entry;
+    const b = e.body;
+    switch (e.type) {
+      case 'member.revoke':
+        return b.key === e.author ? 'an admin cannot revoke its own key' : null;
+      case 'read.assign': {
+        const r = this.roleAt(String(b.reader), clock).role;
+        return r === 'reader' || r === 'adjudicator' ? null : 'the assigned key is not a reader';
+      }
+      case 'read.submit': {
+        const assigns = (this.fold.assigns.get(String(b.assignment)) ?? []).filter((a) =>
+          inPast(clock, a),
+        );
+        if (!assigns.length) return `no assignment ${String(b.assignment)} is known to the author`;
+        return assigns.some(
+          (a) => a.entry.body.reader === e.author && a.entry.body.subject === b.subject,
+        )
+          ? null
+          : `${short(e.author)} is not the reader assigned to ${String(b.assignment)}`;
+      }
+      case 'correction': {
+        const target = this.pool.get(String(b.target));
+        if (!target || target.status !== 'accepted' || !inPast(clock, target))
+          return 'the corrected entry is not an accepted entry the author has seen';
+        return target.entry.author === e.author || role === 'admin'
+          ? null
+          : 'only the entry’s author or an admin may correct it';
+      }
+      default:
+        return null;
+    }
+  }
+
+  /** Records a verdict; false when a new ban reaches entries already judged. */
+  private apply(n: Node, v: Exclude<Verdict, { status: 'pending' }>): boolean {
+    const f = this.fold;
+    const e = n.entry;
+    const refs = [e.prev, ...e.deps]
+      .filter((r): r is string => r !== null)
+      .map((r) => this.node(r));
+    n.clock = this.clockOf(n, refs);
+    f.maxJudgedSeq.set(e.author, Math.max(f.maxJudgedSeq.get(e.author) ?? 0, e.seq));
+    if (v.status === 'rejected') {
+      n.status = 'rejected';
+      n.code = v.code;
+      n.reason = v.reason;
+      return true;
+    }
+    n.status = 'accepted';
+    n.code = undefined;
+    n.reason = undefined;
+    const last = f.accepted[f.accepted.length - 1];
+    if (last && later(last, n)) f.sorted = false;
+    f.accepted.push(n);
+    for (const r of refs) f.heads.delete(r.id);
+    f.heads.add(n.id);
+    const b = e.body;
+    const pushTo = <K>(map: Map<K, Node[]>, k: K) => {
+      const list = map.get(k);
+      if (list) list.push(n);
+      else map.set(k, [n]);
+    };
+    const nameIt = (k: AuthorKey) => {
+      const cur = f.names.get(k);
+      if (!cur || later(n, cur)) f.names.set(k, n);
+    };
+    switch (e.type) {
+      case 'study.genesis':
+        f.genesis = n;
+        pushTo(f.roleChanges, e.author);
+        nameIt(e.author);
+        break;
+      case 'member.grant':
+        pushTo(f.roleChanges, String(b.key));
+        nameIt(String(b.key));
+        break;
+      case 'member.rename':
+        nameIt(e.author);
+        break;
+      case 'member.revoke': {
+        const key = String(b.key);
+        pushTo(f.roleChanges, key);
+        const upTo = Number(b.upTo);
+        const had = f.found.get(key);
+        if (had === undefined || upTo < had) f.found.set(key, upTo);
+        const ban = this.bans.get(key);
+        if (ban === undefined || upTo < ban) {
+          this.bans.set(key, upTo);
+          if ((f.maxJudgedSeq.get(key) ?? 0) > upTo) return false;
+        }
+        break;
+      }
+      case 'study.update': {
+        const cur = f.studyFields.get(String(b.field));
+        if (!cur || later(n, cur)) f.studyFields.set(String(b.field), n);
+        break;
+      }
+      case 'read.assign':
+        pushTo(f.assigns, String(b.assignment));
+        break;
+    }
+    return true;
+  }
+
+  /**
+   * Judges the whole set again. Bans are a fixed point: start with none, judge, take the
+   * bans the accepted revocations declare, and repeat until they stop changing. Two admins
+   * revoking each other never settle; then the union of bans seen applies (both cut off).
+   */
+  private refold(): void {
+    const nodes = [...this.pool.values()].sort((a, b) => (later(a, b) ? 1 : -1));
+    let bans = new Map<AuthorKey, number>();
+    const union = new Map<AuthorKey, number>();
+    for (let pass = 0; pass < 6; pass++) {
+      this.runPass(nodes, bans);
+      const found = this.fold.found;
+      for (const [k, v] of found) union.set(k, Math.min(v, union.get(k) ?? v));
+      if (sameBans(found, bans)) return;
+      bans = new Map(found);
+    }
+    this.runPass(nodes, union);
+  }
+
+  private runPass(nodes: Node[], bans: Map<AuthorKey, number>): void {
+    this.fold = emptyFold();
+    this.bans = new Map(bans);
+    for (const n of nodes) {
+      n.status = 'unjudged';
+      n.clock = undefined;
+    }
+    // Sorted by HLC, so every node's refs that are present come before it.
+    for (const n of nodes) {
+      const v = this.judge(n);
+      if (v.status === 'pending') {
+        n.status = 'pending';
+        const list = this.fold.waiting.get(v.on);
+        if (list) list.push(n);
+        else this.fold.waiting.set(v.on, [n]);
+        continue;
+      }
+      // During a pass bans are fixed: a revocation found here is applied by the next pass.
+      const saved = this.bans;
+      this.bans = new Map(saved);
+      this.apply(n, v);
+      this.bans = saved;
+    }
+  }
+
+  private report(n: Node, was: Node['status'] | undefined, report: AddReport): void {
+    if (n.status === was) return;
+    if (n.status === 'accepted') report.accepted.push(n.entry);
+    else if (n.status === 'rejected') report.quarantined.push(this.item(n));
+  }
+}
+
+function sameBans(a: Map<AuthorKey, number>, b: Map<AuthorKey, number>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
+}

@@ -1,0 +1,132 @@
+// The policy table: which roles may author which entry types, and the shape of each body.
+// Predicates that need the fold (the assigned reader, the corrected entry's author) are
+// applied by the fold in ledger.ts; this file holds what can be read off one entry.
+import { isAuthorKey, isEntryId } from './entry';
+import { ROLES, type Json, type Role } from './types';
+
+/** 'member' = any active member; otherwise the roles that may author the type. */
+export const POLICY = {
+  'study.genesis': [],
+  'study.update': ['admin'],
+  'member.grant': ['admin'],
+  'member.revoke': ['admin'],
+  'member.rename': 'member',
+  'folder.open': 'member',
+  'folder.scan': 'member',
+  'folder.remove': 'member',
+  'read.assign': ['admin', 'adjudicator'],
+  'read.submit': ['reader', 'adjudicator'],
+  correction: 'member',
+} as const satisfies Record<string, readonly Role[] | 'member'>;
+
+export type EntryType = keyof typeof POLICY;
+export const ENTRY_TYPES = Object.keys(POLICY) as EntryType[];
+
+export function isEntryType(t: string): t is EntryType {
+  return Object.prototype.hasOwnProperty.call(POLICY, t);
+}
+
+export function mayAuthor(type: EntryType, role: Role | null): boolean {
+  const rule: readonly Role[] | 'member' = POLICY[type];
+  if (role === null) return false;
+  return rule === 'member' || rule.includes(role);
+}
+
+type Body = { [key: string]: Json };
+type Check = (v: Json | undefined) => boolean;
+
+const MAX_TEXT = 4096;
+const text: Check = (v) => typeof v === 'string' && v.length <= MAX_TEXT;
+const label: Check = (v) => typeof v === 'string' && v.length > 0 && v.length <= 256;
+const count: Check = (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const any: Check = (v) => v !== undefined;
+const nullable =
+  (c: Check): Check =>
+  (v) =>
+    v === null || c(v);
+const key: Check = (v) => isAuthorKey(v);
+const role: Check = (v) => typeof v === 'string' && (ROLES as readonly string[]).includes(v);
+const roleSite: Check = (v) =>
+  typeof v === 'object' &&
+  v !== null &&
+  !Array.isArray(v) &&
+  nullable(role)(v.role) &&
+  nullable(label)(v.site);
+const sites: Check = (v) =>
+  Array.isArray(v) &&
+  v.length <= 1000 &&
+  v.every(
+    (s) => typeof s === 'object' && s !== null && !Array.isArray(s) && label(s.id) && text(s.name),
+  );
+const texts: Check = (v) => Array.isArray(v) && v.length <= 64 && v.every(text);
+const secrets: Check = (v) =>
+  typeof v === 'object' &&
+  v !== null &&
+  !Array.isArray(v) &&
+  typeof v.epoch === 'number' &&
+  count(v.epoch) &&
+  typeof v.secrets === 'object' &&
+  v.secrets !== null &&
+  !Array.isArray(v.secrets) &&
+  Object.values(v.secrets).every(text);
+
+const SHAPES: Record<EntryType, Record<string, Check>> = {
+  'study.genesis': { name: label, sites, relays: texts, adminName: label },
+  'study.update': {
+    field: (v) => v === 'name' || v === 'sites' || v === 'relays',
+    previous: any,
+    next: any,
+    reason: text,
+  },
+  'member.grant': {
+    key,
+    name: label,
+    boxKey: nullable(text),
+    role,
+    site: nullable(label),
+    previous: nullable(roleSite),
+    reason: text,
+  },
+  'member.revoke': { key, upTo: count, previous: roleSite, reason: text, rotation: secrets },
+  'member.rename': { previous: text, next: label },
+  'folder.open': {
+    folder: label,
+    label: text,
+    kind: label,
+    files: count,
+    instances: count,
+    series: count,
+    problems: count,
+    contentHash: text,
+  },
+  'folder.scan': {
+    folder: label,
+    label: text,
+    files: count,
+    instances: count,
+    series: count,
+    problems: count,
+    added: count,
+    changed: count,
+    removed: count,
+    contentHash: text,
+    previous: any,
+  },
+  'folder.remove': { folder: label, label: text, reason: text },
+  'read.assign': { assignment: label, reader: key, subject: label, timepoint: text },
+  'read.submit': { assignment: label, subject: label, result: any, previous: any },
+  correction: { target: (v) => isEntryId(v), field: label, previous: any, next: any, reason: text },
+};
+
+/** Null when the body has exactly the fields of its type, each of the right shape. */
+export function bodyProblem(type: EntryType, body: Body): string | null {
+  const shape = SHAPES[type];
+  for (const k of Object.keys(body)) if (!(k in shape)) return `${type} has an unknown field ${k}`;
+  for (const [k, check] of Object.entries(shape)) {
+    if (!(k in body)) return `${type} lacks ${k}`;
+    if (!check(body[k])) return `${type}.${k} has the wrong shape`;
+  }
+  if (type === 'member.grant' && (body.role === 'site') !== (body.site !== null))
+    return 'member.grant names a site exactly when the role is site';
+  return null;
+}

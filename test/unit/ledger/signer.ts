@@ -1,0 +1,31 @@
+// Test signers over Node's WebCrypto (Ed25519 and ECDSA P-256), as the app's identity
+// adapter makes them in the browser; and a verifier for the ledger under test.
+import { webCryptoVerifier } from '../../../src/adapters/crypto/verifier';
+import { toBase64url } from '../../../src/core/ledger/base64url';
+import type { Signer } from '../../../src/core/ledger/types';
+
+const subtle = globalThis.crypto.subtle;
+
+export type Algorithm = 'Ed25519' | 'P-256';
+
+export async function makeSigner(algorithm: Algorithm = 'Ed25519'): Promise<Signer> {
+  const params =
+    algorithm === 'Ed25519' ? { name: 'Ed25519' } : { name: 'ECDSA', namedCurve: 'P-256' };
+  const pair = (await subtle.generateKey(params, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const raw = new Uint8Array(await subtle.exportKey('raw', pair.publicKey));
+  const author = `${algorithm === 'Ed25519' ? 'ed25519' : 'p256'}:${toBase64url(raw)}`;
+  const signParams =
+    algorithm === 'Ed25519' ? { name: 'Ed25519' } : { name: 'ECDSA', hash: 'SHA-256' };
+  return {
+    author,
+    async sign(message) {
+      return new Uint8Array(
+        await subtle.sign(signParams, pair.privateKey, message as BufferSource),
+      );
+    },
+  };
+}
+
+export function verifier() {
+  return webCryptoVerifier(subtle);
+}

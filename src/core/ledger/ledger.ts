@@ -334,6 +334,11 @@ export class Ledger {
     return this.acceptedNodes().map((n) => n.entry);
   }
 
+  /** The ids of accepted(), in the same order. */
+  acceptedIds(): readonly EntryId[] {
+    return this.acceptedNodes().map((n) => n.id);
+  }
+
   get(id: EntryId): Entry | undefined {
     return this.pool.get(id)?.entry;
   }

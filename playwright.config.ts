@@ -4,6 +4,8 @@ const chromium = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const port = Number(process.env.E2E_PORT ?? 4173);
 // E2E_DIST serves another build folder, so parallel runs do not share dist/.
 const dist = process.env.E2E_DIST ?? 'dist';
+// The sync tests' signaling relay; SIGNAL_PORT keeps parallel runs apart.
+const signalPort = Number(process.env.SIGNAL_PORT ?? 4444);
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -29,10 +31,18 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `node scripts/serve.js --port ${port} --no-build --dir ${dist}`,
-    url: `http://127.0.0.1:${port}/`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-  },
+  webServer: [
+    {
+      command: `node scripts/serve.js --port ${port} --no-build --dir ${dist}`,
+      url: `http://127.0.0.1:${port}/`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      command: `node scripts/signal.js --port ${signalPort}`,
+      url: `http://127.0.0.1:${signalPort}/`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+  ],
 });

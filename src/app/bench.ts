@@ -9,6 +9,7 @@ import { scanFolder } from '../core/scan/scanner';
 import type { IndexStore, InstanceRow } from '../core/ports/store';
 import { BATCH, indexWorkerPool, startIndexingPool } from './indexing';
 import type { DemoWorkerApi } from '../../workers/demo.worker';
+import './sync-bench';
 
 type CorpusParams = Parameters<DemoWorkerApi['writeCorpus']>[1];
 

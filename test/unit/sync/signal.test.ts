@@ -1,5 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
+
+// ws ships no types here; only the few members used below.
+interface Ws {
+  send(data: string | Buffer): void;
+  close(): void;
+  on(event: 'message', f: (data: Buffer) => void): void;
+  on(event: 'close', f: (code: number) => void): void;
+  once(event: 'open' | 'error', f: (e?: unknown) => void): void;
+}
+const wsModule = 'ws';
+const { WebSocket } = (await import(/* @vite-ignore */ wsModule)) as {
+  WebSocket: new (url: string) => Ws;
+};
 
 interface Relay {
   port: number;
@@ -19,7 +31,7 @@ beforeAll(async () => {
 afterAll(() => relay.close());
 
 interface Client {
-  ws: WebSocket;
+  ws: Ws;
   messages: unknown[];
   next(): Promise<unknown>;
   closed: Promise<number>;

@@ -1,0 +1,913 @@
+// The ledger as the app runs it: the one path for every state change (`record`), the fold
+// the UI reads, storage (the source of truth) and the room that carries entries to peers.
+// Nothing from the network is trusted: every item is parsed, verified and folded here.
+import { Ledger, LedgerError, encodeEntry, entryId, hlcToIso, parseEntry } from '../core/ledger';
+import { canonicalBytes } from '../core/ledger/canonical';
+import type {
+  AddItem,
+  AddReport,
+  AuthorKey,
+  Entry,
+  Json,
+  Role,
+  SignatureVerifier,
+  Signer,
+  VerifyReport,
+} from '../core/ledger/types';
+import type {
+  LedgerStore,
+  StoredEntry,
+  StoredIdentity,
+  StoredQuarantine,
+  StoredStudy,
+} from '../core/ports/ledger-store';
+import type {
+  AuditFilter,
+  AuditRow,
+  IdentityView,
+  ImportReport,
+  Invite,
+  LedgerApi,
+  MemberView,
+  PeerView,
+  QuarantineRow,
+  StudyView,
+  SyncView,
+} from '../ui/state/ledger-api';
+import {
+  createIdentity,
+  exportIdentity,
+  fingerprint,
+  fromBase64url,
+  importIdentity,
+  open,
+  randomBase64url,
+  sealFor,
+  signerOf,
+  toBase64url,
+} from '../adapters/crypto/identity';
+import { auditRows } from './ledger/audit';
+import { inviteFile, inviteLink, parseInvite } from './ledger/invite';
+
+/** The sync transport, as src/adapters/sync/room.ts provides it. */
+export interface RoomOptions {
+  name: string;
+  password: string;
+  relays: string[];
+  seed: { id: string; text: string }[];
+  peerOpts?: object;
+}
+export type Via = 'webrtc' | 'tab';
+export interface RoomTransport {
+  publish(items: { id: string; text: string }[]): void;
+  onRemote(cb: (items: { id: string; text: string; via: Via }[]) => void): () => void;
+  setPresence(state: Record<string, unknown>): void;
+  presence(): { peer: string; state: Record<string, unknown>; via: Via }[];
+  status(): {
+    state: 'offline' | 'connecting' | 'online';
+    relays: { url: string; connected: boolean }[];
+    lastSyncedAt: string | null;
+  };
+  onChange(cb: () => void): () => void;
+  destroy(): void;
+}
+export type OpenRoom = (opts: RoomOptions) => RoomTransport;
+
+/** A transport that goes nowhere: the ledger still works locally. */
+export const offlineRoom: OpenRoom = (opts) => ({
+  publish: () => undefined,
+  onRemote: () => () => undefined,
+  setPresence: () => undefined,
+  presence: () => [],
+  status: () => ({
+    state: 'offline',
+    relays: opts.relays.map((url) => ({ url, connected: false })),
+    lastSyncedAt: null,
+  }),
+  onChange: () => () => undefined,
+  destroy: () => undefined,
+});
+
+export interface LedgerServiceDeps {
+  store: LedgerStore;
+  verifier: SignatureVerifier;
+  openRoom: OpenRoom;
+  /** The app's own address, for invite links. */
+  appUrl: () => string;
+  now?: () => number;
+  defaultRelays?: string[];
+  peerOpts?: object;
+  /** H1's export.ts: JSONL with keys, entries and signed checkpoints. */
+  exportLog?: (
+    ledger: Ledger,
+    signer: Signer,
+    names: Record<AuthorKey, string>,
+    nowMs: number,
+  ) => Promise<string>;
+  verifyLog?: (text: string, verifier: SignatureVerifier) => Promise<VerifyReport>;
+}
+
+export const DEFAULT_RELAYS = ['ws://127.0.0.1:4444'];
+export const FIRST_NAME = 'Unnamed user';
+export const FIRST_STUDY = 'My workspace';
+const UPDATES_FORMAT = 'trialbench-updates';
+
+interface Session {
+  study: StoredStudy;
+  ledger: Ledger;
+  room: RoomTransport;
+  /** Rooms of earlier epochs, kept open so members still there learn of the rotation. */
+  oldRooms: RoomTransport[];
+  unsubscribe: (() => void)[];
+  /** Quarantine rows from earlier sessions (the fold only holds this session's). */
+  stored: StoredQuarantine[];
+}
+
+interface PresenceState {
+  study: string;
+  author: string;
+  name: string;
+  boxKey: string;
+  fingerprint: string;
+  sig: string;
+}
+
+export function roomName(study: string, epoch: number): string {
+  return `${study}/control/${epoch}`;
+}
+
+function presenceBytes(p: { study: string; author: string; name: string; boxKey: string }) {
+  return canonicalBytes({ study: p.study, author: p.author, name: p.name, boxKey: p.boxKey });
+}
+
+export class LedgerService implements LedgerApi {
+  private me: StoredIdentity | null = null;
+  private signer: Signer | null = null;
+  private session: Session | null = null;
+  private listeners = new Set<() => void>();
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Presence signatures already checked: `${author}\n${sig}` -> valid. */
+  private verified = new Map<string, boolean>();
+  private fingerprints = new Map<string, string>();
+  private checks = new Set<Promise<unknown>>();
+  private now: () => number;
+
+  constructor(private readonly deps: LedgerServiceDeps) {
+    this.now = deps.now ?? (() => Date.now());
+  }
+
+  /** Loads (or on first run creates) the identity and the current study, and opens its room. */
+  start(): Promise<void> {
+    return this.serial(async () => {
+      this.me = (await this.deps.store.getIdentity()) ?? null;
+      if (!this.me) {
+        // A newcomer can work at once; naming themselves and real studies come later.
+        this.me = await createIdentity(FIRST_NAME);
+        await this.deps.store.putIdentity(this.me);
+      }
+      this.signer = signerOf(this.me);
+      await this.fingerprintOf(this.me.author);
+      const studies = await this.deps.store.listStudies();
+      const current = studies.find((s) => s.current) ?? studies[0];
+      if (current) await this.openSession(current);
+      else await this.newStudy(FIRST_STUDY, []);
+      this.notify();
+    });
+  }
+
+  /**
+   * The one way to change state: build (the fold's rules decide), persist (strict), fold,
+   * publish. Rejects with the fold's reason when this person may not do it.
+   */
+  record(type: string, body: { [key: string]: Json }, reason?: string): Promise<Entry> {
+    return this.serial(() => this.recordNow(type, body, reason));
+  }
+
+  private async recordNow(type: string, body: { [key: string]: Json }, reason?: string) {
+    const s = this.need();
+    const full = reason !== undefined && !('reason' in body) ? { ...body, reason } : body;
+    let entry: Entry;
+    try {
+      entry = await s.ledger.create(this.signer!, type, full, this.now());
+    } catch (e) {
+      if (e instanceof LedgerError) throw new Error(`Not recorded: ${e.message}`, { cause: e });
+      throw e;
+    }
+    const id = entryId(entry);
+    const text = encodeEntry(entry);
+    await this.deps.store.write([this.row(s.study.id, id, entry, text)]);
+    const report = await s.ledger.add([{ entry: text, source: 'local', id }]);
+    if (!report.accepted.some((e) => e === entry || entryId(e) === id)) {
+      const q = report.quarantined[0];
+      throw new Error(`Not recorded: ${q?.reason ?? 'the fold did not accept the entry'}`);
+    }
+    s.room.publish([{ id, text }]);
+    this.notify();
+    return entry;
+  }
+
+  // ---- identity ----
+
+  async identity(): Promise<IdentityView | null> {
+    return this.me ? this.identityView(this.me) : null;
+  }
+
+  /** The device identity exists from the first run; this names it (a member.rename entry). */
+  createIdentity(name: string): Promise<IdentityView> {
+    const next = name.trim();
+    if (!next || next.length > 256)
+      return Promise.reject(new Error('A name of 1 to 256 characters'));
+    return this.serial(async () => {
+      const me = this.need() && this.me!;
+      const s = this.session!;
+      const member = s.ledger.state.members.get(me.author);
+      if (member?.status === 'active' && member.name !== next) {
+        await this.recordNow('member.rename', { previous: member.name, next });
+      }
+      this.me = { ...me, name: next };
+      await this.deps.store.putIdentity(this.me);
+      this.publishPresence();
+      this.notify();
+      return this.identityView(this.me);
+    });
+  }
+
+  async exportIdentity(passphrase: string): Promise<Blob> {
+    if (!this.me) throw new Error('No identity yet');
+    const text = await exportIdentity(this.me, passphrase);
+    return new Blob([text], { type: 'application/json' });
+  }
+
+  importIdentity(file: File, passphrase: string): Promise<IdentityView> {
+    return this.serial(async () => {
+      const imported = await importIdentity(await file.text(), passphrase);
+      await this.deps.store.putIdentity(imported);
+      this.me = imported;
+      this.signer = signerOf(imported);
+      // Studies made by the throwaway first-run key are not this person's: give the
+      // imported key a workspace of its own unless the current study already knows it.
+      const s = this.session;
+      if (!s || !s.ledger.state.members.has(imported.author)) {
+        await this.newStudy(FIRST_STUDY, []);
+      } else {
+        this.publishPresence();
+      }
+      this.notify();
+      return this.identityView(imported);
+    });
+  }
+
+  // ---- studies ----
+
+  async studies(): Promise<StudyView[]> {
+    const all = await this.deps.store.listStudies();
+    const views: StudyView[] = [];
+    const cur = this.session?.study.id;
+    if (cur) views.push(await this.studyView());
+    for (const s of all) {
+      if (s.id === cur) continue;
+      views.push({
+        id: s.id,
+        name: s.name,
+        sites: [],
+        relays: s.relays,
+        myRole: null,
+        mySite: null,
+        members: [],
+        entries: (await this.deps.store.entries(s.id)).length,
+        quarantined: 0,
+      });
+    }
+    return views;
+  }
+
+  async current(): Promise<StudyView | null> {
+    return this.session ? this.studyView() : null;
+  }
+
+  selectStudy(id: string): Promise<void> {
+    return this.serial(async () => {
+      const study = (await this.deps.store.listStudies()).find((s) => s.id === id);
+      if (!study) throw new Error('This device does not know that study');
+      await this.deps.store.setCurrent(id);
+      await this.openSession({ ...study, current: true });
+      this.notify();
+    });
+  }
+
+  createStudy(name: string, sites: { id: string; name: string }[]): Promise<StudyView> {
+    return this.serial(async () => {
+      await this.newStudy(name, sites);
+      this.notify();
+      return this.studyView();
+    });
+  }
+
+  private async newStudy(name: string, sites: { id: string; name: string }[]) {
+    const me = this.me!;
+    const relays = this.deps.defaultRelays ?? DEFAULT_RELAYS;
+    let genesis: Entry;
+    try {
+      genesis = await Ledger.genesis(
+        this.signer!,
+        { name: name.trim(), sites, relays, adminName: me.name },
+        this.now(),
+      );
+    } catch (e) {
+      if (e instanceof LedgerError)
+        throw new Error(`Study not created: ${e.message}`, { cause: e });
+      throw e;
+    }
+    const id = entryId(genesis);
+    await this.deps.store.write([this.row(id, id, genesis, encodeEntry(genesis))]);
+    const study: StoredStudy = {
+      id,
+      name: name.trim(),
+      secret: randomBase64url(32),
+      relays,
+      epoch: 0,
+      joinedAt: new Date(this.now()).toISOString(),
+      current: true,
+    };
+    await this.deps.store.putStudy(study);
+    await this.deps.store.setCurrent(id);
+    await this.openSession(study);
+  }
+
+  setRelays(relays: string[]): Promise<void> {
+    return this.serial(async () => {
+      const s = this.need();
+      const next = relays.map((r) => r.trim()).filter(Boolean);
+      for (const r of next) {
+        if (!/^wss?:\/\/[^\s]+$/.test(r)) throw new Error(`Not a relay address: ${r}`);
+      }
+      const previous = s.ledger.state.study?.relays ?? s.study.relays;
+      await this.recordNow('study.update', {
+        field: 'relays',
+        previous,
+        next,
+        reason: 'Relay addresses changed',
+      });
+      const study = { ...s.study, relays: next };
+      await this.deps.store.putStudy(study);
+      await this.openSession(study);
+      this.notify();
+    });
+  }
+
+  async invite(): Promise<Invite> {
+    const s = this.need();
+    const me = this.me!;
+    const state = s.ledger.state;
+    const payload = {
+      study: s.study.id,
+      name: state.study?.name ?? s.study.name,
+      secret: s.study.secret,
+      epoch: s.study.epoch,
+      relays: state.study?.relays ?? s.study.relays,
+      adminFingerprint: await this.fingerprintOf(me.author),
+      adminKey: me.author,
+    };
+    return {
+      link: inviteLink(this.deps.appUrl(), payload),
+      file: new Blob([inviteFile(payload)], { type: 'application/json' }),
+    };
+  }
+
+  join(invite: string): Promise<StudyView> {
+    return this.serial(async () => {
+      const p = await parseInvite(invite);
+      const known = (await this.deps.store.listStudies()).find((s) => s.id === p.study);
+      const study: StoredStudy = {
+        id: p.study,
+        name: known?.name ?? p.name,
+        secret: known && known.epoch > p.epoch ? known.secret : p.secret,
+        epoch: known ? Math.max(known.epoch, p.epoch) : p.epoch,
+        relays: p.relays,
+        joinedAt: known?.joinedAt ?? new Date(this.now()).toISOString(),
+        current: true,
+        adminKey: p.adminKey,
+      };
+      await this.deps.store.putStudy(study);
+      await this.deps.store.setCurrent(study.id);
+      await this.openSession(study);
+      this.notify();
+      return this.studyView();
+    });
+  }
+
+  grant(author: AuthorKey, role: Role, site: string | null, reason: string): Promise<void> {
+    return this.serial(async () => {
+      const s = this.need();
+      const member = s.ledger.state.members.get(author);
+      const asking = this.verifiedPresence().find((p) => p.author === author);
+      const name = member?.name || asking?.name || '';
+      const boxKey = asking?.boxKey ?? member?.boxKey ?? null;
+      if (!name) throw new Error('Unknown person: they must be online with a verified key');
+      await this.recordNow('member.grant', {
+        key: author,
+        name,
+        boxKey,
+        role,
+        site,
+        previous:
+          member && member.status === 'active' ? { role: member.role, site: member.site } : null,
+        reason,
+      });
+    });
+  }
+
+  revoke(author: AuthorKey, reason: string): Promise<void> {
+    return this.serial(async () => {
+      const s = this.need();
+      const me = this.me!;
+      const state = s.ledger.state;
+      const member = state.members.get(author);
+      if (!member || member.status !== 'active') throw new Error('That person holds no role');
+      // Every remaining member with a box key gets the next room secret, sealed for them.
+      const secret = randomBase64url(32);
+      const epoch = s.study.epoch + 1;
+      const secrets: { [key: string]: Json } = {};
+      for (const m of state.members.values()) {
+        if (m.author === author || m.status !== 'active') continue;
+        const box = m.author === me.author ? me.boxPublic : m.boxKey;
+        if (box) secrets[m.author] = await sealFor(box, secret);
+      }
+      if (!secrets[me.author]) secrets[me.author] = await sealFor(me.boxPublic, secret);
+      const entry = await this.recordNow('member.revoke', {
+        key: author,
+        upTo: s.ledger.vector()[author] ?? 0,
+        previous: { role: member.role, site: member.site },
+        reason,
+        rotation: { epoch, secrets },
+      });
+      await this.rotate(s, entry, secret, epoch);
+    });
+  }
+
+  /** Moves to the next epoch's room; the old room only ever hears the revocation. */
+  private async rotate(s: Session, _entry: Entry, secret: string, epoch: number) {
+    const study = { ...s.study, secret, epoch };
+    await this.deps.store.putStudy(study);
+    const old = s.room;
+    s.oldRooms.push(old);
+    s.study = study;
+    s.room = this.connect(s);
+    this.notify();
+  }
+
+  // ---- sync ----
+
+  sync(): SyncView {
+    const s = this.session;
+    if (!s) return { state: 'offline', relays: [], peers: [], lastSyncedAt: null };
+    const st = s.room.status();
+    const state = s.ledger.state;
+    const peers: PeerView[] = [];
+    const seen = new Set<string>();
+    for (const { state: p, via } of s.room.presence()) {
+      const author = typeof p.author === 'string' ? p.author : '';
+      if (!author || author === this.me?.author || seen.has(`${author}\n${via}`)) continue;
+      seen.add(`${author}\n${via}`);
+      const ok = this.isVerified(s.study.id, p);
+      const member = state.members.get(author);
+      peers.push({
+        author,
+        name: member?.name || (typeof p.name === 'string' ? p.name.slice(0, 256) : ''),
+        role: member?.status === 'active' ? member.role : null,
+        verified: ok === true,
+        via,
+      });
+    }
+    return { state: st.state, relays: st.relays, peers, lastSyncedAt: st.lastSyncedAt };
+  }
+
+  // ---- audit ----
+
+  async audit(filter: AuditFilter): Promise<AuditRow[]> {
+    const s = this.need();
+    return auditRows(
+      s.ledger.accepted(),
+      (e) => entryId(e),
+      (k) => this.nameOf(k),
+      (e) => hlcToIso(e.ts),
+      filter,
+    );
+  }
+
+  async quarantine(): Promise<QuarantineRow[]> {
+    const s = this.need();
+    const rows: QuarantineRow[] = [];
+    const seen = new Set<string>();
+    const items = [
+      ...s.stored.map((q) => ({ ...q, entry: q.text as unknown })),
+      ...s.ledger.quarantined(),
+    ];
+    for (const q of items) {
+      const key = `${q.id}\n${q.code}\n${q.id ? '' : q.reason}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const parsed =
+        typeof q.entry === 'string' || typeof q.entry === 'object' ? parseLoose(q.entry) : null;
+      rows.push({
+        id: q.id,
+        author: parsed?.author ?? null,
+        authorName: parsed?.author ? this.nameOf(parsed.author) : null,
+        type: parsed?.type ?? null,
+        utc: parsed?.ts ? safeIso(parsed.ts) : null,
+        code: q.code,
+        reason: q.reason,
+        source: q.source,
+      });
+    }
+    return rows;
+  }
+
+  async exportUpdates(): Promise<Blob> {
+    const s = this.need();
+    const texts = s.ledger.missingFor({}).map((e) => s.ledger.text(entryId(e)) ?? encodeEntry(e));
+    const file = {
+      format: UPDATES_FORMAT,
+      v: 1,
+      study: s.study.id,
+      vector: s.ledger.vector(),
+      entries: texts,
+    };
+    return new Blob([JSON.stringify(file)], { type: 'application/json' });
+  }
+
+  importUpdates(file: File): Promise<ImportReport> {
+    return this.serial(async () => {
+      const s = this.need();
+      let parsed: { format?: unknown; study?: unknown; entries?: unknown };
+      try {
+        parsed = JSON.parse(await file.text()) as typeof parsed;
+      } catch {
+        throw new Error('This is not a Trialbench updates file (not JSON)');
+      }
+      if (parsed.format !== UPDATES_FORMAT || !Array.isArray(parsed.entries)) {
+        throw new Error('This is not a Trialbench updates file');
+      }
+      if (parsed.study !== s.study.id) {
+        throw new Error('These updates belong to another study: select that study first');
+      }
+      const report = await this.receive(
+        s,
+        parsed.entries.map((entry) => ({ entry, source: 'import' })),
+      );
+      return {
+        accepted: report.accepted.length,
+        duplicates: report.duplicates,
+        quarantined: report.quarantined.length,
+        pending: report.pending,
+      };
+    });
+  }
+
+  async exportAudit(): Promise<Blob> {
+    const s = this.need();
+    if (!this.deps.exportLog) throw new Error('Audit export is not available in this build');
+    const names: Record<AuthorKey, string> = {};
+    for (const m of s.ledger.state.members.values()) names[m.author] = m.name;
+    const text = await this.deps.exportLog(s.ledger, this.signer!, names, this.now());
+    return new Blob([text], { type: 'application/x-ndjson' });
+  }
+
+  async verifyExport(file: File): Promise<VerifyReport> {
+    if (!this.deps.verifyLog) throw new Error('Verification is not available in this build');
+    return this.deps.verifyLog(await file.text(), this.deps.verifier);
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves once queued work and presence checks are done (tests and shutdown). */
+  async idle(): Promise<void> {
+    while (true) {
+      const q = this.queue;
+      await q;
+      await Promise.all(this.checks);
+      if (q === this.queue && this.checks.size === 0) return;
+    }
+  }
+
+  /** Closes the room (tests, page unload). */
+  stop(): void {
+    this.close();
+  }
+
+  // ---- internals ----
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private need(): Session {
+    if (!this.session || !this.me) throw new Error('The ledger has not started');
+    return this.session;
+  }
+
+  private notify() {
+    for (const l of this.listeners) {
+      try {
+        l();
+      } catch (e) {
+        console.error(e);
+      }
+    }
+  }
+
+  private row(study: string, id: string, e: Entry, text: string): StoredEntry {
+    return { id, study, author: e.author, seq: e.seq, text };
+  }
+
+  private close() {
+    const s = this.session;
+    if (!s) return;
+    for (const u of s.unsubscribe) u();
+    s.room.destroy();
+    for (const r of s.oldRooms) r.destroy();
+    this.session = null;
+  }
+
+  private async openSession(study: StoredStudy) {
+    this.close();
+    const ledger = new Ledger({ verifier: this.deps.verifier, study: study.id });
+    const rows = await this.deps.store.entries(study.id);
+    await ledger.add(rows.map((r) => ({ entry: r.text, source: 'local', id: r.id })));
+    const session: Session = {
+      study,
+      ledger,
+      room: offlineRoom({ name: '', password: '', relays: [], seed: [] }),
+      oldRooms: [],
+      unsubscribe: [],
+      stored: await this.deps.store.quarantine(study.id),
+    };
+    this.session = session;
+    session.room = this.connect(session);
+  }
+
+  private connect(s: Session): RoomTransport {
+    const texts = s.ledger.accepted().map((e) => {
+      const id = entryId(e);
+      return { id, text: s.ledger.text(id) ?? encodeEntry(e) };
+    });
+    const room = this.deps.openRoom({
+      name: roomName(s.study.id, s.study.epoch),
+      password: s.study.secret,
+      relays: s.study.relays,
+      seed: texts,
+      ...(this.deps.peerOpts ? { peerOpts: this.deps.peerOpts } : {}),
+    });
+    s.unsubscribe.push(
+      room.onRemote((items) => {
+        void this.serial(() =>
+          this.receive(
+            s,
+            items.map((i) => ({ entry: i.text, source: i.via, id: i.id })),
+          ),
+        ).catch((e: unknown) => console.error('Received entries could not be stored:', e));
+      }),
+      room.onChange(() => {
+        this.checkPresence(s, room);
+        this.notify();
+      }),
+    );
+    s.room = room;
+    this.publishPresence();
+    return room;
+  }
+
+  /** Folds untrusted items, keeps what was accepted or quarantined, follows rotations. */
+  private async receive(s: Session, items: AddItem[]): Promise<AddReport> {
+    if (this.session !== s) return { accepted: [], duplicates: 0, quarantined: [], pending: 0 };
+    const report = await s.ledger.add(items);
+    const rows = report.accepted.map((e) => {
+      const id = entryId(e);
+      return this.row(s.study.id, id, e, s.ledger.text(id) ?? encodeEntry(e));
+    });
+    const held: StoredQuarantine[] = report.quarantined.map((q) => ({
+      study: s.study.id,
+      id: q.id,
+      code: q.code,
+      reason: q.reason,
+      source: q.source,
+      text:
+        typeof q.entry === 'string'
+          ? q.entry.slice(0, 1024)
+          : JSON.stringify(q.entry ?? null).slice(0, 1024),
+    }));
+    if (rows.length || held.length) await this.deps.store.write(rows, held);
+    for (const e of report.accepted) {
+      if (e.type === 'member.revoke') await this.followRotation(s, e);
+    }
+    if (report.accepted.length || report.quarantined.length) {
+      // Entries that arrived here go on to peers that only share another room with us.
+      this.notify();
+    }
+    return report;
+  }
+
+  private async followRotation(s: Session, e: Entry) {
+    const rotation = e.body.rotation as { epoch?: number; secrets?: Record<string, string> } | null;
+    const sealed = rotation?.secrets?.[this.me!.author];
+    const epoch = rotation?.epoch;
+    if (!sealed || typeof epoch !== 'number' || epoch <= s.study.epoch) return;
+    let secret: string;
+    try {
+      secret = await open(this.me!, sealed);
+    } catch {
+      console.warn('A rotated room secret for this key could not be opened');
+      return;
+    }
+    await this.rotate(s, e, secret, epoch);
+  }
+
+  private publishPresence() {
+    const s = this.session;
+    const me = this.me;
+    const signer = this.signer;
+    if (!s || !me || !signer) return;
+    const room = s.room;
+    const base = { study: s.study.id, author: me.author, name: me.name, boxKey: me.boxPublic };
+    const check = Promise.all([signer.sign(presenceBytes(base)), this.fingerprintOf(me.author)])
+      .then(([sig, fp]) => {
+        if (this.session !== s || s.room !== room) return;
+        const state: PresenceState = { ...base, fingerprint: fp, sig: toBase64url(sig) };
+        room.setPresence(state as unknown as Record<string, unknown>);
+      })
+      .finally(() => this.checks.delete(check));
+    this.checks.add(check);
+  }
+
+  private isVerified(study: string, p: Record<string, unknown>): boolean | undefined {
+    if (p.study !== study) return false;
+    return this.verified.get(
+      `${String(p.author)}\n${String(p.name)}\n${String(p.boxKey)}\n${String(p.sig)}`,
+    );
+  }
+
+  /** Checks presence signatures off the render path; sync() reads the results. */
+  private checkPresence(s: Session, room: RoomTransport) {
+    for (const { state: p } of room.presence()) {
+      const { author, name, boxKey, sig } = p;
+      if (
+        typeof author !== 'string' ||
+        typeof name !== 'string' ||
+        typeof boxKey !== 'string' ||
+        typeof sig !== 'string' ||
+        p.study !== s.study.id ||
+        name.length > 256 ||
+        sig.length > 200 ||
+        boxKey.length > 200
+      ) {
+        continue;
+      }
+      const key = `${author}\n${name}\n${boxKey}\n${sig}`;
+      if (this.verified.has(key)) continue;
+      if (this.verified.size > 4096) this.verified.clear();
+      this.verified.set(key, false);
+      let bytes: Uint8Array;
+      try {
+        bytes = fromBase64url(sig);
+      } catch {
+        continue;
+      }
+      const check = this.deps.verifier
+        .verify(author, bytes, presenceBytes({ study: s.study.id, author, name, boxKey }))
+        .then(async (ok) => {
+          this.verified.set(key, ok);
+          if (ok) await this.fingerprintOf(author);
+          this.notify();
+        })
+        .catch(() => undefined)
+        .finally(() => this.checks.delete(check));
+      this.checks.add(check);
+    }
+  }
+
+  private verifiedPresence(): { author: string; name: string; boxKey: string }[] {
+    const s = this.session;
+    if (!s) return [];
+    const out: { author: string; name: string; boxKey: string }[] = [];
+    for (const { state: p } of s.room.presence()) {
+      if (this.isVerified(s.study.id, p) === true) {
+        out.push({ author: String(p.author), name: String(p.name), boxKey: String(p.boxKey) });
+      }
+    }
+    return out;
+  }
+
+  private nameOf(author: AuthorKey): string {
+    const m = this.session?.ledger.state.members.get(author);
+    if (m?.name) return m.name;
+    if (author === this.me?.author) return this.me.name;
+    return `${author.slice(0, 16)}…`;
+  }
+
+  private async fingerprintOf(author: string): Promise<string> {
+    let fp = this.fingerprints.get(author);
+    if (!fp) {
+      fp = await fingerprint(author);
+      this.fingerprints.set(author, fp);
+    }
+    return fp;
+  }
+
+  private fingerprintNow(author: string): string {
+    const fp = this.fingerprints.get(author);
+    if (!fp) void this.fingerprintOf(author).then(() => this.notify());
+    return fp ?? '';
+  }
+
+  private async identityView(me: StoredIdentity): Promise<IdentityView> {
+    return {
+      name: me.name,
+      author: me.author,
+      algorithm: me.algorithm,
+      fingerprint: await this.fingerprintOf(me.author),
+    };
+  }
+
+  private async studyView(): Promise<StudyView> {
+    const s = this.need();
+    const me = this.me!;
+    const state = s.ledger.state;
+    const online = new Set(
+      this.sync()
+        .peers.filter((p) => p.verified)
+        .map((p) => p.author),
+    );
+    const members: MemberView[] = [];
+    for (const m of state.members.values()) {
+      members.push({
+        author: m.author,
+        name: m.name,
+        role: m.role,
+        site: m.site,
+        fingerprint: await this.fingerprintOf(m.author),
+        status: m.status,
+        online: online.has(m.author),
+      });
+    }
+    // People asking to join: verified presence without a role, and this device itself.
+    const asking = this.verifiedPresence().filter((p) => !state.members.has(p.author));
+    if (!state.members.has(me.author))
+      asking.unshift({ author: me.author, name: me.name, boxKey: me.boxPublic });
+    for (const p of asking) {
+      if (members.some((m) => m.author === p.author)) continue;
+      members.push({
+        author: p.author,
+        name: p.name,
+        role: null,
+        site: null,
+        fingerprint: this.fingerprintNow(p.author),
+        status: 'pending',
+        online: p.author !== me.author,
+      });
+    }
+    const mine = state.members.get(me.author);
+    const active = mine?.status === 'active';
+    return {
+      id: s.study.id,
+      name: state.study?.name ?? s.study.name,
+      sites: state.study?.sites ?? [],
+      relays: state.study?.relays ?? s.study.relays,
+      myRole: active ? mine.role : null,
+      mySite: active ? mine.site : null,
+      members,
+      entries: s.ledger.accepted().length,
+      quarantined: (await this.quarantine()).length,
+    };
+  }
+}
+
+function parseLoose(input: unknown): { author?: string; type?: string; ts?: unknown } | null {
+  const r = parseEntry(input);
+  if (r.ok) return r.entry;
+  try {
+    const o = (typeof input === 'string' ? JSON.parse(input) : input) as Record<string, unknown>;
+    if (!o || typeof o !== 'object') return null;
+    return {
+      author: typeof o.author === 'string' ? o.author.slice(0, 200) : undefined,
+      type: typeof o.type === 'string' ? o.type.slice(0, 64) : undefined,
+      ts: o.ts,
+    };
+  } catch {
+    return null;
+  }
+}
+
+function safeIso(ts: unknown): string | null {
+  const t = ts as { ms?: unknown; c?: unknown };
+  if (!t || typeof t.ms !== 'number' || !Number.isFinite(t.ms)) return null;
+  try {
+    return new Date(t.ms).toISOString();
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,95 @@
+// The audit trail in words: each accepted entry as a row with who, role at the time, when,
+// what, previous and new values and reason. Roles are replayed in fold order.
+import type { AuditFilter, AuditRow } from '../../ui/state/ledger-api';
+import type { AuthorKey, Entry, EntryId, Json, Role } from '../../core/ledger/types';
+
+type Body = { [key: string]: Json };
+
+const str = (v: Json | undefined) =>
+  typeof v === 'string' ? v : v == null ? '' : JSON.stringify(v);
+
+function summary(e: Entry, who: string, nameOf: (k: AuthorKey) => string): string {
+  const b = e.body;
+  switch (e.type) {
+    case 'study.genesis':
+      return `${who} created the study ${str(b.name)}`;
+    case 'study.update':
+      return `${who} changed the study ${str(b.field)}`;
+    case 'member.grant':
+      return `${who} granted ${str(b.role)}${b.site ? ` (site ${str(b.site)})` : ''} to ${str(b.name)}`;
+    case 'member.revoke':
+      return `${who} revoked ${nameOf(str(b.key))}`;
+    case 'member.rename':
+      return `${str(b.previous)} renamed themself to ${str(b.next)}`;
+    case 'folder.open':
+      return `${who} opened folder ${str(b.label)}: ${str(b.instances)} instances in ${str(b.series)} series, ${str(b.problems)} problems`;
+    case 'folder.scan':
+      return `${who} rescanned folder ${str(b.label)}: ${str(b.added)} added, ${str(b.changed)} changed, ${str(b.removed)} removed`;
+    case 'folder.remove':
+      return `${who} removed folder ${str(b.label)}`;
+    case 'read.assign':
+      return `${who} assigned subject ${str(b.subject)} (${str(b.timepoint)}) to ${nameOf(str(b.reader))}`;
+    case 'read.submit':
+      return `${who} submitted the read of subject ${str(b.subject)}`;
+    case 'correction':
+      return `${who} corrected ${str(b.field)} of entry ${str(b.target).slice(0, 12)}`;
+    default:
+      return `${who} wrote ${e.type}`;
+  }
+}
+
+function previousNext(e: Entry): { previous: Json | undefined; next: Json | undefined } {
+  const b: Body = e.body;
+  switch (e.type) {
+    case 'member.grant':
+      return { previous: b.previous, next: { role: b.role ?? null, site: b.site ?? null } };
+    case 'member.revoke':
+      return { previous: b.previous, next: null };
+    case 'folder.scan': {
+      const { files, instances, series, problems } = b;
+      return { previous: b.previous, next: { files, instances, series, problems } as Body };
+    }
+    default:
+      return { previous: b.previous, next: b.next };
+  }
+}
+
+export function auditRows(
+  entries: readonly Entry[],
+  ids: (e: Entry) => EntryId,
+  nameOf: (k: AuthorKey) => string,
+  utcOf: (e: Entry) => string,
+  filter: AuditFilter,
+): AuditRow[] {
+  const roles = new Map<AuthorKey, Role | null>();
+  const rows: AuditRow[] = [];
+  for (const e of entries) {
+    const role = e.type === 'study.genesis' ? 'admin' : (roles.get(e.author) ?? null);
+    if (e.type === 'study.genesis') roles.set(e.author, 'admin');
+    if (e.type === 'member.grant') roles.set(str(e.body.key), e.body.role as Role);
+    if (e.type === 'member.revoke') roles.set(str(e.body.key), null);
+    const subject = typeof e.body.subject === 'string' ? e.body.subject : null;
+    const utc = utcOf(e);
+    const day = utc.slice(0, 10);
+    if (filter.subject && subject !== filter.subject) continue;
+    if (filter.author && e.author !== filter.author) continue;
+    if (filter.type && e.type !== filter.type) continue;
+    if (filter.from && day < filter.from) continue;
+    if (filter.to && day > filter.to) continue;
+    const who = nameOf(e.author);
+    rows.push({
+      id: ids(e),
+      seq: e.seq,
+      author: e.author,
+      authorName: who,
+      role,
+      utc,
+      type: e.type,
+      summary: summary(e, who, nameOf),
+      subject,
+      ...previousNext(e),
+      reason: typeof e.body.reason === 'string' ? e.body.reason : null,
+    });
+  }
+  return rows;
+}

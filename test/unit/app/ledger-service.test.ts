@@ -1,0 +1,211 @@
+// The ledger service end to end in Node: first run, recording, restart, invites, grants,
+// rejection of what a reader may not write, revocation with room rotation, the updates
+// file between two peers that never connect, and quarantine of forged input.
+import { describe, expect, it } from 'vitest';
+import { LedgerService, roomName } from '../../../src/app/ledger-service';
+import { MemoryLedgerStore } from '../../../src/core/ports/ledger-store';
+import { webCryptoVerifier } from '../../../src/adapters/crypto/verifier';
+import { FakeNetwork } from './fake-room';
+
+const verifier = webCryptoVerifier(crypto.subtle);
+
+function person(net: FakeNetwork, store = new MemoryLedgerStore()) {
+  let t = Date.UTC(2026, 0, 1);
+  const service = new LedgerService({
+    store,
+    verifier,
+    openRoom: net.openRoom,
+    appUrl: () => 'http://127.0.0.1:4173/',
+    now: () => (t += 1000),
+  });
+  return { service, store };
+}
+
+async function settle(...people: LedgerService[]) {
+  for (let round = 0; round < 20; round++) {
+    await Promise.all(people.map((p) => p.idle()));
+    await new Promise<void>((r) => queueMicrotask(r));
+  }
+  await Promise.all(people.map((p) => p.idle()));
+}
+
+const fileOf = async (blob: Blob, name = 'x.json') => new File([await blob.text()], name);
+
+describe('LedgerService', () => {
+  it('first run: an unnamed identity and a personal workspace where it is admin', async () => {
+    const net = new FakeNetwork();
+    const { service, store } = person(net);
+    await service.start();
+    const me = await service.identity();
+    expect(me?.name).toBe('Unnamed user');
+    expect(me?.fingerprint).toMatch(/^\d{5}( \d{5}){5}$/);
+    const study = await service.current();
+    expect(study).toMatchObject({ name: 'My workspace', myRole: 'admin', entries: 1 });
+    await service.record('folder.open', {
+      folder: 'f1',
+      label: 'case1',
+      kind: 'input',
+      files: 3,
+      instances: 2,
+      series: 1,
+      problems: 1,
+      contentHash: 'ab'.repeat(32),
+    });
+    await service.createIdentity('Alice');
+    expect((await service.identity())?.name).toBe('Alice');
+    const rows = await service.audit({});
+    expect(rows.map((r) => r.type)).toEqual(['study.genesis', 'folder.open', 'member.rename']);
+    expect(rows[1]!.summary).toContain('opened folder case1');
+    expect(rows[2]!.previous).toBe('Unnamed user');
+    expect(rows[2]!.next).toBe('Alice');
+    service.stop();
+
+    // A restart reads the same identity and entries back from storage.
+    const again = person(net, store).service;
+    await again.start();
+    expect((await again.identity())?.author).toBe(me?.author);
+    expect((await again.current())?.entries).toBe(3);
+    expect((await again.studies()).length).toBe(1);
+    again.stop();
+  });
+
+  it('refuses what the fold refuses, with the reason, and stores nothing', async () => {
+    const net = new FakeNetwork();
+    const { service, store } = person(net);
+    await service.start();
+    const id = (await service.current())!.id;
+    await expect(service.record('folder.open', { folder: 'x' })).rejects.toThrow(/^Not recorded/);
+    await expect(service.record('no.such.type', {})).rejects.toThrow(/^Not recorded/);
+    expect((await store.entries(id)).length).toBe(1);
+    service.stop();
+  });
+
+  it('a full disk leaves the fold unchanged and says so', async () => {
+    const net = new FakeNetwork();
+    const { service, store } = person(net);
+    await service.start();
+    store.failWrites = new Error('Browser storage is full: test');
+    await expect(
+      service.record('folder.remove', { folder: 'f', label: 'l', reason: 'r' }),
+    ).rejects.toThrow(/Browser storage is full/);
+    expect((await service.current())?.entries).toBe(1);
+    store.failWrites = null;
+    await service.record('folder.remove', { folder: 'f', label: 'l', reason: 'r' });
+    expect((await service.current())?.entries).toBe(2);
+    service.stop();
+  });
+
+  it('invite, join as pending, grant, reader refused, revoke rotates the room', async () => {
+    const net = new FakeNetwork();
+    const alice = person(net).service;
+    const bob = person(net).service;
+    const carol = person(net).service;
+    await Promise.all([alice.start(), bob.start(), carol.start()]);
+    await alice.createIdentity('Alice');
+    await bob.createIdentity('Bob');
+    await carol.createIdentity('Carol');
+    const trial = await alice.createStudy('Trial 7', [{ id: 's1', name: 'Site one' }]);
+    const invite = await alice.invite();
+    expect(invite.link).toMatch(/^http:\/\/127\.0\.0\.1:4173\/#join=[A-Za-z0-9_-]+$/);
+
+    const joined = await bob.join(invite.link);
+    expect(joined.id).toBe(trial.id);
+    await carol.join(await invite.file.text());
+    await settle(alice, bob, carol);
+    const bobKey = (await bob.identity())!.author;
+    const carolKey = (await carol.identity())!.author;
+    // Bob sees himself as pending; Alice sees Bob asking, with a verified key.
+    const bobView = await bob.current();
+    expect(bobView?.members.find((m) => m.author === bobKey)?.status).toBe('pending');
+    expect(bobView?.name).toBe('Trial 7');
+    expect(alice.sync().peers.find((p) => p.author === bobKey)?.verified).toBe(true);
+    const asking = (await alice.current())!.members.find((m) => m.author === bobKey);
+    expect(asking).toMatchObject({ status: 'pending', name: 'Bob' });
+
+    // A pending member may write nothing.
+    await expect(
+      bob.record('folder.remove', { folder: 'f', label: 'l', reason: 'r' }),
+    ).rejects.toThrow(/^Not recorded/);
+
+    await alice.grant(bobKey, 'reader', null, 'Reads for the trial');
+    await alice.grant(carolKey, 'site', 's1', 'Site staff');
+    await settle(alice, bob, carol);
+    expect((await bob.current())?.myRole).toBe('reader');
+    expect((await carol.current())?.mySite).toBe('s1');
+
+    // A reader may not grant roles: refused locally, with the fold's reason.
+    await expect(bob.grant(carolKey, 'admin', null, 'me too')).rejects.toThrow(/^Not recorded/);
+
+    await alice.revoke(bobKey, 'Left the trial');
+    await settle(alice, bob, carol);
+    // Alice and Carol moved to the epoch-1 room; Bob did not.
+    expect(net.opened.filter((n) => n === roomName(trial.id, 1)).length).toBe(2);
+    const rotated = (await alice.current())!;
+    expect(rotated.members.find((m) => m.author === bobKey)?.status).toBe('revoked');
+    // Carol followed to epoch 1; Bob could not open the new secret.
+    await alice.record('folder.remove', { folder: 'f', label: 'after', reason: 'r' });
+    await settle(alice, bob, carol);
+    expect((await carol.current())?.entries).toBe((await alice.current())?.entries);
+    expect((await bob.current())!.entries).toBe(rotated.entries);
+    const audit = await alice.audit({ type: 'member.grant' });
+    expect(audit.map((r) => r.summary)).toEqual([
+      'Alice granted reader to Bob',
+      'Alice granted site (site s1) to Carol',
+    ]);
+    for (const s of [alice, bob, carol]) s.stop();
+  });
+
+  it('updates travel by file between peers that never connect; forgeries are quarantined', async () => {
+    const a = person(new FakeNetwork()).service;
+    const b = person(new FakeNetwork()).service;
+    await Promise.all([a.start(), b.start()]);
+    await a.createStudy('Offline trial', []);
+    await b.join((await a.invite()).link);
+    for (let i = 0; i < 3; i++) {
+      await a.record('folder.remove', { folder: `f${i}`, label: 'l', reason: 'r' });
+    }
+    const updates = await a.exportUpdates();
+    const report = await b.importUpdates(await fileOf(updates));
+    expect(report).toMatchObject({ accepted: 4, quarantined: 0 });
+    expect((await b.current())?.entries).toBe(4);
+    const again = await b.importUpdates(await fileOf(updates));
+    expect(again.accepted).toBe(0);
+
+    // A forged entry: Alice's last entry with a changed body but the old signature.
+    const parsed = JSON.parse(await updates.text()) as { entries: string[]; study: string };
+    const forged = parsed.entries[3]!.replace('"f2"', '"zz"');
+    const bad = new File(
+      [
+        JSON.stringify({
+          ...parsed,
+          format: 'trialbench-updates',
+          v: 1,
+          entries: [forged, 'junk'],
+        }),
+      ],
+      'u.json',
+    );
+    const r2 = await b.importUpdates(bad);
+    expect(r2.accepted).toBe(0);
+    expect(r2.quarantined).toBe(2);
+    const q = await b.quarantine();
+    expect(q.map((x) => x.code).sort()).toEqual(expect.arrayContaining(['bad-signature']));
+    expect(q.every((x) => x.source === 'import')).toBe(true);
+    a.stop();
+    b.stop();
+  });
+
+  it('identity moves to another device with a passphrase', async () => {
+    const a = person(new FakeNetwork()).service;
+    const b = person(new FakeNetwork()).service;
+    await Promise.all([a.start(), b.start()]);
+    await a.createIdentity('Alice');
+    const file = await fileOf(await a.exportIdentity('a long passphrase'));
+    await expect(b.importIdentity(file, 'wrong one!')).rejects.toThrow(/Wrong passphrase/);
+    const moved = await b.importIdentity(file, 'a long passphrase');
+    expect(moved.author).toBe((await a.identity())?.author);
+    expect((await b.current())?.myRole).toBe('admin');
+    a.stop();
+    b.stop();
+  });
+});

@@ -83,7 +83,7 @@ export type ParseResult =
   | { ok: false; code: 'too-large' | 'malformed'; reason: string };
 
 function bad(reason: string): ParseResult {
-  return { ok: false, code: 'malformed', reason };
+  return { ok: false, code: 'malformed', reason: `not a valid entry: ${reason}` };
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -334,6 +334,11 @@ export class Ledger {
     return this.acceptedNodes().map((n) => n.entry);
   }
 
+  /** The author's latest entry this ledger holds (what its next entry chains to). */
+  lastOf(author: AuthorKey): Entry | undefined {
+    return this.ownLast.get(author)?.entry;
+  }
+
   /** The ids of accepted(), in the same order. */
   acceptedIds(): readonly EntryId[] {
     return this.acceptedNodes().map((n) => n.id);
@@ -458,7 +463,8 @@ export class Ledger {
       return null;
     }
     const fail = (code: QuarantineCode, reason: string): null => {
-      this.badIds.add(id);
+      // A wrong claimed id is the sender's fault, not the entry's: it may still arrive intact.
+      if (code !== 'hash-mismatch') this.badIds.add(id);
       seenNow.add(id);
       this.quarantine(report, { id, entry: text, code, reason, source: item.source });
       return null;

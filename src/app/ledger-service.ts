@@ -1,7 +1,18 @@
 // The ledger as the app runs it: the one path for every state change (`record`), the fold
 // the UI reads, storage (the source of truth) and the room that carries entries to peers.
 // Nothing from the network is trusted: every item is parsed, verified and folded here.
-import { Ledger, LedgerError, encodeEntry, entryId, hlcToIso, parseEntry } from '../core/ledger';
+import {
+  Ledger,
+  LedgerError,
+  decodeUpdates,
+  encodeEntry,
+  encodeUpdates,
+  entryId,
+  exportLog,
+  hlcToIso,
+  parseEntry,
+  verifyLog,
+} from '../core/ledger';
 import { canonicalBytes } from '../core/ledger/canonical';
 import type {
   AddItem,
@@ -97,20 +108,11 @@ export interface LedgerServiceDeps {
   now?: () => number;
   defaultRelays?: string[];
   peerOpts?: object;
-  /** H1's export.ts: JSONL with keys, entries and signed checkpoints. */
-  exportLog?: (
-    ledger: Ledger,
-    signer: Signer,
-    names: Record<AuthorKey, string>,
-    nowMs: number,
-  ) => Promise<string>;
-  verifyLog?: (text: string, verifier: SignatureVerifier) => Promise<VerifyReport>;
 }
 
 export const DEFAULT_RELAYS = ['ws://127.0.0.1:4444'];
 export const FIRST_NAME = 'Unnamed user';
 export const FIRST_STUDY = 'My workspace';
-const UPDATES_FORMAT = 'trialbench-updates';
 
 interface Session {
   study: StoredStudy;
@@ -525,30 +527,16 @@ export class LedgerService implements LedgerApi {
 
   async exportUpdates(): Promise<Blob> {
     const s = this.need();
-    const texts = s.ledger.missingFor({}).map((e) => s.ledger.text(entryId(e)) ?? encodeEntry(e));
-    const file = {
-      format: UPDATES_FORMAT,
-      v: 1,
-      study: s.study.id,
-      vector: s.ledger.vector(),
-      entries: texts,
-    };
-    return new Blob([JSON.stringify(file)], { type: 'application/json' });
+    // Without a vector from the other side, it may lack anything: all entries, parents first.
+    const text = encodeUpdates(s.ledger.missingFor({}), s.study.id);
+    return new Blob([text], { type: 'application/x-ndjson' });
   }
 
   importUpdates(file: File): Promise<ImportReport> {
     return this.serial(async () => {
       const s = this.need();
-      let parsed: { format?: unknown; study?: unknown; entries?: unknown };
-      try {
-        parsed = JSON.parse(await file.text()) as typeof parsed;
-      } catch {
-        throw new Error('This is not a Trialbench updates file (not JSON)');
-      }
-      if (parsed.format !== UPDATES_FORMAT || !Array.isArray(parsed.entries)) {
-        throw new Error('This is not a Trialbench updates file');
-      }
-      if (parsed.study !== s.study.id) {
+      const parsed = decodeUpdates(await file.text());
+      if (parsed.study !== null && parsed.study !== s.study.id) {
         throw new Error('These updates belong to another study: select that study first');
       }
       const report = await this.receive(
@@ -566,16 +554,14 @@ export class LedgerService implements LedgerApi {
 
   async exportAudit(): Promise<Blob> {
     const s = this.need();
-    if (!this.deps.exportLog) throw new Error('Audit export is not available in this build');
     const names: Record<AuthorKey, string> = {};
     for (const m of s.ledger.state.members.values()) names[m.author] = m.name;
-    const text = await this.deps.exportLog(s.ledger, this.signer!, names, this.now());
+    const text = await exportLog(s.ledger, this.signer!, names, this.now());
     return new Blob([text], { type: 'application/x-ndjson' });
   }
 
   async verifyExport(file: File): Promise<VerifyReport> {
-    if (!this.deps.verifyLog) throw new Error('Verification is not available in this build');
-    return this.deps.verifyLog(await file.text(), this.deps.verifier);
+    return verifyLog(await file.text(), this.deps.verifier);
   }
 
   subscribe(listener: () => void): () => void {

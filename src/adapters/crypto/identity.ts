@@ -1,6 +1,7 @@
 // The device identity: a signing key that never leaves the browser in the clear, an ECDH
 // "box" key that opens room secrets sealed for this person, and the passphrase-encrypted
 // file that moves both to another device. Only WebCrypto; works in the page and in Node.
+import { fingerprint as coreFingerprint } from '../../core/ledger/fingerprint';
 import type { Signer } from '../../core/ledger/types';
 import type { StoredIdentity } from '../../core/ports/ledger-store';
 
@@ -32,18 +33,11 @@ export function randomBase64url(bytes: number): string {
 }
 
 /**
- * Six groups of five digits from SHA-256 of the author text, for reading aloud (and the
- * same digits in a QR code). Each group is 40 bits mod 100000, as in Signal's safety numbers.
+ * Six groups of five digits for reading aloud (and the same digits in a QR code): the
+ * core's scheme, so the app, the export and `trialbench verify` show the same digits.
  */
 export async function fingerprint(author: string): Promise<string> {
-  const h = new Uint8Array(await subtle().digest('SHA-256', new TextEncoder().encode(author)));
-  const groups: string[] = [];
-  for (let g = 0; g < 6; g++) {
-    let n = 0;
-    for (let i = 0; i < 5; i++) n = n * 256 + h[g * 5 + i]!;
-    groups.push(String(n % 100000).padStart(5, '0'));
-  }
-  return groups.join(' ');
+  return coreFingerprint(author);
 }
 
 function signParams(algorithm: Algorithm): EcKeyImportParams | Algorithm {

@@ -152,6 +152,11 @@ describe('LedgerService', () => {
       'Alice granted reader to Bob',
       'Alice granted site (site s1) to Carol',
     ]);
+    // The audit export verifies; a flipped byte does not.
+    const log = await (await alice.exportAudit()).text();
+    expect((await alice.verifyExport(new File([log], 'a.jsonl'))).ok).toBe(true);
+    const tampered = log.replace('Left the trial', 'Left the trail');
+    expect((await alice.verifyExport(new File([tampered], 'a.jsonl'))).ok).toBe(false);
     for (const s of [alice, bob, carol]) s.stop();
   });
 
@@ -172,19 +177,10 @@ describe('LedgerService', () => {
     expect(again.accepted).toBe(0);
 
     // A forged entry: Alice's last entry with a changed body but the old signature.
-    const parsed = JSON.parse(await updates.text()) as { entries: string[]; study: string };
-    const forged = parsed.entries[3]!.replace('"f2"', '"zz"');
-    const bad = new File(
-      [
-        JSON.stringify({
-          ...parsed,
-          format: 'trialbench-updates',
-          v: 1,
-          entries: [forged, 'junk'],
-        }),
-      ],
-      'u.json',
-    );
+    const [header, ...lines] = (await updates.text()).trim().split('\n');
+    const forged = lines[3]!.replace('"f2"', '"zz"');
+    expect(forged).not.toBe(lines[3]);
+    const bad = new File([[header, forged, 'junk'].join('\n')], 'u.jsonl');
     const r2 = await b.importUpdates(bad);
     expect(r2.accepted).toBe(0);
     expect(r2.quarantined).toBe(2);

@@ -76,7 +76,7 @@ describe('ledger checks, one per quarantine code', () => {
     for (const c of cases) await expectQuarantined(s, c, 'malformed');
     await expectQuarantined(
       s,
-      JSON.stringify(good).replace('"files":1', '"files":1.0e0'),
+      JSON.stringify(good).replace('"files":1', '"files":1.5'),
       'malformed',
     );
     // The original still goes in: none of the above was mistaken for it.

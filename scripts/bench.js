@@ -1,9 +1,11 @@
 // `npm run bench`: indexing speed against the browser's own read limit, and query latency
 // on a 100,000-instance index, measured in headless Chromium through the real worker pool.
 // Options: --ct N --mr N --queries N --pool N (defaults 2000, 2000, 100000, app default).
+// --sync N: entries a new peer receives over WebRTC through our relay (default 100000).
 import { spawn, execSync } from 'node:child_process';
 import { chromium } from '@playwright/test';
 import { findChromium, CHROMIUM_HINT } from './chromium.js';
+import { startRelay } from './signal.js';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -13,6 +15,7 @@ const ctCount = arg('ct', 2000);
 const mrCount = arg('mr', 2000);
 const queryRows = arg('queries', 100_000);
 const port = arg('port', 4390);
+const syncCount = arg('sync', 100_000);
 
 const executablePath = findChromium({ install: true });
 if (!executablePath) {
@@ -115,6 +118,38 @@ try {
     const worst = Math.max(q.modality, q.text, q.dateRange, q.seriesFiles);
     headline.push(['query-filtered-worst-100k', worst.toFixed(1), 'ms']);
     headline.push(['query-series-files-100k', q.seriesFiles.toFixed(1), 'ms']);
+  }
+
+  if (syncCount) {
+    // Two people: one holds the room, a second joins later and receives everything.
+    const relay = await startRelay({ port: 0, quiet: true });
+    try {
+      const room = { name: `bench-${Date.now()}`, password: 'YmVuY2g', relays: [relay.url] };
+      const peers = [];
+      for (let i = 0; i < 2; i++) {
+        // Camera/microphone permission makes Chromium offer real local ICE candidates.
+        const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+        const p = await context.newPage();
+        await p.goto(`http://127.0.0.1:${port}/bench.html`);
+        await p.waitForFunction(() => 'trialbenchSync' in window);
+        peers.push(p);
+      }
+      await peers[0].evaluate(
+        ([r, n]) => window.trialbenchSync.open({ ...r, seed: n }),
+        [room, syncCount],
+      );
+      await peers[0].waitForFunction(() => window.trialbenchSync.status()?.state === 'online');
+      const s = await peers[1].evaluate(
+        ([r, n]) => window.trialbenchSync.newPeer(r, n),
+        [room, syncCount],
+      );
+      console.log(
+        `\nSync: ${s.entries} entries (${(s.bytes / 1e6).toFixed(1)} MB) reached a new peer in ${s.seconds.toFixed(1)} s`,
+      );
+      headline.push([`sync-${syncCount / 1000}k-new-peer`, s.seconds.toFixed(1), 's']);
+    } finally {
+      await relay.close();
+    }
   }
 
   console.log('');

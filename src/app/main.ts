@@ -7,14 +7,35 @@ import { ArchiveService } from './archive-service';
 import { startIndexingPool } from './indexing';
 import { ArchiveState } from '../ui/state/archive.svelte';
 import type { DemoWorkerApi } from '../../workers/demo.worker';
+import { DexieLedgerStore } from '../adapters/storage/ledger-store';
+import { webCryptoVerifier } from '../adapters/crypto/verifier';
+import { openRoom } from '../adapters/sync/room';
+import { LedgerService } from './ledger-service';
+
+// The ledger starts first: every archive action records through it, and its first run
+// creates the identity and a personal workspace so a newcomer can work at once.
+const ledger = new LedgerService({
+  store: new DexieLedgerStore(),
+  verifier: webCryptoVerifier(crypto.subtle),
+  openRoom,
+  appUrl: () => location.href,
+});
+const started = ledger.start().then(async () => {
+  // An invite link opens the app with the invite in the fragment (never sent anywhere).
+  if (location.hash.startsWith('#join=')) {
+    const invite = location.hash;
+    history.replaceState(null, '', location.pathname + location.search);
+    await ledger.join(invite);
+  }
+});
+started.catch((e: unknown) => console.error('The ledger did not start:', e));
 
 const pool = startIndexingPool();
 const archive = new ArchiveService({
   store: new DexieIndexStore(),
   indexFile: pool.indexFile,
   concurrency: pool.concurrency,
-  // The ledger service takes this over in the next step; until then actions are not recorded.
-  record: async () => null,
+  record: (type, body, reason) => ledger.record(type, body, reason),
   writeDemo: async (dir, signal) => {
     const worker = new Worker(new URL('../../workers/demo.worker.ts', import.meta.url), {
       type: 'module',
@@ -36,6 +57,8 @@ const archive = new ArchiveService({
 const state = new ArchiveState(archive);
 mount(App, { target: document.getElementById('app')!, props: { archive: state } });
 void state.load();
+
+addEventListener('pagehide', () => ledger.stop());
 
 if (import.meta.env.PROD && 'serviceWorker' in navigator) {
   navigator.serviceWorker.register('./sw.js').catch((e: unknown) => {

@@ -384,12 +384,25 @@ export class Ledger {
     return out;
   }
 
-  /** Every valid entry the holder of `vector` lacks, in fold order (parents first). */
-  missingFor(vector: Record<AuthorKey, number>): Entry[] {
+  /** Ids that pending entries wait for (e.g. the other half of an equivocation). */
+  wanted(): EntryId[] {
+    return [...this.fold.waiting.keys()].filter((id) => !this.pool.has(id)).sort();
+  }
+
+  /**
+   * Every valid entry the holder of `vector` lacks, in fold order (parents first), plus
+   * the entries it names in `wanted`. A vector cannot tell two entries under one seq apart,
+   * so the entry at each author's boundary is sent too (a differing one there reveals an
+   * equivocation), and a frozen author's entries from its freeze on.
+   */
+  missingFor(vector: Record<AuthorKey, number>, wanted: readonly EntryId[] = []): Entry[] {
     const has = (k: string) => Object.prototype.hasOwnProperty.call(vector, k);
-    const out = [...this.pool.values()].filter(
-      (n) => n.entry.seq > (has(n.entry.author) ? Number(vector[n.entry.author]) || 0 : 0),
-    );
+    const want = new Set(wanted);
+    const out = [...this.pool.values()].filter((n) => {
+      const { author, seq } = n.entry;
+      const known = has(author) ? Number(vector[author]) || 0 : 0;
+      return want.has(n.id) || seq >= known || seq >= (this.frozenAt.get(author) ?? Infinity);
+    });
     out.sort((a, b) => (later(a, b) ? 1 : -1));
     return out.map((n) => n.entry);
   }

@@ -172,7 +172,8 @@ export class LedgerService implements LedgerApi {
       const studies = await this.deps.store.listStudies();
       const current = studies.find((s) => s.current) ?? studies[0];
       if (current) await this.openSession(current);
-      else await this.newStudy(FIRST_STUDY, []);
+      // The personal workspace talks to no relay until its owner adds one: only their tabs.
+      else await this.newStudy(FIRST_STUDY, [], []);
       this.notify();
     });
   }
@@ -250,7 +251,7 @@ export class LedgerService implements LedgerApi {
       // imported key a workspace of its own unless the current study already knows it.
       const s = this.session;
       if (!s || !s.ledger.state.members.has(imported.author)) {
-        await this.newStudy(FIRST_STUDY, []);
+        await this.newStudy(FIRST_STUDY, [], []);
       } else {
         this.publishPresence();
       }
@@ -305,9 +306,12 @@ export class LedgerService implements LedgerApi {
     });
   }
 
-  private async newStudy(name: string, sites: { id: string; name: string }[]) {
+  private async newStudy(
+    name: string,
+    sites: { id: string; name: string }[],
+    relays = this.deps.defaultRelays ?? DEFAULT_RELAYS,
+  ) {
     const me = this.me!;
-    const relays = this.deps.defaultRelays ?? DEFAULT_RELAYS;
     let genesis: Entry;
     try {
       genesis = await Ledger.genesis(

@@ -3,13 +3,15 @@
 // file between two peers that never connect, and quarantine of forged input.
 import { describe, expect, it } from 'vitest';
 import { LedgerService, roomName } from '../../../src/app/ledger-service';
-import { MemoryLedgerStore } from '../../../src/core/ports/ledger-store';
+import { MemoryLedgerStore, type LedgerStore } from '../../../src/core/ports/ledger-store';
+import { DexieLedgerStore, LedgerDb } from '../../../src/adapters/storage/ledger-store';
 import { webCryptoVerifier } from '../../../src/adapters/crypto/verifier';
 import { FakeNetwork } from './fake-room';
 
 const verifier = webCryptoVerifier(crypto.subtle);
+let dbs = 0;
 
-function person(net: FakeNetwork, store = new MemoryLedgerStore()) {
+function person(net: FakeNetwork, store: LedgerStore = new MemoryLedgerStore()) {
   let t = Date.UTC(2026, 0, 1);
   const service = new LedgerService({
     store,
@@ -32,42 +34,53 @@ async function settle(...people: LedgerService[]) {
 const fileOf = async (blob: Blob, name = 'x.json') => new File([await blob.text()], name);
 
 describe('LedgerService', () => {
-  it('first run: an unnamed identity and a personal workspace where it is admin', async () => {
-    const net = new FakeNetwork();
-    const { service, store } = person(net);
-    await service.start();
-    const me = await service.identity();
-    expect(me?.name).toBe('Unnamed user');
-    expect(me?.fingerprint).toMatch(/^\d{5}( \d{5}){5}$/);
-    const study = await service.current();
-    expect(study).toMatchObject({ name: 'My workspace', myRole: 'admin', entries: 1 });
-    await service.record('folder.open', {
-      folder: 'f1',
-      label: 'case1',
-      kind: 'input',
-      files: 3,
-      instances: 2,
-      series: 1,
-      problems: 1,
-      contentHash: 'ab'.repeat(32),
-    });
-    await service.createIdentity('Alice');
-    expect((await service.identity())?.name).toBe('Alice');
-    const rows = await service.audit({});
-    expect(rows.map((r) => r.type)).toEqual(['study.genesis', 'folder.open', 'member.rename']);
-    expect(rows[1]!.summary).toContain('opened folder case1');
-    expect(rows[2]!.previous).toBe('Unnamed user');
-    expect(rows[2]!.next).toBe('Alice');
-    service.stop();
+  it.each([
+    ['memory', () => new MemoryLedgerStore()],
+    ['dexie', () => new DexieLedgerStore(new LedgerDb(`service-${++dbs}`))],
+  ] as const)(
+    'first run (%s): an unnamed identity and a personal workspace where it is admin',
+    async (_n, make) => {
+      const net = new FakeNetwork();
+      const { service, store } = person(net, make());
+      await service.start();
+      const me = await service.identity();
+      expect(me?.name).toBe('Unnamed user');
+      expect(me?.fingerprint).toMatch(/^\d{5}( \d{5}){5}$/);
+      const study = await service.current();
+      expect(study).toMatchObject({
+        name: 'My workspace',
+        myRole: 'admin',
+        entries: 1,
+        relays: [],
+      });
+      await service.record('folder.open', {
+        folder: 'f1',
+        label: 'case1',
+        kind: 'input',
+        files: 3,
+        instances: 2,
+        series: 1,
+        problems: 1,
+        contentHash: 'ab'.repeat(32),
+      });
+      await service.createIdentity('Alice');
+      expect((await service.identity())?.name).toBe('Alice');
+      const rows = await service.audit({});
+      expect(rows.map((r) => r.type)).toEqual(['study.genesis', 'folder.open', 'member.rename']);
+      expect(rows[1]!.summary).toContain('opened folder case1');
+      expect(rows[2]!.previous).toBe('Unnamed user');
+      expect(rows[2]!.next).toBe('Alice');
+      service.stop();
 
-    // A restart reads the same identity and entries back from storage.
-    const again = person(net, store).service;
-    await again.start();
-    expect((await again.identity())?.author).toBe(me?.author);
-    expect((await again.current())?.entries).toBe(3);
-    expect((await again.studies()).length).toBe(1);
-    again.stop();
-  });
+      // A restart reads the same identity and entries back from storage.
+      const again = person(net, store).service;
+      await again.start();
+      expect((await again.identity())?.author).toBe(me?.author);
+      expect((await again.current())?.entries).toBe(3);
+      expect((await again.studies()).length).toBe(1);
+      again.stop();
+    },
+  );
 
   it('refuses what the fold refuses, with the reason, and stores nothing', async () => {
     const net = new FakeNetwork();
@@ -82,7 +95,8 @@ describe('LedgerService', () => {
 
   it('a full disk leaves the fold unchanged and says so', async () => {
     const net = new FakeNetwork();
-    const { service, store } = person(net);
+    const store = new MemoryLedgerStore();
+    const { service } = person(net, store);
     await service.start();
     store.failWrites = new Error('Browser storage is full: test');
     await expect(

@@ -113,6 +113,7 @@ export interface LedgerServiceDeps {
 export const DEFAULT_RELAYS = ['ws://127.0.0.1:4444'];
 export const FIRST_NAME = 'Unnamed user';
 export const FIRST_STUDY = 'My workspace';
+const MAX_STORED_QUARANTINE = 10_000;
 
 interface Session {
   study: StoredStudy;
@@ -691,7 +692,11 @@ export class LedgerService implements LedgerApi {
           ? q.entry.slice(0, 1024)
           : JSON.stringify(q.entry ?? null).slice(0, 1024),
     }));
-    if (rows.length || held.length) await this.deps.store.write(rows, held);
+    // A hostile peer can send endless junk: keep the first rows as evidence, not all of it.
+    const room = Math.max(0, MAX_STORED_QUARANTINE - s.stored.length);
+    const keep = held.slice(0, room);
+    if (rows.length || keep.length) await this.deps.store.write(rows, keep);
+    s.stored.push(...keep);
     for (const e of report.accepted) {
       if (e.type === 'member.revoke') await this.followRotation(s, e);
     }

@@ -40,7 +40,6 @@ export async function exportLog(
 ): Promise<string> {
   const state = ledger.state;
   if (!state.study) throw new Error('no study to export');
-  const entries = ledger.accepted();
   const header: Header = {
     format: FORMAT,
     version: 1,
@@ -49,7 +48,7 @@ export async function exportLog(
     exporter: signer.author,
   };
   const authors = new Set<AuthorKey>([signer.author, ...state.members.keys()]);
-  for (const e of entries) authors.add(e.author);
+  for (const e of ledger.accepted()) authors.add(e.author);
   const keys: Record<string, Json> = {};
   for (const a of [...authors].sort()) {
     const m = state.members.get(a);
@@ -76,14 +75,13 @@ export async function exportLog(
     );
   };
   const ids = ledger.acceptedIds();
-  for (const [i, e] of entries.entries()) {
-    const parsed = parseEntry(ledger.text(ids[i] ?? '') ?? e);
-    if (!parsed.ok) throw new Error(`entry #${e.seq} does not encode: ${parsed.reason}`);
-    lines.push(parsed.text);
-    merkle.append(parsed.id);
-    last = parsed.id;
-    if (merkle.count % CHECKPOINT_EVERY === 0 && merkle.count < entries.length)
-      await checkpoint(false);
+  for (const id of ids) {
+    const text = ledger.text(id);
+    if (text === undefined) throw new Error(`entry ${id} has no text`);
+    lines.push(text);
+    merkle.append(id);
+    last = id;
+    if (merkle.count % CHECKPOINT_EVERY === 0 && merkle.count < ids.length) await checkpoint(false);
   }
   await checkpoint(true);
   return lines.join('\n') + '\n';

@@ -123,6 +123,7 @@ export class Ledger {
   private readonly badIds = new Set<string>();
   private readonly early: Quarantined[] = [];
   private bans = new Map<AuthorKey, number>();
+  private readonly pending = new Set<Node>();
   private fold: Fold = emptyFold();
 
   constructor(opts: { verifier: SignatureVerifier; study?: string }) {
@@ -372,9 +373,7 @@ export class Ledger {
   }
 
   pendingCount(): number {
-    let n = this.beforeGenesis.length;
-    for (const node of this.pool.values()) if (node.status === 'pending') n++;
-    return n;
+    return this.beforeGenesis.length + this.pending.size;
   }
 
   /** Per author, the highest seq up to which this ledger holds every entry. */
@@ -555,6 +554,7 @@ export class Ledger {
       const verdict = this.judge(n);
       if (verdict.status === 'pending') {
         n.status = 'pending';
+        this.pending.add(n);
         const list = this.fold.waiting.get(verdict.on);
         if (list) list.push(n);
         else this.fold.waiting.set(verdict.on, [n]);
@@ -720,6 +720,7 @@ export class Ledger {
       .map((r) => this.node(r));
     n.clock = this.clockOf(n, refs);
     f.maxJudgedSeq.set(e.author, Math.max(f.maxJudgedSeq.get(e.author) ?? 0, e.seq));
+    this.pending.delete(n);
     if (v.status === 'rejected') {
       n.status = 'rejected';
       n.code = v.code;
@@ -804,6 +805,7 @@ export class Ledger {
   private runPass(nodes: Node[], bans: Map<AuthorKey, number>): void {
     this.fold = emptyFold();
     this.bans = new Map(bans);
+    this.pending.clear();
     for (const n of nodes) {
       n.status = 'unjudged';
       n.clock = undefined;
@@ -813,6 +815,7 @@ export class Ledger {
       const v = this.judge(n);
       if (v.status === 'pending') {
         n.status = 'pending';
+        this.pending.add(n);
         const list = this.fold.waiting.get(v.on);
         if (list) list.push(n);
         else this.fold.waiting.set(v.on, [n]);

@@ -1,0 +1,34 @@
+// Ledger outcomes in words, and file names for downloads.
+import type { ImportReport, VerifyReport } from '../state/ledger-api';
+
+export function describeVerify(r: VerifyReport): string {
+  if (r.ok && r.problems.length === 0)
+    return `Chain intact, ${r.entries} entries, all signatures valid (${r.checkpoints} checkpoints).`;
+  const list = r.problems
+    .map(
+      (p) =>
+        `line ${p.line}${p.id ? ` (entry ${p.id.slice(0, 12)})` : ''}: ${p.kind}, ${p.message}`,
+    )
+    .join('; ');
+  return `Verification failed, ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}: ${list}.`;
+}
+
+export function describeImport(r: ImportReport): string {
+  return `Updates imported: ${r.accepted} accepted, ${r.duplicates} already known, ${r.quarantined} quarantined, ${r.pending} waiting for earlier entries.`;
+}
+
+/** trialbench-<kind>-<first 8 of study id>-<UTC time>.<ext> */
+export function downloadName(kind: string, study: string, ext: string, now = new Date()): string {
+  const utc = now.toISOString().slice(0, 19).replace(/[-:]/g, '') + 'Z';
+  return `trialbench-${kind}-${study.slice(0, 8) || 'nostudy'}-${utc}.${ext}`;
+}
+
+/** Compact JSON for a table cell; undefined shows as nothing. */
+export function compact(v: unknown): string {
+  return v === undefined ? '' : JSON.stringify(v);
+}
+
+/** The fingerprint's groups (space separated by the core) for reading aloud. */
+export function groups(fingerprint: string): string[] {
+  return fingerprint.split(/\s+/).filter(Boolean);
+}

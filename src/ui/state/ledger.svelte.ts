@@ -1,0 +1,232 @@
+// The ledger views' state: identity, the current study and its people, sync status,
+// the audit trail and the quarantine. Everything shown comes from the app's fold through
+// LedgerApi; components only read this and call its methods.
+import type { AuthorKey, Role } from '../../core/ledger/types';
+import type {
+  AuditFilter,
+  AuditRow,
+  IdentityView,
+  ImportReport,
+  LedgerApi,
+  QuarantineRow,
+  StudyView,
+  SyncView,
+  VerifyReport,
+} from './ledger-api';
+import { describeImport, describeVerify, downloadName } from '../ledger/words';
+
+export const MIN_PASSPHRASE = 12;
+
+export class LedgerState {
+  identity = $state<IdentityView | null>(null);
+  study = $state<StudyView | null>(null);
+  studies = $state<StudyView[]>([]);
+  sync = $state<SyncView>({ state: 'offline', relays: [], peers: [], lastSyncedAt: null });
+  filter = $state<AuditFilter>({});
+  audit = $state<AuditRow[]>([]);
+  quarantine = $state<QuarantineRow[]>([]);
+  /** The subject whose timeline is shown ('' for none). */
+  timelineSubject = $state('');
+  timeline = $state<AuditRow[]>([]);
+  invite = $state<{ link: string; url: string; name: string } | null>(null);
+  verifyReport = $state<VerifyReport | null>(null);
+  importReport = $state<ImportReport | null>(null);
+  /** The sentence a screen reader announces for the last ledger action. */
+  status = $state('');
+  busy = $state(false);
+
+  isAdmin: boolean = $derived(this.study?.myRole === 'admin');
+  pending = $derived(this.study?.members.filter((m) => m.status === 'pending') ?? []);
+  members = $derived(this.study?.members.filter((m) => m.status !== 'pending') ?? []);
+
+  private loaded = false;
+  private query = 0;
+
+  constructor(readonly api: LedgerApi) {}
+
+  async load(): Promise<void> {
+    if (!this.loaded) {
+      this.loaded = true;
+      // The fold, presence and identity all change outside the UI (peers, other tabs).
+      this.api.subscribe(() => void this.refresh());
+    }
+    await this.refresh();
+  }
+
+  async refresh(): Promise<void> {
+    this.sync = this.api.sync();
+    const [identity, study, studies, quarantine] = await Promise.all([
+      this.api.identity(),
+      this.api.current(),
+      this.api.studies(),
+      this.api.quarantine(),
+    ]);
+    this.identity = identity;
+    this.study = study;
+    this.studies = studies;
+    this.quarantine = quarantine;
+    await this.applyFilter();
+    if (this.timelineSubject) await this.showTimeline(this.timelineSubject);
+  }
+
+  async setFilter(patch: Partial<AuditFilter>): Promise<void> {
+    const next: AuditFilter = { ...this.filter, ...patch };
+    // An empty field means "any", not "equals the empty string".
+    for (const k of Object.keys(next) as (keyof AuditFilter)[]) if (!next[k]) delete next[k];
+    this.filter = next;
+    await this.applyFilter();
+  }
+
+  private async applyFilter(): Promise<void> {
+    const ticket = ++this.query;
+    const rows = await this.api.audit($state.snapshot(this.filter));
+    if (ticket === this.query) this.audit = rows;
+  }
+
+  async showTimeline(subject: string): Promise<void> {
+    this.timelineSubject = subject;
+    if (!subject) {
+      this.timeline = [];
+      return;
+    }
+    const rows = await this.api.audit({ subject });
+    this.timeline = [...rows].sort((a, b) => a.utc.localeCompare(b.utc) || a.seq - b.seq);
+  }
+
+  /** Runs one user action: its outcome or error becomes the status sentence. */
+  private async act(work: () => Promise<string>): Promise<boolean> {
+    this.busy = true;
+    try {
+      this.status = await work();
+      await this.refresh();
+      return true;
+    } catch (e) {
+      this.status = `Failed: ${e instanceof Error ? e.message : String(e)}`;
+      return false;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  rename = (name: string) =>
+    this.act(async () => {
+      const me = await this.api.createIdentity(name);
+      return `Your name is now ${me.name}.`;
+    });
+
+  exportIdentity = (passphrase: string, again: string) =>
+    this.act(async () => {
+      if (passphrase.length < MIN_PASSPHRASE)
+        throw new Error(`the passphrase needs at least ${MIN_PASSPHRASE} characters.`);
+      if (passphrase !== again) throw new Error('the two passphrases differ.');
+      const blob = await this.api.exportIdentity(passphrase);
+      save(blob, `trialbench-identity-${stamp()}.json`);
+      return 'Identity exported. Keep the file and its passphrase apart.';
+    });
+
+  importIdentity = (file: File, passphrase: string) =>
+    this.act(async () => {
+      const me = await this.api.importIdentity(file, passphrase);
+      return `Identity imported: ${me.name}, fingerprint ${me.fingerprint}.`;
+    });
+
+  selectStudy = (id: string) =>
+    this.act(async () => {
+      await this.api.selectStudy(id);
+      this.invite = null;
+      return 'Study switched.';
+    });
+
+  createStudy = (name: string, sites: { id: string; name: string }[]) =>
+    this.act(async () => {
+      const s = await this.api.createStudy(name, sites);
+      this.invite = null;
+      return `Study ${s.name} created; you are its admin.`;
+    });
+
+  setRelays = (relays: string[]) =>
+    this.act(async () => {
+      await this.api.setRelays(relays);
+      return relays.length
+        ? `Relays set: ${relays.join(', ')}.`
+        : 'No relays: this study stays on this device.';
+    });
+
+  makeInvite = () =>
+    this.act(async () => {
+      const inv = await this.api.invite();
+      if (this.invite) URL.revokeObjectURL(this.invite.url);
+      this.invite = {
+        link: inv.link,
+        url: URL.createObjectURL(inv.file),
+        name: downloadName('invite', this.study?.id ?? '', 'json'),
+      };
+      return 'Invite ready: send the link or the file to the person joining.';
+    });
+
+  join = (invite: string) =>
+    this.act(async () => {
+      const s = await this.api.join(invite.trim());
+      return `Joined ${s.name}. An admin must grant you a role before you can record.`;
+    });
+
+  joinFile = async (file: File) => this.join(await file.text());
+
+  grant = (author: AuthorKey, role: Role, site: string | null, reason: string) =>
+    this.act(async () => {
+      await this.api.grant(author, role, site, reason);
+      return `Granted ${role}${site ? ` (site ${site})` : ''} to ${this.nameOf(author)}.`;
+    });
+
+  revoke = (author: AuthorKey, reason: string) =>
+    this.act(async () => {
+      const name = this.nameOf(author);
+      await this.api.revoke(author, reason);
+      return `Revoked ${name}; room secrets rotated.`;
+    });
+
+  exportAudit = () =>
+    this.act(async () => {
+      save(await this.api.exportAudit(), downloadName('audit', this.study?.id ?? '', 'jsonl'));
+      return 'Audit trail exported.';
+    });
+
+  verifyExport = (file: File) =>
+    this.act(async () => {
+      this.verifyReport = await this.api.verifyExport(file);
+      return describeVerify(this.verifyReport);
+    });
+
+  exportUpdates = () =>
+    this.act(async () => {
+      save(await this.api.exportUpdates(), downloadName('updates', this.study?.id ?? '', 'jsonl'));
+      return 'Updates exported: carry the file to the other site and import it there.';
+    });
+
+  importUpdates = (file: File) =>
+    this.act(async () => {
+      this.importReport = await this.api.importUpdates(file);
+      return describeImport(this.importReport);
+    });
+
+  nameOf(author: AuthorKey): string {
+    return this.study?.members.find((m) => m.author === author)?.name || author.slice(0, 16);
+  }
+}
+
+function stamp(): string {
+  return new Date().toISOString().replace(/[:.]/g, '-');
+}
+
+/** Downloads a blob through a temporary link (no server involved). */
+function save(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // Revoke after the click has been handled; the download keeps its own reference.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

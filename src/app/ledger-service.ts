@@ -108,6 +108,11 @@ export interface LedgerServiceDeps {
   now?: () => number;
   defaultRelays?: string[];
   peerOpts?: object;
+  /**
+   * Runs `work` while no other tab of this origin records (navigator.locks): two tabs of
+   * one identity must never sign two different entries with the same seq (equivocation).
+   */
+  lock?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 export const DEFAULT_RELAYS = ['ws://127.0.0.1:4444'];
@@ -187,8 +192,25 @@ export class LedgerService implements LedgerApi {
     return this.serial(() => this.recordNow(type, body, reason));
   }
 
-  private async recordNow(type: string, body: { [key: string]: Json }, reason?: string) {
+  private recordNow(type: string, body: { [key: string]: Json }, reason?: string) {
+    const lock = this.deps.lock ?? ((work) => work());
+    return lock(() => this.recordLocked(type, body, reason));
+  }
+
+  private async recordLocked(type: string, body: { [key: string]: Json }, reason?: string) {
     const s = this.need();
+    // Another tab may have written entries of ours since: fold them in first.
+    const mine = await this.deps.store.entriesOf(
+      s.study.id,
+      this.me!.author,
+      s.ledger.vector()[this.me!.author] ?? 0,
+    );
+    if (mine.length) {
+      await this.receive(
+        s,
+        mine.map((r) => ({ entry: r.text, source: 'local', id: r.id })),
+      );
+    }
     const full = reason !== undefined && !('reason' in body) ? { ...body, reason } : body;
     let entry: Entry;
     try {

@@ -19,6 +19,8 @@ const ledger = new LedgerService({
   verifier: webCryptoVerifier(crypto.subtle),
   openRoom,
   appUrl: () => location.href,
+  lock: (work) =>
+    'locks' in navigator ? navigator.locks.request('trialbench-ledger-record', work) : work(),
 });
 const started = ledger.start().then(async () => {
   // An invite link opens the app with the invite in the fragment (never sent anywhere).

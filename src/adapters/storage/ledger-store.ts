@@ -101,6 +101,13 @@ export class DexieLedgerStore implements LedgerStore {
       .toArray();
   }
 
+  entriesOf(study: string, author: string, afterSeq: number) {
+    return this.db.entries
+      .where('[study+author+seq]')
+      .between([study, author, afterSeq], [study, author, Infinity], false, true)
+      .toArray();
+  }
+
   write(entries: StoredEntry[], quarantine: StoredQuarantine[] = []) {
     const { db } = this;
     return guarded(() =>

@@ -61,6 +61,8 @@ export interface LedgerStore {
   /** Marks one study current and every other not current, in one transaction. */
   setCurrent(id: string): Promise<void>;
   entries(study: string): Promise<StoredEntry[]>;
+  /** One author's entries in a study with seq above `afterSeq`, by seq. */
+  entriesOf(study: string, author: string, afterSeq: number): Promise<StoredEntry[]>;
   /**
    * Writes entries and quarantine rows together, all or nothing. Rejects with
    * 'Browser storage is full: ...' when the quota is exceeded.
@@ -100,6 +102,11 @@ export class MemoryLedgerStore implements LedgerStore {
     const out = [...this.rows.values()].filter((e) => e.study === study);
     out.sort((a, b) => (a.author < b.author ? -1 : a.author > b.author ? 1 : a.seq - b.seq));
     return Promise.resolve(out);
+  }
+  entriesOf(study: string, author: string, afterSeq: number) {
+    return this.entries(study).then((all) =>
+      all.filter((e) => e.author === author && e.seq > afterSeq),
+    );
   }
   write(entries: StoredEntry[], quarantine: StoredQuarantine[] = []) {
     if (this.failWrites) return Promise.reject(this.failWrites);

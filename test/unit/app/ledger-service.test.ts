@@ -11,10 +11,15 @@ import { FakeNetwork } from './fake-room';
 const verifier = webCryptoVerifier(crypto.subtle);
 let dbs = 0;
 
-function person(net: FakeNetwork, store: LedgerStore = new MemoryLedgerStore()) {
+function person(
+  net: FakeNetwork,
+  store: LedgerStore = new MemoryLedgerStore(),
+  lock?: <T>(work: () => Promise<T>) => Promise<T>,
+) {
   let t = Date.UTC(2026, 0, 1);
   const service = new LedgerService({
     store,
+    ...(lock ? { lock } : {}),
     verifier,
     openRoom: net.openRoom,
     appUrl: () => 'http://127.0.0.1:4173/',
@@ -81,6 +86,34 @@ describe('LedgerService', () => {
       again.stop();
     },
   );
+
+  it('two tabs of one identity never sign the same seq twice', async () => {
+    // One store (one origin), no room between them, one cross-tab lock.
+    const store = new MemoryLedgerStore();
+    let chain: Promise<unknown> = Promise.resolve();
+    const lock = <T>(work: () => Promise<T>): Promise<T> => {
+      const run = chain.then(work);
+      chain = run.catch(() => undefined);
+      return run;
+    };
+    const a = person(new FakeNetwork(), store, lock).service;
+    await a.start();
+    const b = person(new FakeNetwork(), store, lock).service;
+    await b.start();
+    expect((await b.identity())?.author).toBe((await a.identity())?.author);
+    const body = (n: number) => ({ folder: `f${n}`, label: 'l', reason: 'r' });
+    await Promise.all([1, 2, 3, 4].map((n) => (n % 2 ? a : b).record('folder.remove', body(n))));
+    const seqs = (await store.entries((await a.current())!.id)).map((e) => e.seq);
+    expect(seqs).toEqual([1, 2, 3, 4, 5]);
+    a.stop();
+    b.stop();
+    const c = person(new FakeNetwork(), store).service;
+    await c.start();
+    const view = await c.current();
+    expect(view?.entries).toBe(5);
+    expect(view?.members[0]?.status).toBe('active');
+    c.stop();
+  });
 
   it('refuses what the fold refuses, with the reason, and stores nothing', async () => {
     const net = new FakeNetwork();

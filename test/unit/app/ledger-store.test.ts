@@ -61,6 +61,9 @@ describe.each(stores)('LedgerStore contract: %s', (_name, make) => {
       [{ study: 's', id: null, code: 'schema', reason: 'bad', source: 'import', text: 'x' }],
     );
     expect((await store.entries('s')).map((e) => e.id)).toEqual(['s-a-1', 's-b-1', 's-b-2']);
+    expect((await store.entriesOf('s', 'b', 1)).map((e) => e.id)).toEqual(['s-b-2']);
+    expect((await store.entriesOf('s', 'b', 0)).map((e) => e.id)).toEqual(['s-b-1', 's-b-2']);
+    expect(await store.entriesOf('s', 'c', 0)).toEqual([]);
     const q = await store.quarantine('s');
     expect(q.map((r) => r.code)).toEqual(['schema']);
     expect(await store.quarantine('t')).toEqual([]);

@@ -18,6 +18,7 @@ interface Header {
   study: string;
   exportedAt: string;
   exporter: AuthorKey;
+  checkpointEvery: number;
 }
 
 interface Checkpoint {
@@ -37,6 +38,7 @@ export async function exportLog(
   signer: Signer,
   names: Record<AuthorKey, string>,
   nowMs: number,
+  checkpointEvery = CHECKPOINT_EVERY,
 ): Promise<string> {
   const state = ledger.state;
   if (!state.study) throw new Error('no study to export');
@@ -46,6 +48,7 @@ export async function exportLog(
     study: state.study.id,
     exportedAt: new Date(nowMs).toISOString(),
     exporter: signer.author,
+    checkpointEvery,
   };
   const authors = new Set<AuthorKey>([signer.author, ...state.members.keys()]);
   for (const e of ledger.accepted()) authors.add(e.author);
@@ -81,7 +84,7 @@ export async function exportLog(
     lines.push(text);
     merkle.append(id);
     last = id;
-    if (merkle.count % CHECKPOINT_EVERY === 0 && merkle.count < ids.length) await checkpoint(false);
+    if (merkle.count % checkpointEvery === 0 && merkle.count < ids.length) await checkpoint(false);
   }
   await checkpoint(true);
   return lines.join('\n') + '\n';
@@ -319,12 +322,12 @@ export async function verifyLog(text: string, verifier: SignatureVerifier): Prom
     previous = { ts: e.ts, id };
     entries++;
     sinceCheckpoint++;
-    if (sinceCheckpoint > CHECKPOINT_EVERY)
+    if (sinceCheckpoint > header.checkpointEvery)
       report(
         line,
         id,
         'checkpoint',
-        `no checkpoint after ${CHECKPOINT_EVERY} entries (before line ${line})`,
+        `no checkpoint after ${header.checkpointEvery} entries (before line ${line})`,
       );
   });
   if (!finalSeen || sinceCheckpoint > 0)
@@ -357,7 +360,10 @@ function isHeader(v: unknown): v is Header {
     v.version === 1 &&
     isEntryId(v.study) &&
     typeof v.exportedAt === 'string' &&
-    isAuthorKey(v.exporter)
+    isAuthorKey(v.exporter) &&
+    typeof v.checkpointEvery === 'number' &&
+    Number.isSafeInteger(v.checkpointEvery) &&
+    v.checkpointEvery >= 1
   );
 }
 

@@ -10,12 +10,22 @@ export interface Exported {
   admin: Signer;
 }
 
-export async function busyLog(entries: number, seed = 1): Promise<Exported> {
+export async function busyLog(
+  entries: number,
+  seed = 1,
+  checkpointEvery?: number,
+): Promise<Exported> {
   const s = await makeStudy();
   const rng = new Rng(seed);
   const writers = [s.admin, s.members.site, s.members.reader, s.members.monitor];
   for (let i = s.ledger.accepted().length; i < entries; i++)
     await s.write(rng.pick(writers), 'folder.open', folderBody(i));
-  const text = await exportLog(s.ledger, s.admin, { [s.admin.author]: 'Ada' }, s.now());
+  const text = await exportLog(
+    s.ledger,
+    s.admin,
+    { [s.admin.author]: 'Ada' },
+    s.now(),
+    checkpointEvery,
+  );
   return { text, ledger: s.ledger, admin: s.admin };
 }

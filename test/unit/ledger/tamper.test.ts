@@ -39,7 +39,8 @@ function idOf(line: string): string {
 }
 
 beforeAll(async () => {
-  good = await busyLog(2 * CHECKPOINT_EVERY + 350);
+  // Checkpoints every 50 entries keep the campaign quick; the full-size one is tested below.
+  good = await busyLog(420, 1, 50);
   other = await busyLog(40, 2);
   lines = good.text.split('\n').slice(0, -1);
 });
@@ -47,8 +48,23 @@ beforeAll(async () => {
 describe('tamper campaign', () => {
   it('the untouched export verifies', async () => {
     const r = await check(good.text);
-    expect(r).toEqual({ ok: true, entries: 2350, checkpoints: 3, problems: [] });
-    expect(lines.filter(isCheckpoint).length).toBe(3);
+    expect(r).toEqual({ ok: true, entries: 420, checkpoints: 9, problems: [] });
+    expect(lines.filter(isCheckpoint).length).toBe(9);
+  });
+
+  it('a full-size export (a checkpoint every 1,000 entries) verifies; a change in it is caught', async () => {
+    const big = await busyLog(2 * CHECKPOINT_EVERY + 350);
+    expect(await check(big.text)).toEqual({
+      ok: true,
+      entries: 2350,
+      checkpoints: 3,
+      problems: [],
+    });
+    const bigLines = big.text.split('\n');
+    bigLines.splice(1500, 1);
+    const r = await check(bigLines.join('\n'));
+    expect(r.ok).toBe(false);
+    expect(r.problems.map((p) => p.kind)).toEqual(expect.arrayContaining(['dropped']));
   });
 
   it('a flipped byte anywhere is caught at its line', async () => {
@@ -60,7 +76,7 @@ describe('tamper campaign', () => {
       at += l.length + 1;
     }
     const checkpointLines = lines.map((l, i) => (isCheckpoint(l) ? i + 1 : 0)).filter(Boolean);
-    for (let k = 0; k < 80; k++) {
+    for (let k = 0; k < 200; k++) {
       // Every line kind: header, keys, checkpoints and entries, and random positions.
       const lineIndex =
         k < 2 ? k : k < 5 ? (checkpointLines[k - 2] as number) - 1 : rng.int(lines.length);
@@ -123,10 +139,10 @@ describe('tamper campaign', () => {
 
   it('a duplicated entry is caught at the copy', async () => {
     const copy = [...lines];
-    copy.splice(500, 0, lines[100] as string);
+    copy.splice(300, 0, lines[100] as string);
     const r = await check(join(copy));
     expect(r.problems.find((p) => p.kind === 'duplicated')).toMatchObject({
-      line: 501,
+      line: 301,
       id: idOf(lines[100] as string),
     });
   });
@@ -134,16 +150,16 @@ describe('tamper campaign', () => {
   it('entries spliced in from another study are caught at the first one', async () => {
     const foreign = other.text.split('\n').slice(5, 9);
     const copy = [...lines];
-    copy.splice(700, 0, ...foreign);
+    copy.splice(200, 0, ...foreign);
     const r = await check(join(copy));
     expect(r.problems.find((p) => p.kind === 'spliced')).toMatchObject({
-      line: 701,
+      line: 201,
       id: idOf(foreign[0] as string),
     });
   });
 
   it('truncation is caught: mid-file, at a checkpoint, inside a line', async () => {
-    for (const keep of [1500, lines.findIndex(isCheckpoint) + 1]) {
+    for (const keep of [300, lines.findIndex(isCheckpoint) + 1]) {
       const r = await check(join(lines.slice(0, keep)));
       expect(r.problems.find((p) => p.kind === 'truncated')?.line).toBe(keep);
     }
@@ -169,7 +185,7 @@ describe('tamper campaign', () => {
   });
 
   it('names the altered entry by id', async () => {
-    const i = 1234;
+    const i = 234;
     const e = JSON.parse(lines[i] as string) as { body: { files: number } };
     e.body.files += 1;
     const copy = [...lines];

@@ -32,3 +32,15 @@ export function compact(v: unknown): string {
 export function groups(fingerprint: string): string[] {
   return fingerprint.split(/\s+/).filter(Boolean);
 }
+
+/** Sites typed one per line as "id name" (the name may have spaces; the id may not). */
+export function parseSites(text: string): { id: string; name: string }[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => {
+      const m = /^(\S+)\s*(.*)$/.exec(l)!;
+      return { id: m[1]!, name: m[2] || m[1]! };
+    });
+}

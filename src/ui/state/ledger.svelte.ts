@@ -17,6 +17,21 @@ import { describeImport, describeVerify, downloadName } from '../ledger/words';
 
 export const MIN_PASSPHRASE = 12;
 
+/** One line of a subject's timeline: a ledger entry or an event from elsewhere. */
+export interface TimelineItem {
+  utc: string;
+  what: string;
+  who: string;
+  reason: string | null;
+  source: 'ledger' | 'acquisition';
+}
+
+/**
+ * Events the ledger does not hold, e.g. DICOM acquisition dates from the archive index.
+ * The composition root sets this (ledger.acquisitions = ...); none until then.
+ */
+export type AcquisitionSource = (subject: string) => Promise<{ utc: string; what: string }[]>;
+
 export class LedgerState {
   identity = $state<IdentityView | null>(null);
   study = $state<StudyView | null>(null);
@@ -27,7 +42,10 @@ export class LedgerState {
   quarantine = $state<QuarantineRow[]>([]);
   /** The subject whose timeline is shown ('' for none). */
   timelineSubject = $state('');
-  timeline = $state<AuditRow[]>([]);
+  timeline = $state<TimelineItem[]>([]);
+  /** Subjects seen in the whole trail (for the filter and the timeline chooser). */
+  subjects = $state<string[]>([]);
+  acquisitions: AcquisitionSource | null = null;
   invite = $state<{ link: string; url: string; name: string } | null>(null);
   verifyReport = $state<VerifyReport | null>(null);
   importReport = $state<ImportReport | null>(null);
@@ -79,8 +97,12 @@ export class LedgerState {
 
   private async applyFilter(): Promise<void> {
     const ticket = ++this.query;
-    const rows = await this.api.audit($state.snapshot(this.filter));
-    if (ticket === this.query) this.audit = rows;
+    const filter = $state.snapshot(this.filter);
+    const rows = await this.api.audit(filter);
+    if (ticket !== this.query) return;
+    this.audit = rows;
+    const all = Object.keys(filter).length ? await this.api.audit({}) : rows;
+    if (ticket === this.query) this.subjects = unique(all.map((r) => r.subject));
   }
 
   async showTimeline(subject: string): Promise<void> {
@@ -89,8 +111,28 @@ export class LedgerState {
       this.timeline = [];
       return;
     }
-    const rows = await this.api.audit({ subject });
-    this.timeline = [...rows].sort((a, b) => a.utc.localeCompare(b.utc) || a.seq - b.seq);
+    const [rows, acquired] = await Promise.all([
+      this.api.audit({ subject }),
+      this.acquisitions ? this.acquisitions(subject) : Promise.resolve([]),
+    ]);
+    const items: TimelineItem[] = [
+      ...acquired.map((a) => ({
+        utc: a.utc,
+        what: a.what,
+        who: 'acquisition (DICOM)',
+        reason: null,
+        source: 'acquisition' as const,
+      })),
+      ...rows.map((r) => ({
+        utc: r.utc,
+        what: r.summary,
+        who: `${r.authorName}${r.role ? ` (${r.role})` : ''}`,
+        reason: r.reason,
+        source: 'ledger' as const,
+      })),
+    ];
+    // Stable sort: entries with one time keep the fold's order.
+    this.timeline = items.sort((a, b) => a.utc.localeCompare(b.utc));
   }
 
   /** Runs one user action: its outcome or error becomes the status sentence. */
@@ -212,6 +254,10 @@ export class LedgerState {
   nameOf(author: AuthorKey): string {
     return this.study?.members.find((m) => m.author === author)?.name || author.slice(0, 16);
   }
+}
+
+function unique(values: (string | null)[]): string[] {
+  return [...new Set(values.filter((v): v is string => !!v))].sort();
 }
 
 function stamp(): string {

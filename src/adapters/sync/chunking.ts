@@ -6,7 +6,9 @@ import Peer from 'simple-peer/simplepeer.min.js';
 import { Reassembler, frameCount, makeFrame } from './frames';
 
 /** Stop filling the channel here; Chromium errors out past 16 MiB of buffered data. */
-const HIGH_WATER = 1024 * 1024;
+const HIGH_WATER = 4 * 1024 * 1024;
+/** Refill well before the channel runs dry, so the link stays busy. */
+const LOW_WATER = 1024 * 1024;
 /** Bound on what one peer may have queued, so a stalled channel cannot grow memory forever. */
 const MAX_QUEUED_BYTES = 512 * 1024 * 1024;
 
@@ -78,7 +80,8 @@ function drain(peer: SimplePeer, s: PeerState): void {
     return;
   }
   if (s.listening !== channel) {
-    // simple-peer sets bufferedAmountLowThreshold (64 KiB); we only add a listener.
+    // simple-peer's own threshold (64 KiB) only serves its stream writes, which y-webrtc does not use.
+    channel.bufferedAmountLowThreshold = LOW_WATER;
     channel.addEventListener('bufferedamountlow', () => drain(peer, s));
     s.listening = channel;
   }

@@ -37,6 +37,12 @@ const KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
 /** Entries are at most 64 KiB (MAX_ENTRY_BYTES); allow slack, refuse absurd values. */
 const MAX_TEXT = 256 * 1024;
 const LOCAL = Symbol('trialbench-local');
+/**
+ * y-webrtc's offer-glare handling can leave a half-open connection forever when one peer is
+ * busy (seen with a 100k-entry room: ERR_SET_LOCAL_DESCRIPTION on one side, the other waits).
+ * A connection still not open after this long is destroyed, so both sides announce again.
+ */
+const CONNECT_TIMEOUT_MS = 12_000;
 
 export function acceptable(id: unknown, text: unknown): text is string {
   return (
@@ -51,9 +57,17 @@ interface SignalingConn {
   off(event: string, f: () => void): void;
 }
 
+interface YConn {
+  connected: boolean;
+  closed: boolean;
+  synced: boolean;
+  peer: { destroy(): void };
+}
+
 interface YRoom {
   name: string;
   bcconnected: boolean;
+  webrtcConns: Map<string, YConn>;
   _bcSubscriber: (data: ArrayBuffer) => Promise<unknown>;
 }
 
@@ -97,7 +111,22 @@ export function openRoom(opts: RoomOptions): RoomTransport {
     synced();
   });
 
-  provider.on('synced', ({ synced: ok }) => ok && synced());
+  const yroom = () => provider.room as unknown as YRoom | null;
+  // y-webrtc also reports 'synced' when the last peer leaves; only a real peer sync counts.
+  provider.on('synced', ({ synced: ok }) => {
+    const conns = yroom()?.webrtcConns;
+    if (ok && conns && [...conns.values()].some((c) => c.synced)) synced();
+  });
+  const firstSeen = new WeakMap<YConn, number>();
+  const watchdog = setInterval(() => {
+    const now = Date.now();
+    for (const conn of yroom()?.webrtcConns.values() ?? []) {
+      if (conn.connected || conn.closed) continue;
+      const seen = firstSeen.get(conn);
+      if (seen === undefined) firstSeen.set(conn, now);
+      else if (now - seen > CONNECT_TIMEOUT_MS) conn.peer.destroy();
+    }
+  }, 1000);
   provider.on('peers', changed);
   provider.awareness.on('update', (e: { added: number[]; updated: number[] }, origin: unknown) => {
     if (origin === 'local') return;
@@ -115,7 +144,7 @@ export function openRoom(opts: RoomOptions): RoomTransport {
   // A corrupted update arriving over BroadcastChannel would reject inside y-webrtc's
   // subscriber; catch it there. (The WebRTC path is guarded in chunking.ts.)
   void provider.key.then(() => {
-    const room = provider.room as unknown as YRoom | null;
+    const room = yroom();
     if (!room || destroyed) return;
     const original = room._bcSubscriber;
     const guarded = (data: ArrayBuffer) =>
@@ -169,6 +198,7 @@ export function openRoom(opts: RoomOptions): RoomTransport {
     destroy() {
       if (destroyed) return;
       destroyed = true;
+      clearInterval(watchdog);
       for (const c of conns) {
         c.off('connect', changed);
         c.off('disconnect', changed);

@@ -278,7 +278,11 @@ export class ArchiveService implements ArchiveApi {
         index: (entry) => this.deps.indexFile(entry.file),
         now: () => Date.now(),
         concurrency: this.deps.concurrency,
-        onProgress,
+        // The outcome is announced by the caller once the ledger entry is recorded, so
+        // "Indexed …" never shows while the action is still being written.
+        onProgress: (p) => {
+          if (p.phase !== 'done' && p.phase !== 'cancelled' && p.phase !== 'failed') onProgress(p);
+        },
         signal,
       },
       folder,

@@ -158,6 +158,7 @@ export class LedgerService implements LedgerApi {
   private verified = new Map<string, boolean>();
   private fingerprints = new Map<string, string>();
   private checks = new Set<Promise<unknown>>();
+  private notifying = false;
   private now: () => number;
 
   constructor(private readonly deps: LedgerServiceDeps) {
@@ -514,7 +515,8 @@ export class LedgerService implements LedgerApi {
   // ---- audit ----
 
   async audit(filter: AuditFilter): Promise<AuditRow[]> {
-    const s = this.need();
+    const s = this.session;
+    if (!s) return [];
     return auditRows(
       s.ledger.accepted(),
       (e) => entryId(e),
@@ -525,7 +527,8 @@ export class LedgerService implements LedgerApi {
   }
 
   async quarantine(): Promise<QuarantineRow[]> {
-    const s = this.need();
+    const s = this.session;
+    if (!s) return [];
     const rows: QuarantineRow[] = [];
     const seen = new Set<string>();
     const items = [
@@ -624,7 +627,17 @@ export class LedgerService implements LedgerApi {
     return this.session;
   }
 
+  /** Bursts of changes (a sync batch, presence) reach listeners as one notification. */
   private notify() {
+    if (this.notifying) return;
+    this.notifying = true;
+    queueMicrotask(() => {
+      this.notifying = false;
+      this.notifyNow();
+    });
+  }
+
+  private notifyNow() {
     for (const l of this.listeners) {
       try {
         l();

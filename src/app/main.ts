@@ -11,6 +11,7 @@ import { DexieLedgerStore } from '../adapters/storage/ledger-store';
 import { webCryptoVerifier } from '../adapters/crypto/verifier';
 import { openRoom } from '../adapters/sync/room';
 import { LedgerService } from './ledger-service';
+import { LedgerState } from '../ui/state/ledger.svelte';
 
 // The ledger starts first: every archive action records through it, and its first run
 // creates the identity and a personal workspace so a newcomer can work at once.
@@ -57,8 +58,13 @@ const archive = new ArchiveService({
 });
 
 const state = new ArchiveState(archive);
-mount(App, { target: document.getElementById('app')!, props: { archive: state } });
+const ledgerState = new LedgerState(ledger);
+mount(App, {
+  target: document.getElementById('app')!,
+  props: { archive: state, ledger: ledgerState },
+});
 void state.load();
+void started.then(() => ledgerState.load());
 
 addEventListener('pagehide', () => ledger.stop());
 

@@ -66,7 +66,12 @@ interface Fold {
   /** Bans found by accepted revocations: key -> last allowed seq. */
   found: Map<AuthorKey, number>;
   waiting: Map<EntryId, Node[]>;
-  maxJudgedSeq: Map<AuthorKey, number>;
+  /**
+   * Highest accepted seq per author. A new freeze or ban refolds only when it reaches an
+   * accepted entry: a rejected one stays rejected (its code may name the first reason
+   * found), so a stranger cannot force a refold per equivocation it sends.
+   */
+  maxAcceptedSeq: Map<AuthorKey, number>;
 }
 
 const CHECK_CHUNK = 512;
@@ -105,7 +110,7 @@ function emptyFold(): Fold {
     genesis: null,
     found: new Map(),
     waiting: new Map(),
-    maxJudgedSeq: new Map(),
+    maxAcceptedSeq: new Map(),
   };
 }
 
@@ -538,7 +543,7 @@ export class Ledger {
       const at = this.frozenAt.get(author);
       if (at === undefined || seq < at) {
         this.frozenAt.set(author, seq);
-        return (this.fold.maxJudgedSeq.get(author) ?? 0) >= seq;
+        return (this.fold.maxAcceptedSeq.get(author) ?? 0) >= seq;
       }
     }
     return false;
@@ -719,7 +724,6 @@ export class Ledger {
       .filter((r): r is string => r !== null)
       .map((r) => this.node(r));
     n.clock = this.clockOf(n, refs);
-    f.maxJudgedSeq.set(e.author, Math.max(f.maxJudgedSeq.get(e.author) ?? 0, e.seq));
     this.pending.delete(n);
     if (v.status === 'rejected') {
       n.status = 'rejected';
@@ -728,6 +732,7 @@ export class Ledger {
       return true;
     }
     n.status = 'accepted';
+    f.maxAcceptedSeq.set(e.author, Math.max(f.maxAcceptedSeq.get(e.author) ?? 0, e.seq));
     n.code = undefined;
     n.reason = undefined;
     const last = f.accepted[f.accepted.length - 1];
@@ -767,7 +772,7 @@ export class Ledger {
         const ban = this.bans.get(key);
         if (ban === undefined || upTo < ban) {
           this.bans.set(key, upTo);
-          if ((f.maxJudgedSeq.get(key) ?? 0) > upTo) return false;
+          if ((f.maxAcceptedSeq.get(key) ?? 0) > upTo) return false;
         }
         break;
       }

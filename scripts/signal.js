@@ -3,6 +3,7 @@
 // Binds 127.0.0.1 unless --lan; validates every message and closes connections that abuse it.
 // Options: --port N (default 4444 or SIGNAL_PORT), --lan (bind 0.0.0.0).
 import http from 'node:http';
+import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { WebSocketServer } from 'ws';
 
@@ -132,8 +133,15 @@ export function startRelay({
     server.once('error', reject);
     server.listen(port, host, () => {
       const address = server.address();
-      const url = `ws://${host === '0.0.0.0' ? '<this machine>' : host}:${address.port}`;
+      const url = `ws://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
       if (!quiet) console.log(`signaling relay listening on ${url}`);
+      if (!quiet && host === '0.0.0.0') {
+        const lan = Object.values(os.networkInterfaces())
+          .flat()
+          .filter((a) => a && a.family === 'IPv4' && !a.internal)
+          .map((a) => `ws://${a.address}:${address.port}`);
+        console.log(`on the LAN: ${lan.join(' ') || '(no non-loopback IPv4 address)'}`);
+      }
       resolve({
         port: address.port,
         url,

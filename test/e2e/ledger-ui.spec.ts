@@ -1,0 +1,112 @@
+// The ledger as a person meets it: an identity on first run, renaming, a new study, an
+// invite, the audit trail recording an opened folder, export and in-app verification,
+// and the quarantine tab.
+import { test, expect, type Page } from '@playwright/test';
+import { usePickerFolder, waitForScan, writeOpfs } from './app';
+import { smallInstance } from './fixtures';
+
+function ledgerStatus(page: Page) {
+  return page.getByRole('status', { name: 'Ledger status' });
+}
+
+async function openTab(page: Page, name: string | RegExp) {
+  await page.getByRole('tab', { name }).click();
+}
+
+test('identity, rename, new study and invite', async ({ page }) => {
+  await page.goto('/');
+  await openTab(page, 'Study & people');
+
+  const identity = page.getByRole('region', { name: 'Your identity' });
+  // Six groups of five digits, as the core derives them from the key.
+  await expect(identity.getByLabel(/^Fingerprint \d{5}( \d{5}){5}$/)).toBeVisible();
+  await expect(identity).toContainText(/Ed25519|ECDSA P-256/);
+
+  await identity.getByLabel('Display name').fill('Dr Test Reader');
+  await identity.getByRole('button', { name: 'Rename' }).click();
+  await expect(ledgerStatus(page)).toContainText('Your name is now Dr Test Reader.');
+  await expect(page.getByTestId('my-name')).toHaveText('Dr Test Reader');
+
+  const study = page.getByRole('region', { name: 'Study', exact: true });
+  await study.getByText('New study').click();
+  await study.getByLabel('Study name').fill('TRIAL-7 imaging');
+  await study.getByLabel(/^Sites/).fill('S01 North\nS02 South');
+  await study.getByRole('button', { name: 'Create study' }).click();
+  await expect(ledgerStatus(page)).toContainText(
+    'Study TRIAL-7 imaging created; you are its admin.',
+  );
+  await expect(page.getByTestId('study-name')).toHaveText('TRIAL-7 imaging');
+  await expect(study).toContainText('Your role: admin');
+
+  const members = page.getByRole('table', { name: 'Members' });
+  await expect(members).toContainText('Dr Test Reader (you)');
+  await expect(members).toContainText('admin');
+
+  await study.getByRole('button', { name: 'Invite', exact: true }).click();
+  await expect(ledgerStatus(page)).toContainText('Invite ready');
+  await expect(study.getByLabel('Invite link', { exact: true })).toHaveValue(/#join=/);
+  const download = page.waitForEvent('download');
+  await study.getByRole('link', { name: 'Download invite file' }).click();
+  expect((await download).suggestedFilename()).toMatch(
+    /^trialbench-invite-[0-9a-f]{8}-\d{8}T\d{6}Z\.json$/,
+  );
+});
+
+test('the audit trail lists an opened folder; its export verifies intact', async ({ page }) => {
+  await usePickerFolder(page, 'audited');
+  await page.goto('/');
+  await writeOpfs(page, 'audited', [
+    {
+      path: 'IM1.dcm',
+      bytes: smallInstance({
+        patientId: 'SUBJ-0007',
+        patientName: 'TEST^A',
+        series: 1,
+        instance: 1,
+      }),
+    },
+  ]);
+  await page.getByRole('button', { name: 'Open folder' }).click();
+  await waitForScan(page);
+
+  await openTab(page, 'Audit trail');
+  const table = page.getByRole('region', { name: 'Audit entries' });
+  await expect(table).toContainText('opened folder audited: 1 instances in 1 series');
+  // Identifying values never reach the trail.
+  await expect(table).not.toContainText('SUBJ-0007');
+
+  await page.getByLabel('Type').selectOption('folder.open');
+  await expect(page.getByText('1 entries shown')).toBeVisible();
+  await expect(table).not.toContainText('created the study');
+  await page.getByLabel('Type').selectOption('');
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export audit trail' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/^trialbench-audit-[0-9a-f]{8}-\d{8}T\d{6}Z\.jsonl$/);
+  await expect(ledgerStatus(page)).toContainText('Audit trail exported.');
+
+  await page.getByLabel('Verify an export').setInputFiles(await file.path());
+  await expect(ledgerStatus(page)).toContainText(/Chain intact, \d+ entries, all signatures valid/);
+
+  // A single flipped character is caught and named by line.
+  const text = await (await import('node:fs/promises')).readFile(await file.path(), 'utf8');
+  const tampered = text.replace('audited', 'audiTed');
+  await page.getByLabel('Verify an export').setInputFiles({
+    name: 'tampered.jsonl',
+    mimeType: 'application/x-ndjson',
+    buffer: Buffer.from(tampered),
+  });
+  await expect(ledgerStatus(page)).toContainText(/Verification failed, \d+ problems?: line \d+/);
+});
+
+test('the quarantine tab shows its count', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('tab', { name: /^Quarantine \(\d+\)$/ })).toBeVisible();
+  await openTab(page, /^Quarantine/);
+  await expect(page.getByRole('tabpanel', { name: 'Quarantine' })).toContainText(
+    /No rejected entries|Code/,
+  );
+  // The archive keeps the page's own status region; the ledger's is separate and named.
+  await expect(ledgerStatus(page)).toHaveCount(1);
+});

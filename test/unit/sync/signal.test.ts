@@ -10,21 +10,27 @@ interface Ws {
 }
 const wsModule = 'ws';
 const { WebSocket } = (await import(/* @vite-ignore */ wsModule)) as {
-  WebSocket: new (url: string) => Ws;
+  WebSocket: new (url: string, opts?: { autoPong?: boolean }) => Ws;
 };
 
 interface Relay {
   port: number;
   close(): Promise<void>;
 }
-type Start = (o: { host?: string; port?: number; quiet?: boolean }) => Promise<Relay>;
+type Start = (o: {
+  host?: string;
+  port?: number;
+  quiet?: boolean;
+  pingMs?: number;
+}) => Promise<Relay>;
 
 const relayPath = '../../../scripts/signal.js';
 let relay: Relay;
 let url: string;
+let startRelay: Start;
 
 beforeAll(async () => {
-  const { startRelay } = (await import(/* @vite-ignore */ relayPath)) as { startRelay: Start };
+  ({ startRelay } = (await import(/* @vite-ignore */ relayPath)) as { startRelay: Start });
   relay = await startRelay({ port: 0, quiet: true });
   url = `ws://127.0.0.1:${relay.port}`;
 });
@@ -125,5 +131,20 @@ describe('signaling relay', () => {
       expect(await healthy.next(), label).toEqual({ type: 'pong' });
     }
     healthy.ws.close();
+  });
+
+  it('drops a peer that stops answering pings, and keeps one that answers', async () => {
+    const fast = await startRelay({ port: 0, quiet: true, pingMs: 50 });
+    try {
+      const dead = new WebSocket(`ws://127.0.0.1:${fast.port}`, { autoPong: false });
+      const live = new WebSocket(`ws://127.0.0.1:${fast.port}`);
+      const liveClosed = new Promise<number>((r) => live.on('close', r));
+      const deadClosed = new Promise<number>((r) => dead.on('close', r));
+      await Promise.all([dead, live].map((w) => new Promise((r) => w.once('open', r))));
+      expect(await Promise.race([deadClosed, liveClosed.then(() => -1)])).not.toBe(-1);
+      live.close();
+    } finally {
+      await fast.close();
+    }
   });
 });

@@ -129,6 +129,8 @@ export class Ledger {
   private readonly early: Quarantined[] = [];
   private bans = new Map<AuthorKey, number>();
   private readonly pending = new Set<Node>();
+  /** Keys that ever held an accepted admin role: only their revocations can move bans. */
+  private readonly adminEver = new Set<AuthorKey>();
   private fold: Fold = emptyFold();
 
   constructor(opts: { verifier: SignatureVerifier; study?: string }) {
@@ -566,6 +568,9 @@ export class Ledger {
         continue;
       }
       if (!this.apply(n, verdict)) return false;
+      // Revocations decide each other (two admins revoking each other): their outcome is
+      // the refold's fixed point over the whole set, never the order they arrived in.
+      if (n.entry.type === 'member.revoke' && this.adminEver.has(n.entry.author)) return false;
       const woken = this.fold.waiting.get(n.id);
       if (woken) {
         this.fold.waiting.delete(n.id);
@@ -753,10 +758,12 @@ export class Ledger {
     switch (e.type) {
       case 'study.genesis':
         f.genesis = n;
+        this.adminEver.add(e.author);
         pushTo(f.roleChanges, e.author);
         nameIt(e.author);
         break;
       case 'member.grant':
+        if (b.role === 'admin') this.adminEver.add(String(b.key));
         pushTo(f.roleChanges, String(b.key));
         nameIt(String(b.key));
         break;

@@ -349,3 +349,54 @@ describe('create', () => {
     expect(b.ts.c).toBe(a.ts.c + 1);
   });
 });
+
+describe('determinism', () => {
+  it('two admins revoking each other settle to one state whatever the arrival order', async () => {
+    const s = await makeStudy();
+    const second = await makeSigner();
+    await s.write(s.admin, 'member.grant', grantBody(second.author, 'admin', 'Second admin'));
+    await s.write(second, 'folder.open', folderBody(1));
+    const base = s.ledger.accepted();
+    // Concurrent: each revokes the other, neither having seen the other's revocation.
+    const r1 = await draft(
+      s.ledger,
+      s.admin,
+      'member.revoke',
+      revokeBody(second.author, 1),
+      s.now(),
+    );
+    const r2 = await draft(
+      s.ledger,
+      second,
+      'member.revoke',
+      revokeBody(s.admin.author, 1),
+      s.now(),
+    );
+    const w1 = await signEntry(
+      s.admin,
+      draftUnsigned(s.ledger, s.admin.author, 'folder.open', folderBody(2), s.now(), {
+        seq: r1.seq + 1,
+        prev: entryId(r1),
+        deps: [entryId(r2)],
+        ts: { ms: Math.max(r1.ts.ms, r2.ts.ms) + 5, c: 0 },
+      }),
+    );
+    const extra = [r1, r2, w1];
+    const hashes = new Set<string>();
+    for (const order of [
+      [0, 1, 2],
+      [1, 0, 2],
+      [2, 1, 0],
+      [1, 2, 0],
+    ]) {
+      const p = new Ledger({ verifier: verifier(), study: entryId(s.genesis) });
+      await p.add(base.map((entry) => ({ entry, source: 'sync' })));
+      for (const i of order) await p.add([{ entry: extra[i] as Entry, source: 'sync' }]);
+      hashes.add(p.stateHash());
+    }
+    const all = new Ledger({ verifier: verifier(), study: entryId(s.genesis) });
+    await all.add([...base, ...extra].reverse().map((entry) => ({ entry, source: 'import' })));
+    hashes.add(all.stateHash());
+    expect(hashes.size).toBe(1);
+  });
+});

@@ -76,7 +76,7 @@ test('the audit trail lists an opened folder; its export verifies intact', async
   await expect(table).not.toContainText('SUBJ-0007');
 
   await page.getByLabel('Type').selectOption('folder.open');
-  await expect(page.getByText('1 entries shown')).toBeVisible();
+  await expect(page.getByText('1 entry shown')).toBeVisible();
   await expect(table).not.toContainText('created the study');
   await page.getByLabel('Type').selectOption('');
 

@@ -59,6 +59,9 @@ export class LedgerState {
 
   private loaded = false;
   private query = 0;
+  private refreshing: Promise<void> | null = null;
+  private again = false;
+  private trailKey = '';
 
   constructor(readonly api: LedgerApi) {}
 
@@ -66,9 +69,27 @@ export class LedgerState {
     if (!this.loaded) {
       this.loaded = true;
       // The fold, presence and identity all change outside the UI (peers, other tabs).
-      this.api.subscribe(() => void this.refresh());
+      this.api.subscribe(() => this.changed());
     }
     await this.refresh();
+  }
+
+  /** Presence changes often: the sync line updates at once, the rest is coalesced. */
+  private changed(): void {
+    this.sync = this.api.sync();
+    if (this.refreshing) {
+      this.again = true;
+      return;
+    }
+    this.refreshing = this.refresh()
+      .catch((e: unknown) => console.warn('Ledger refresh failed:', e))
+      .finally(() => {
+        this.refreshing = null;
+        if (this.again) {
+          this.again = false;
+          this.changed();
+        }
+      });
   }
 
   async refresh(): Promise<void> {
@@ -83,6 +104,11 @@ export class LedgerState {
     this.study = study;
     this.studies = studies;
     this.quarantine = quarantine;
+    // The trail only grows by entries: an unchanged count means an unchanged trail, and
+    // re-reading 100,000 rows on every presence ping would stall the page.
+    const key = `${study?.id ?? ''}:${study?.entries ?? 0}`;
+    if (key === this.trailKey) return;
+    this.trailKey = key;
     await this.applyFilter();
     if (this.timelineSubject) await this.showTimeline(this.timelineSubject);
   }

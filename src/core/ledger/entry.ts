@@ -59,6 +59,18 @@ export function entryId(e: Entry): EntryId {
   return hashText(encodeEntry(e));
 }
 
+/**
+ * signingBytes for an entry already in canonical text, without encoding it again: the
+ * top-level `"sig"` member is the last one in the text (only ts, type, study and v, which
+ * cannot hold it, sort after it), so cutting its last occurrence leaves the unsigned text.
+ */
+export function signingBytesOfText(text: string, sig: string): Uint8Array {
+  const member = `,"sig":"${sig}"`;
+  const at = text.lastIndexOf(member);
+  if (at < 0) throw new Error('no sig member in entry text');
+  return utf8Bytes(text.slice(0, at) + text.slice(at + member.length));
+}
+
 /** What the author signs: the canonical bytes of the entry without `sig`. */
 export function signingBytes(u: UnsignedEntry): Uint8Array {
   return utf8Bytes(canonicalJson(asJson(unsignedOf(u))));
@@ -160,7 +172,8 @@ export function parseEntry(input: unknown): ParseResult {
     return { ok: false, code: 'too-large', reason: `entry is over ${MAX_ENTRY_BYTES} bytes` };
   const problem = checkShape(value);
   if (problem) return bad(problem);
-  // Re-decode the canonical text so the entry shares nothing with the caller's object.
-  const entry = JSON.parse(text) as Entry;
+  // A caller's object is decoded again from the canonical text so the entry shares nothing
+  // with it; a value parsed here from text is already private.
+  const entry = (typeof input === 'string' ? value : JSON.parse(text)) as Entry;
   return { ok: true, entry, text, id: hashText(text) };
 }

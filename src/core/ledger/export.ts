@@ -3,7 +3,7 @@
 // checkpoint (a Merkle root over the entry ids so far). verifyLog names the exact line.
 import { fromBase64url, toBase64url } from './base64url';
 import { canonicalBytes, canonicalJson } from './canonical';
-import { compareEntries, isAuthorKey, isEntryId, parseEntry, signingBytes } from './entry';
+import { compareEntries, isAuthorKey, isEntryId, parseEntry, signingBytesOfText } from './entry';
 import { fingerprint } from './fingerprint';
 import type { Ledger } from './ledger';
 import { MerkleLog } from './merkle';
@@ -127,7 +127,7 @@ export async function verifyLog(text: string, verifier: SignatureVerifier): Prom
 
   // Parse everything first: ids and their lines let a problem say "later in the file".
   type Row =
-    | { kind: 'entry'; line: number; entry: Entry; id: string; sig: Promise<boolean> }
+    | { kind: 'entry'; line: number; entry: Entry; id: string; text: string; sig: Promise<boolean> }
     | { kind: 'checkpoint'; line: number; cp: Checkpoint; author: unknown; sig: Promise<boolean> }
     | { kind: 'bad'; line: number; message: string };
   const rows: Row[] = [];
@@ -179,6 +179,7 @@ export async function verifyLog(text: string, verifier: SignatureVerifier): Prom
       line,
       entry: parsed.entry,
       id: parsed.id,
+      text: parsed.text,
       sig: Promise.resolve(true),
     });
   }
@@ -190,7 +191,9 @@ export async function verifyLog(text: string, verifier: SignatureVerifier): Prom
       if (r.kind === 'entry') {
         const sig = fromBase64url(r.entry.sig);
         return sig
-          ? verifier.verify(r.entry.author, sig, signingBytes(r.entry)).catch(() => false)
+          ? verifier
+              .verify(r.entry.author, sig, signingBytesOfText(r.text, r.entry.sig))
+              .catch(() => false)
           : Promise.resolve(false);
       }
       return r.kind === 'checkpoint' ? r.sig : Promise.resolve(false);

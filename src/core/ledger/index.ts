@@ -7,6 +7,7 @@ export {
   encodeEntry,
   entryId,
   signingBytes,
+  signingBytesOfText,
   signEntry,
   parseEntry,
   parseAuthorKey,

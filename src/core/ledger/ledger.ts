@@ -6,7 +6,14 @@
 import { sha256 } from '../deid/sha256';
 import { fromBase64url, toHex } from './base64url';
 import { canonicalJson, utf8Bytes } from './canonical';
-import { compareEntries, compareHlc, MAX_DEPS, parseEntry, signEntry, signingBytes } from './entry';
+import {
+  compareEntries,
+  compareHlc,
+  MAX_DEPS,
+  parseEntry,
+  signEntry,
+  signingBytesOfText,
+} from './entry';
 import { nextHlc } from './hlc';
 import { bodyProblem, isEntryType, mayAuthor } from './policy';
 import type {
@@ -521,7 +528,11 @@ export class Ledger {
     const sig = fromBase64url(n.entry.sig);
     if (!sig) return false;
     try {
-      return await this.verifier.verify(n.entry.author, sig, signingBytes(n.entry));
+      return await this.verifier.verify(
+        n.entry.author,
+        sig,
+        signingBytesOfText(n.text, n.entry.sig),
+      );
     } catch {
       return false;
     }

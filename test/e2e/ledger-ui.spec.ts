@@ -181,3 +181,43 @@ test.fixme('two people: invite through the relay, grant a role, revoke with conf
   await admin.context().close();
   await guest.context().close();
 });
+
+test('identity export refuses short or differing passphrases; import restores the key', async ({
+  browser,
+}) => {
+  const one = await (await browser.newContext()).newPage();
+  const two = await (await browser.newContext()).newPage();
+  await one.goto('/');
+  await openTab(one, 'Study & people');
+  const fp = one.getByRole('region', { name: 'Your identity' }).getByLabel(/^Fingerprint /);
+  const label = (await fp.getAttribute('aria-label'))!;
+
+  await one.getByText('Move to another device').click();
+  await one.getByLabel(/^Passphrase \(at least/).fill('short');
+  await one.getByLabel('Passphrase again').fill('short');
+  await one.getByRole('button', { name: 'Export identity' }).click();
+  await expect(ledgerStatus(one)).toContainText('Failed: the passphrase needs at least');
+  await one.getByLabel(/^Passphrase \(at least/).fill('correct horse battery');
+  await one.getByLabel('Passphrase again').fill('correct horse batterx');
+  await one.getByRole('button', { name: 'Export identity' }).click();
+  await expect(ledgerStatus(one)).toContainText('Failed: the two passphrases differ.');
+  await one.getByLabel('Passphrase again').fill('correct horse battery');
+  const download = one.waitForEvent('download');
+  await one.getByRole('button', { name: 'Export identity' }).click();
+  const file = await (await download).path();
+  await expect(ledgerStatus(one)).toContainText('Identity exported.');
+
+  await two.goto('/');
+  await openTab(two, 'Study & people');
+  await two.getByText('Move to another device').click();
+  await two.getByLabel('Identity file').setInputFiles(file);
+  await two.getByLabel('Passphrase of that file').fill('wrong passphrase!!');
+  await two.getByRole('button', { name: 'Import identity' }).click();
+  await expect(ledgerStatus(two)).toContainText('Failed:');
+  await two.getByLabel('Passphrase of that file').fill('correct horse battery');
+  await two.getByRole('button', { name: 'Import identity' }).click();
+  await expect(ledgerStatus(two)).toContainText('Identity imported');
+  await expect(two.getByRole('region', { name: 'Your identity' }).getByLabel(label)).toBeVisible();
+  await one.context().close();
+  await two.context().close();
+});

@@ -21,7 +21,8 @@ function newestSource(dir) {
 
 const stale =
   !existsSync(bundle) ||
-  statSync(bundle).mtimeMs < Math.max(newestSource(join(root, 'src/cli')), newestSource(join(root, 'src/core')));
+  statSync(bundle).mtimeMs <
+    Math.max(...['src/cli', 'src/core', 'src/adapters'].map((d) => newestSource(join(root, d))));
 if (stale) {
   const { build } = await import('vite');
   await build({

@@ -2,6 +2,7 @@
 // on a 100,000-instance index, measured in headless Chromium through the real worker pool.
 // Options: --ct N --mr N --queries N --pool N (defaults 2000, 2000, 100000, app default).
 // --sync N: entries a new peer receives over WebRTC through our relay (default 100000).
+// --ledger N: signed entries appended, persisted, cold-loaded and verified (default 100000).
 import { spawn, execSync } from 'node:child_process';
 import { chromium } from '@playwright/test';
 import { findChromium, CHROMIUM_HINT } from './chromium.js';
@@ -16,6 +17,7 @@ const mrCount = arg('mr', 2000);
 const queryRows = arg('queries', 100_000);
 const port = arg('port', 4390);
 const syncCount = arg('sync', 100_000);
+const ledgerCount = arg('ledger', 100_000);
 
 const executablePath = findChromium({ install: true });
 if (!executablePath) {
@@ -118,6 +120,33 @@ try {
     const worst = Math.max(q.modality, q.text, q.dateRange, q.seriesFiles);
     headline.push(['query-filtered-worst-100k', worst.toFixed(1), 'ms']);
     headline.push(['query-series-files-100k', q.seriesFiles.toFixed(1), 'ms']);
+  }
+
+  if (ledgerCount) {
+    const l = await page.evaluate((n) => window.trialbenchLedger.run(n), ledgerCount);
+    const rates = l.blockRates;
+    const first = rates[0];
+    const last = rates[rates.length - 1];
+    // The machine's own limit for this path: signing alone, same key type, same run.
+    console.log(
+      `\nLedger: ${l.entries} signed entries (state after cold load identical: ${l.sameState})`,
+    );
+    console.table({
+      [`appends/s, block 1 (entries 1-${l.block})`]: first.toFixed(0),
+      [`appends/s, last block (to ${l.entries - 1})`]: last.toFixed(0),
+      'last / first block': (last / first).toFixed(2),
+      'persist to IndexedDB (s)': l.persistSeconds.toFixed(1),
+      'cold load: read + verify + fold (s)': l.coldLoadSeconds.toFixed(1),
+      'of which verify + fold (s)': l.verifySeconds.toFixed(1),
+    });
+    if (!l.sameState) console.error('LEDGER BENCH: the cold-loaded state differs');
+    headline.push(['ledger-append-rate', last.toFixed(0), 'entries/s']);
+    headline.push(['ledger-append-last-vs-first-block', (last / first).toFixed(2), 'x']);
+    headline.push([
+      `ledger-cold-load-verify-${l.entries > 1000 ? Math.round((l.entries - 1) / 1000) + 'k' : l.entries}`,
+      l.coldLoadSeconds.toFixed(1),
+      's',
+    ]);
   }
 
   if (syncCount) {

@@ -10,6 +10,7 @@ import type { IndexStore, InstanceRow } from '../core/ports/store';
 import { BATCH, indexWorkerPool, startIndexingPool } from './indexing';
 import type { DemoWorkerApi } from '../../workers/demo.worker';
 import './sync-bench';
+import './ledger-bench';
 
 type CorpusParams = Parameters<DemoWorkerApi['writeCorpus']>[1];
 

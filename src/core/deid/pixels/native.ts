@@ -14,11 +14,13 @@ export function maskNative(
   const frameBytes = pixels * spp * bytes;
   const blank = blankValue(layout);
   const blankBytes = [0, 1, 2, 3].slice(0, bytes).map((i) => (blank >>> (8 * i)) & 0xff);
+  // The masked pixels are usually a small band: list them once, then visit only them.
+  const masked: number[] = [];
+  for (let p = 0; p < pixels; p++) if (mask[p]) masked.push(p);
   let changed = 0;
   for (let f = 0; f < layout.numberOfFrames; f++) {
     const base = f * frameBytes;
-    for (let p = 0; p < pixels; p++) {
-      if (!mask[p]) continue;
+    for (const p of masked) {
       for (let s = 0; s < spp; s++) {
         const at = base + (layout.planarConfiguration === 1 ? s * pixels + p : p * spp + s) * bytes;
         let differs = false;

@@ -30,7 +30,10 @@ export function decodePackBits(src: Uint8Array, size: number): Uint8Array | stri
 
 /** PackBits, one row at a time so that no run crosses a row (PS3.5 G.3.1). */
 export function encodePackBits(data: Uint8Array, rowLength: number): Uint8Array {
-  const out: number[] = [];
+  // Each input byte costs at most two output bytes (a one-byte literal; runs of two or
+  // more cost two), so this never overflows.
+  const out = new Uint8Array(2 * data.length);
+  let o = 0;
   for (let row = 0; row < data.length; row += rowLength) {
     const end = Math.min(data.length, row + rowLength);
     let i = row;
@@ -38,7 +41,8 @@ export function encodePackBits(data: Uint8Array, rowLength: number): Uint8Array 
       let run = 1;
       while (i + run < end && run < 128 && data[i + run] === data[i]) run++;
       if (run >= 2) {
-        out.push(257 - run, data[i]!);
+        out[o++] = 257 - run;
+        out[o++] = data[i]!;
         i += run;
         continue;
       }
@@ -50,12 +54,13 @@ export function encodePackBits(data: Uint8Array, rowLength: number): Uint8Array 
         !(i + lit + 1 < end && data[i + lit] === data[i + lit + 1])
       )
         lit++;
-      out.push(lit - 1);
-      for (let k = 0; k < lit; k++) out.push(data[i + k]!);
+      out[o++] = lit - 1;
+      out.set(data.subarray(i, i + lit), o);
+      o += lit;
       i += lit;
     }
   }
-  return Uint8Array.from(out);
+  return out.slice(0, o);
 }
 
 /** Splits an RLE frame into its decoded segments. */

@@ -1,6 +1,7 @@
 // Builds a MaskInput from a parsed file: geometry from the top-level dataset, the value
 // from the stream the pixel element was read from.
-import type { ParsedDicom } from '../../dicom/types';
+import { isPrivateTag, keywordOf } from '../../dicom/dictionary';
+import type { DataSet, ParsedDicom } from '../../dicom/types';
 import { numberValues, stringValue } from '../../dicom/values';
 import type { MaskInput } from './mask';
 
@@ -37,4 +38,25 @@ export function maskInputFromDicom(d: ParsedDicom): MaskInput | string {
     tag: px.tag,
     vr: px.vr,
   };
+}
+
+/**
+ * Top-level text and number attributes by keyword, multi-values joined with '\', for
+ * matchRules, burnedInRisk and facialRisk. Adds ImplementationVersionName from the file
+ * meta group (a rule keys on it). Values inside sequences are not flattened, so rules on
+ * nested attributes (CodeMeaning) do not match.
+ */
+export function pixelAttrsFromDicom(d: ParsedDicom): Record<string, string> {
+  const out: Record<string, string> = {};
+  const add = (ds: DataSet, stream: Uint8Array) => {
+    for (const el of ds.elements) {
+      if (el.items || el.undefinedLength || isPrivateTag(el.tag)) continue;
+      const k = keywordOf(el.tag);
+      if (!k || /^O[BDFLVW]$|^UN$/.test(el.vr)) continue;
+      out[k] = stringValue(stream, el, ds);
+    }
+  };
+  if (d.meta) add(d.meta, d.bytes);
+  add(d.dataset, d.datasetBytes);
+  return out;
 }

@@ -8,6 +8,8 @@ import {
   RLE_LOSSLESS,
   maskInputFromDicom,
   maskPixels,
+  pixelAttrsFromDicom,
+  burnedInRisk,
   readFragments,
   type PixelLayout,
 } from '../../../../src/core/deid/pixels';
@@ -94,6 +96,14 @@ describe('DEID-48 parsed files', () => {
     const read = readRle(L, out.subarray(px.valueOffset));
     expect(read.value(1, 0, 3, 1)).toBe(0);
     expect(read.value(1, 0, 3, 2)).toBe(sampleValue(L, 1, 0, 3, 2));
+  });
+
+  test('DEID-48: attributes by keyword for matching and risk, meta included, no pixel bytes', () => {
+    const a = pixelAttrsFromDicom(parse(file(TS.explicitLE, makeNative(L), 'OW')));
+    expect(a).toMatchObject({ Modality: 'US', Rows: '6', Columns: '8', NumberOfFrames: '2' });
+    expect(a.ImplementationVersionName).toBe('TRIALBENCH_01');
+    expect(a.PixelData).toBeUndefined();
+    expect(burnedInRisk(a).atRisk).toBe(true);
   });
 
   test('DEID-48: a file without pixel data says so', () => {

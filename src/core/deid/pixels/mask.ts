@@ -171,7 +171,8 @@ function maskRle(input: MaskInput, mask: Uint8Array, count: number): MaskResult 
     value,
     length: 0xffffffff,
     undefinedLength: true,
-    element: elementBytes(input.tag ?? PIXEL_DATA, input.vr ?? 'OB', true, all, 0xffffffff),
+    // Encapsulated data is OB whatever VR it was read with (PS3.5 A.4).
+    element: elementBytes(input.tag ?? PIXEL_DATA, 'OB', true, all, 0xffffffff),
     consumed: read.consumed,
   };
 }

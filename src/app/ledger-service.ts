@@ -10,7 +10,9 @@ import {
   entryId,
   exportLog,
   hlcToIso,
+  nextHlc,
   parseEntry,
+  signEntry,
   verifyLog,
 } from '../core/ledger';
 import { canonicalBytes } from '../core/ledger/canonical';
@@ -160,6 +162,7 @@ export class LedgerService implements LedgerApi {
   private checks = new Set<Promise<unknown>>();
   private notifying = false;
   private now: () => number;
+  private lastForged: Entry | null = null;
 
   constructor(private readonly deps: LedgerServiceDeps) {
     this.now = deps.now ?? (() => Date.now());
@@ -231,6 +234,45 @@ export class LedgerService implements LedgerApi {
     s.room.publish([{ id, text }]);
     this.notify();
     return entry;
+  }
+
+  /**
+   * TEST HOOK ONLY (window.__trialbenchTest in main.ts, enabled by a localStorage flag):
+   * signs the next entry of this device and publishes it WITHOUT the local policy check,
+   * as a modified client would, so end-to-end tests can prove honest peers reject it.
+   * The entry is not stored or folded here. Returns its id.
+   */
+  publishUnchecked(type: string, body: { [key: string]: Json }): Promise<string> {
+    return this.serial(async () => {
+      const s = this.need();
+      const author = this.me!.author;
+      let last: Entry | null = null;
+      for (const e of s.ledger.accepted()) {
+        if (e.author === author && (!last || e.seq > last.seq)) last = e;
+      }
+      // Forged entries chain on each other, so a second one is not mistaken for equivocation.
+      const f = this.lastForged;
+      if (f && f.study === s.study.id && f.seq > (last?.seq ?? 0)) last = f;
+      const prev = last ? entryId(last) : null;
+      const deps = s.ledger.state.heads.filter((h) => h !== prev).sort();
+      const seen = deps.map((d) => s.ledger.get(d)!.ts);
+      if (last) seen.push(last.ts);
+      const entry = await signEntry(this.signer!, {
+        v: 1,
+        study: s.study.id,
+        author,
+        seq: (last?.seq ?? 0) + 1,
+        prev,
+        deps,
+        ts: nextHlc(this.now(), seen),
+        type,
+        body,
+      });
+      this.lastForged = entry;
+      const id = entryId(entry);
+      s.room.publish([{ id, text: encodeEntry(entry) }]);
+      return id;
+    });
   }
 
   // ---- identity ----

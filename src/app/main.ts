@@ -12,6 +12,7 @@ import { webCryptoVerifier } from '../adapters/crypto/verifier';
 import { openRoom } from '../adapters/sync/room';
 import { LedgerService } from './ledger-service';
 import { LedgerState } from '../ui/state/ledger.svelte';
+import type { Json, Role } from '../core/ledger/types';
 
 // The ledger starts first: every archive action records through it, and its first run
 // creates the identity and a personal workspace so a newcomer can work at once.
@@ -20,6 +21,10 @@ const ledger = new LedgerService({
   verifier: webCryptoVerifier(crypto.subtle),
   openRoom,
   appUrl: () => location.href,
+  // No STUN servers: this tool is offline-first and must not contact third parties (the
+  // simple-peer default is Google's STUN) without being asked. Peers on one machine or LAN
+  // connect through host candidates alone.
+  peerOpts: { config: { iceServers: [] } },
   lock: (work) =>
     'locks' in navigator ? navigator.locks.request('trialbench-ledger-record', work) : work(),
 });
@@ -32,6 +37,27 @@ const started = ledger.start().then(async () => {
   }
 });
 started.catch((e: unknown) => console.error('The ledger did not start:', e));
+
+// TEST HOOK ONLY: end-to-end tests set this flag (context.addInitScript) to act as a
+// modified client; `forge` publishes a signed entry that skipped the local policy check.
+if (localStorage.getItem('trialbench.testHooks') === '1') {
+  const tryIt = (work: () => Promise<unknown>) =>
+    work().then(
+      () => 'ok',
+      (e: unknown) => (e instanceof Error ? e.message : String(e)),
+    );
+  Object.assign(window, {
+    __trialbenchTest: {
+      ready: () => started,
+      me: () => ledger.identity(),
+      forge: (type: string, body: { [key: string]: Json }) => ledger.publishUnchecked(type, body),
+      record: (type: string, body: { [key: string]: Json }) =>
+        tryIt(() => ledger.record(type, body)),
+      grant: (author: string, role: Role, reason: string) =>
+        tryIt(() => ledger.grant(author, role, null, reason)),
+    },
+  });
+}
 
 const pool = startIndexingPool();
 const archive = new ArchiveService({

@@ -1,0 +1,130 @@
+// What travels with the output (DEID-33, DEID-34): manifest.json (per output file: path,
+// size, SHA-256, the source's content hash; never a source path or name) and
+// DEIDENTIFICATION.json + .md (profile, options, edition, key fingerprint, pixel and facial
+// decisions with justification, who ran it and when, counts). Reasons quoted from source
+// values are cut out ('…'), since descriptions can carry identifying text.
+import { serializeProfile, type DeidProfile } from '../profile';
+import { STANDARD_EDITION } from '../profile-table.generated';
+import { sha256, utf8 } from '../sha256';
+import type { HoldCategory, RiskDecision } from './run';
+
+export interface ManifestEntry {
+  path: string;
+  size: number;
+  sha256: string;
+  sourceSha256: string;
+}
+
+export function manifestJson(entries: readonly ManifestEntry[]): string {
+  const files = [...entries]
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .map((e) => ({ path: e.path, size: e.size, sha256: e.sha256, sourceSha256: e.sourceSha256 }));
+  return `${JSON.stringify({ v: 1, files }, null, 2)}\n`;
+}
+
+/** A short public fingerprint of the key: it names the key without revealing it. */
+export function keyFingerprint(key: Uint8Array): string {
+  const d = sha256(new Uint8Array([...utf8('trialbench deid key\0'), ...key]));
+  const hex = Array.from(d.subarray(0, 10), (b) => b.toString(16).padStart(2, '0')).join('');
+  return hex.match(/.{4}/g)?.join(':') ?? hex;
+}
+
+/** Quoted source text in a reason is replaced, so no value leaves in the documentation. */
+export function redactReason(reason: string): string {
+  return reason.replace(/'[^']*'/g, "'…'");
+}
+
+export interface SeriesDecision extends RiskDecision {
+  /** Remapped Series Instance UID. */
+  series: string;
+  files: number;
+}
+
+export interface RunRecord {
+  tool: string;
+  profile: DeidProfile;
+  options: Record<string, string | boolean>;
+  keyFingerprint: string;
+  operator: string;
+  startedAt: string;
+  finishedAt: string;
+  decisions: SeriesDecision[];
+  counts: {
+    written: number;
+    alreadyPresent: number;
+    held: Partial<Record<HoldCategory, number>>;
+    skipped: number;
+    leakChecked: number;
+    leakHeld: number;
+  };
+  held: Array<{ sourceSha256: string; category: HoldCategory; reasons: string[] }>;
+  skipped: Array<{ sourceSha256: string; reason: string }>;
+}
+
+/** Adds a file's decisions to the per-series list (one line per series and kind). */
+export function addDecisions(
+  into: SeriesDecision[],
+  series: string,
+  decisions: readonly RiskDecision[],
+): void {
+  for (const d of decisions) {
+    const found = into.find(
+      (x) => x.series === series && x.kind === d.kind && x.decision === d.decision,
+    );
+    if (found) found.files++;
+    else into.push({ ...d, reasons: d.reasons.map(redactReason), series, files: 1 });
+  }
+}
+
+export function deidentificationJson(r: RunRecord): string {
+  return `${JSON.stringify(
+    {
+      v: 1,
+      ...r,
+      standardEdition: STANDARD_EDITION,
+      profile: JSON.parse(serializeProfile(r.profile)) as unknown,
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+export function deidentificationMd(r: RunRecord): string {
+  const on = Object.entries(r.profile.options)
+    .filter(([, v]) => v)
+    .map(([k]) => k);
+  const lines = [
+    '# De-identification record',
+    '',
+    `- Tool: ${r.tool}`,
+    `- Profile: ${r.profile.name} (PS3.15 edition ${STANDARD_EDITION})`,
+    `- Options: ${on.length ? on.join(', ') : 'none (Basic Profile only)'}`,
+    `- Overrides: ${r.profile.overrides.length ? r.profile.overrides.map((o) => `${o.tag.toString(16).padStart(8, '0')} ${o.action} (${o.reason})`).join('; ') : 'none'}`,
+    `- Key fingerprint: ${r.keyFingerprint}`,
+    `- Run by ${r.operator}, ${r.startedAt} to ${r.finishedAt}`,
+    `- Run options: ${Object.entries(r.options)
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(', ')}`,
+    '',
+    '## Counts',
+    '',
+    `- Written: ${r.counts.written} (${r.counts.alreadyPresent} already present from an earlier run)`,
+    `- Held back: ${
+      Object.entries(r.counts.held)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none'
+    }`,
+    `- Skipped (unreadable): ${r.counts.skipped}`,
+    `- Leak check: ${r.counts.leakChecked} checked, ${r.counts.leakHeld} held`,
+    '',
+    '## Pixel and facial decisions',
+    '',
+  ];
+  if (r.decisions.length === 0) lines.push('None needed.');
+  for (const d of r.decisions) {
+    lines.push(
+      `- Series ${d.series} (${d.files} file(s)): ${d.kind} risk ${d.decision}${d.justification ? `, justification: ${d.justification}` : ''}. Reasons: ${d.reasons.join('; ')}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,8 @@
+// The de-identification run: pseudonyms, output layout, leak check, documentation, and
+// one file through all of it. See ../SPEC.md DEID-27 onwards.
+export * from './csv';
+export * from './pseudonym';
+export * from './layout';
+export * from './leak';
+export * from './docs';
+export * from './run';

@@ -1,0 +1,277 @@
+// The leak check (DEID-30, DEID-31): every identifying value of a source, in the forms it
+// may take, searched for in its output: in the parsed text at every depth and in the raw
+// bytes. A hit holds the file back. Reasons name the attribute and place, never the value,
+// because they go into documentation that leaves the site.
+import { formatTag, keywordOf, lookupTag } from '../../dicom/dictionary';
+import { parseDicomBytes } from '../../dicom/file';
+import type { DataSet, ParsedDicom } from '../../dicom/types';
+import { knownVr, stringValue } from '../../dicom/values';
+import type { DeidProfile } from '../profile';
+import { resolveAction } from '../resolve';
+import { utf8 } from '../sha256';
+
+export type IdentifierKind =
+  'name' | 'id' | 'birth-date' | 'address' | 'phone' | 'institution' | 'free-text';
+
+export interface Identifier {
+  /** The text searched for, as found or rewritten (name orders, date formats). */
+  value: string;
+  kind: IdentifierKind;
+  /** Where in the source it came from, e.g. "PatientName" or "(0019,1001)". */
+  from: string;
+}
+
+const KINDS: Record<string, IdentifierKind> = {
+  PatientID: 'id',
+  OtherPatientIDs: 'id',
+  AccessionNumber: 'id',
+  MedicalRecordLocator: 'id',
+  AdmissionID: 'id',
+  StudyID: 'id',
+  PatientBirthDate: 'birth-date',
+  PatientAddress: 'address',
+  ReferringPhysicianAddress: 'address',
+  PatientTelephoneNumbers: 'phone',
+  PatientTelecomInformation: 'phone',
+  ReferringPhysicianTelephoneNumbers: 'phone',
+  InstitutionName: 'institution',
+  InstitutionAddress: 'institution',
+  InstitutionalDepartmentName: 'institution',
+};
+
+/** Values the engine writes itself; a source holding them is not a leak. */
+const GENERIC = new Set(['anonymous', 'yes', 'no', 'none', 'unknown', 'n/a', 'na']);
+const TEXT_VRS = new Set(['PN', 'LO', 'SH', 'LT', 'ST', 'UT', 'UC', 'CS', 'AE', 'UN']);
+
+function walk(ds: DataSet, visit: (ds: DataSet, el: DataSet['elements'][number]) => void) {
+  for (const el of ds.elements) {
+    if (el.items) for (const item of el.items) walk(item, visit);
+    else visit(ds, el);
+  }
+}
+
+function nameForms(value: string): string[] {
+  const out: string[] = [];
+  for (const group of value.split('=')) {
+    const [family = '', given = '', middle = ''] = group.split('^').map((c) => c.trim());
+    out.push(group.trim());
+    for (const c of [family, given, middle]) out.push(c, ...c.split(/[\s,.-]+/));
+    if (family && given) {
+      out.push(`${given} ${family}`, `${family} ${given}`, `${family}, ${given}`);
+      if (middle) out.push(`${given} ${middle} ${family}`);
+    }
+  }
+  return out;
+}
+
+function dateForms(value: string): string[] {
+  const m = /^(\d{4})(\d{2})(\d{2})$/.exec(value.trim());
+  if (!m) return [value];
+  const [, y, mo, d] = m as unknown as [string, string, string, string];
+  return [
+    `${y}${mo}${d}`,
+    ...['-', '/', '.'].flatMap((s) => [
+      `${y}${s}${mo}${s}${d}`,
+      `${d}${s}${mo}${s}${y}`,
+      `${mo}${s}${d}${s}${y}`,
+    ]),
+  ];
+}
+
+function addressForms(value: string): string[] {
+  return [value, ...value.split(/[\^,;\r\n]+/)];
+}
+
+function phoneForms(value: string): string[] {
+  return value.split('\\').flatMap((v) => [v, v.replace(/\D+/g, '')]);
+}
+
+/** Worth searching: long enough not to match by chance, and not a word the engine writes. */
+function searchable(v: string): boolean {
+  const t = v.trim().toLowerCase();
+  if (GENERIC.has(t)) return false;
+  if (/^[\d\s.\-/+()]+$/.test(t)) return t.replace(/\D/g, '').length >= 4;
+  return t.replace(/[^\p{L}\p{N}]/gu, '').length >= 3;
+}
+
+/**
+ * The identifying values of a source at every depth. Person names (any PN element,
+ * private ones included) and patient IDs, birth date, address, phone and accession are
+ * always identifying, even when a profile override keeps them; institution values are
+ * left out only when the profile keeps them (Retain Institution Identity). Free text
+ * that contains any of them is added whole.
+ */
+export function collectIdentifiers(parsed: ParsedDicom, profile: DeidProfile): Identifier[] {
+  const stream = parsed.datasetBytes;
+  const found = new Map<string, Identifier>();
+  const add = (values: string[], kind: IdentifierKind, from: string): void => {
+    for (const v of values) {
+      const t = v.trim();
+      if (searchable(t) && !found.has(t.toLowerCase()))
+        found.set(t.toLowerCase(), { value: t, kind, from });
+    }
+  };
+  const texts: Array<{ value: string; from: string }> = [];
+  walk(parsed.dataset, (ds, el) => {
+    const vr = knownVr(el);
+    if (!TEXT_VRS.has(vr) && !(vr === 'DA' && el.tag === 0x00100030)) return;
+    const keyword = keywordOf(el.tag);
+    const from = keyword || formatTag(el.tag);
+    const value = stringValue(stream, el, ds);
+    if (!value.trim()) return;
+    texts.push({ value, from });
+    if (vr === 'PN') return add(value.split('\\').flatMap(nameForms), 'name', from);
+    const kind = KINDS[keyword];
+    if (!kind) return;
+    if (kind === 'institution' && resolveAction(profile, el.tag).action === 'K') return;
+    if (kind === 'birth-date') add(dateForms(value), kind, from);
+    else if (kind === 'address' || kind === 'institution') add(addressForms(value), kind, from);
+    else if (kind === 'phone') add(phoneForms(value), kind, from);
+    else add(value.split('\\'), kind, from);
+  });
+  const tokens = [...found.values()];
+  for (const t of texts) {
+    if (
+      t.value.length >= 8 &&
+      tokens.some((i) => wordIndex(t.value.toLowerCase(), i.value.toLowerCase()) >= 0)
+    ) {
+      add([t.value], 'free-text', t.from);
+    }
+  }
+  return [...found.values()];
+}
+
+const isWordChar = (c: string | undefined): boolean => c !== undefined && /[\p{L}\p{N}]/u.test(c);
+
+/**
+ * Short tokens and tokens made of digits only match as whole words, so 'MARY' is not
+ * found in 'PRIMARY' and an ID is not found inside a long remapped UID; longer tokens
+ * match anywhere. Both texts are already lower case.
+ */
+export function wordIndex(text: string, token: string): number {
+  const whole = token.length < 6 || /^[\d\s.\-/+()]+$/.test(token);
+  for (let at = text.indexOf(token); at >= 0; at = text.indexOf(token, at + 1)) {
+    if (!whole) return at;
+    if (!isWordChar(text[at - 1]) && !isWordChar(text[at + token.length])) return at;
+  }
+  return -1;
+}
+
+export interface LeakHit {
+  kind: IdentifierKind;
+  from: string;
+  /** e.g. "parsed (0008,1030)", "raw bytes at 1234", "pixel data bytes at 5678". */
+  where: string;
+}
+
+function latin1(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 8192) {
+    s += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  }
+  return s;
+}
+
+function byteForms(value: string): string[] {
+  const lower = value.toLowerCase();
+  // The header text is lowered as Latin-1, so UTF-8 forms are lowered the same way.
+  const forms = [String.fromCharCode(...utf8(lower)).toLowerCase()];
+  if (Array.from(lower).every((c) => c.charCodeAt(0) <= 0xff)) forms.push(lower);
+  return [...new Set(forms)];
+}
+
+/** Latin-1 lower case of a byte, as String.toLowerCase does for U+0000..U+00FF. */
+const LOWER = Uint8Array.from({ length: 256 }, (_, b) =>
+  (b >= 0x41 && b <= 0x5a) || (b >= 0xc0 && b <= 0xde && b !== 0xd7) ? b + 0x20 : b,
+);
+
+/**
+ * Which of `forms` (already lower case, at least 2 characters, Latin-1 code units) occur
+ * in binary data, case-insensitively: one pass with a 64 KiB table of first byte pairs,
+ * so the cost does not grow with the number of identifiers.
+ */
+function bytesContain(hay: Uint8Array, forms: readonly string[]): Map<string, number> {
+  const found = new Map<string, number>();
+  const pairs = new Uint8Array(65536);
+  const codes = forms.map((f) => Array.from(f, (c) => c.charCodeAt(0)));
+  for (const c of codes) pairs[((c[0] ?? 0) << 8) | (c[1] ?? 0)] = 1;
+  const end = hay.length - 1;
+  let prev = LOWER[hay[0] ?? 0] ?? 0;
+  for (let i = 0; i < end; i++) {
+    const next = LOWER[hay[i + 1] ?? 0] ?? 0;
+    if (pairs[(prev << 8) | next] === 1) {
+      codes.forEach((c, n) => {
+        const form = forms[n] ?? '';
+        if (found.has(form) || c[0] !== prev || c[1] !== next) return;
+        for (let k = 2; k < c.length; k++) if (LOWER[hay[i + k] ?? 0] !== c[k]) return;
+        found.set(form, i);
+      });
+    }
+    prev = next;
+  }
+  return found;
+}
+
+/** Tokens at least this long are searched inside Pixel Data; shorter ones occur by chance. */
+export const PIXEL_TOKEN_MIN = 6;
+
+/**
+ * Searches an output for the identifiers of its source. `header` is everything before
+ * Pixel Data (it parses on its own); `tail` is the Pixel Data element and anything after.
+ */
+export function findLeaks(
+  header: Uint8Array,
+  tail: Uint8Array,
+  ids: readonly Identifier[],
+): LeakHit[] {
+  const hits: LeakHit[] = [];
+  const seen = new Set<string>();
+  const hit = (id: Identifier, where: string): void => {
+    const k = `${id.from}|${where}`;
+    if (!seen.has(k)) {
+      seen.add(k);
+      hits.push({ kind: id.kind, from: id.from, where });
+    }
+  };
+  const parsed = parseDicomBytes(header);
+  if (parsed.kind !== 'parsed') {
+    return [
+      { kind: 'free-text', from: '(output)', where: 'the output header does not parse back' },
+    ];
+  }
+  const d = parsed.dicom;
+  const lowered = ids.map((id) => ({ id, lower: id.value.toLowerCase() }));
+  const visit = (ds: DataSet, stream: Uint8Array): void =>
+    walk(ds, (owner, el) => {
+      const vr = knownVr(el);
+      if (!TEXT_VRS.has(vr) && !['DA', 'DT', 'UR', 'UI', 'IS', 'DS', 'AS', 'TM'].includes(vr))
+        return;
+      const text = stringValue(stream, el, owner).toLowerCase();
+      for (const { id, lower } of lowered) {
+        if (wordIndex(text, lower) >= 0)
+          hit(
+            id,
+            `parsed ${formatTag(el.tag)}${lookupTag(el.tag)?.keyword ? ` ${keywordOf(el.tag)}` : ''}`,
+          );
+      }
+    });
+  if (d.meta) visit(d.meta, d.bytes);
+  visit(d.dataset, d.datasetBytes);
+  const raw = latin1(header).toLowerCase();
+  const long: Array<{ id: Identifier; form: string }> = [];
+  for (const { id } of lowered) {
+    for (const form of byteForms(id.value)) {
+      const at = wordIndex(raw, form);
+      if (at >= 0) hit(id, `raw header bytes at ${at}`);
+      if (form.length >= PIXEL_TOKEN_MIN) long.push({ id, form });
+    }
+  }
+  if (tail.length > 0 && long.length > 0) {
+    const found = bytesContain(tail, [...new Set(long.map((l) => l.form))]);
+    for (const { id, form } of long) {
+      const at = found.get(form);
+      if (at !== undefined) hit(id, `pixel data bytes at ${header.length + at}`);
+    }
+  }
+  return hits;
+}

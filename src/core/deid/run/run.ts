@@ -1,0 +1,231 @@
+// One source file through the whole run (DEID-32): parse, classify risk, pseudonym and
+// visit, de-identify (header re-encoded, pixel bytes spliced unchanged), leak check. Pure:
+// the caller reads and writes files and hashes bytes with what its platform does fastest.
+import { parseDicomBytes } from '../../dicom/file';
+import type { DataElement } from '../../dicom/writer';
+import { stringValue } from '../../dicom/values';
+import type { ParsedDicom } from '../../dicom/types';
+import { deidentifyDataset } from '../engine';
+import { deidentifiedHeader, type TrialAttributes } from '../method';
+import type { DeidProfile } from '../profile';
+import { burnedInRisk, facialRisk } from '../pixels/risk';
+import { pixelAttrsFromDicom } from '../pixels/from-dicom';
+import { collectIdentifiers, findLeaks } from './leak';
+import { outputPath } from './layout';
+import { keyedPseudonym, visitFor, type SubjectMapping, type VisitRule } from './pseudonym';
+
+export interface RunOptions {
+  profile: DeidProfile;
+  key: Uint8Array;
+  /** The site running this (its trial site ID); part of keyed pseudonyms and mapping keys. */
+  site: string;
+  trial: Omit<TrialAttributes, 'timePointId'>;
+  /** When given, every patient must be in it; otherwise keyed pseudonyms are made. */
+  mapping?: SubjectMapping;
+  visits?: readonly VisitRule[];
+  pseudonymPrefix?: string;
+  /** Justifications; absent means the person did not decide and at-risk files are held. */
+  passBurnedIn?: string;
+  waiveFacialRisk?: string;
+  /** Hex SHA-256 of the concatenation of `parts`. */
+  hash: (parts: readonly Uint8Array[]) => string;
+}
+
+export type HoldCategory = 'burned-in' | 'facial' | 'leak' | 'pseudonym' | 'unsafe';
+
+export interface RiskDecision {
+  kind: 'burned-in' | 'facial';
+  reasons: string[];
+  decision: 'passed' | 'waived' | 'held';
+  justification?: string;
+}
+
+export type FileOutcome =
+  | {
+      kind: 'written';
+      path: string;
+      /** Header then the original bytes from Pixel Data on: write them in order. */
+      parts: Uint8Array[];
+      size: number;
+      sha256: string;
+      sourceSha256: string;
+      subject: string;
+      /** Remapped Series Instance UID, to group decisions by series. */
+      series: string;
+      decisions: RiskDecision[];
+      notes: string[];
+    }
+  | {
+      kind: 'held';
+      category: HoldCategory;
+      sourceSha256: string;
+      series: string;
+      reasons: string[];
+      decisions: RiskDecision[];
+    }
+  | { kind: 'skipped'; sourceSha256: string; reason: string };
+
+function top(parsed: ParsedDicom, tag: number): string {
+  const el = parsed.dataset.byTag.get(tag);
+  return el ? stringValue(parsed.datasetBytes, el, parsed.dataset).trim() : '';
+}
+
+function outValue(elements: readonly DataElement[], tag: number): string {
+  const v = elements.find((e) => e.tag === tag)?.value;
+  if (typeof v === 'string') return v;
+  if (v instanceof Uint8Array) return String.fromCharCode(...v).replace(/[\0 ]+$/, '');
+  return '';
+}
+
+/** A run over many files: holds the pseudonyms given so far, to catch keyed collisions. */
+export class DeidRun {
+  private readonly codes = new Map<string, string>();
+
+  constructor(readonly options: RunOptions) {}
+
+  private pseudonym(patientId: string): { subject: string } | { problem: string } {
+    const { mapping, site, key } = this.options;
+    if (!patientId) return { problem: 'the source has no PatientID, so no pseudonym can be given' };
+    if (mapping) {
+      const subject =
+        mapping.bySitePatient.get(`${site}\0${patientId}`) ??
+        mapping.bySitePatient.get(`\0${patientId}`);
+      return subject
+        ? { subject }
+        : { problem: `the mapping table has no entry for this patient at site '${site}'` };
+    }
+    const subject = keyedPseudonym(key, site, patientId, this.options.pseudonymPrefix);
+    const owner = this.codes.get(subject);
+    if (owner !== undefined && owner !== patientId) {
+      return {
+        problem: `keyed pseudonym ${subject} collides with another patient's; use a mapping`,
+      };
+    }
+    this.codes.set(subject, patientId);
+    return { subject };
+  }
+
+  private risks(parsed: ParsedDicom): RiskDecision[] {
+    if (!parsed.pixelData) return [];
+    const attrs = pixelAttrsFromDicom(parsed);
+    const out: RiskDecision[] = [];
+    const burned = burnedInRisk(attrs);
+    if (burned.atRisk) {
+      const j = this.options.passBurnedIn;
+      out.push({
+        kind: 'burned-in',
+        reasons: burned.reasons,
+        decision: j ? 'passed' : 'held',
+        ...(j ? { justification: j } : {}),
+      });
+    }
+    const face = facialRisk(attrs);
+    if (face.atRisk) {
+      const j = this.options.waiveFacialRisk;
+      out.push({
+        kind: 'facial',
+        reasons: face.reasons,
+        decision: j ? 'waived' : 'held',
+        ...(j ? { justification: j } : {}),
+      });
+    }
+    return out;
+  }
+
+  file(bytes: Uint8Array): FileOutcome {
+    const o = this.options;
+    const sourceSha256 = o.hash([bytes]);
+    const outcome = parseDicomBytes(bytes);
+    if (outcome.kind === 'deflated') {
+      return {
+        kind: 'skipped',
+        sourceSha256,
+        reason: 'deflated transfer syntax: not supported here',
+      };
+    }
+    if (outcome.kind === 'need-more') {
+      return { kind: 'skipped', sourceSha256, reason: 'the header goes past the end of the file' };
+    }
+    if (outcome.kind === 'problem') {
+      return {
+        kind: 'skipped',
+        sourceSha256,
+        reason: `${outcome.problem.code}: ${outcome.problem.message}`,
+      };
+    }
+    const parsed = outcome.dicom;
+    const decisions = this.risks(parsed);
+    const patientId = top(parsed, 0x00100020);
+    const who = this.pseudonym(patientId);
+    const visit = o.visits
+      ? visitFor(o.visits, {
+          site: o.site,
+          patientId,
+          studyDate: top(parsed, 0x00080020),
+          accession: top(parsed, 0x00080050),
+        })
+      : null;
+    const subject = 'subject' in who ? who.subject : 'UNASSIGNED';
+    const res = deidentifyDataset(parsed, o.profile, {
+      key: o.key,
+      subjectId: subject,
+      trial: { ...o.trial, ...(visit ? { timePointId: visit } : {}) },
+    });
+    const series = outValue(res.elements, 0x0020000e);
+    const held = (category: HoldCategory, reasons: string[]): FileOutcome => ({
+      kind: 'held',
+      category,
+      sourceSha256,
+      series,
+      reasons,
+      decisions,
+    });
+    if ('problem' in who) return held('pseudonym', [who.problem]);
+    const unsafe = res.problems.filter((p) => /follow Pixel Data|deflated/.test(p));
+    if (unsafe.length)
+      return held(
+        'unsafe',
+        unsafe.map((p) => `${p}: not passed through unprocessed`),
+      );
+    const stopped = decisions.filter((d) => d.decision === 'held');
+    for (const d of stopped) {
+      const what =
+        d.kind === 'facial' ? 'facial risk, not waived' : 'burned-in text risk, not passed';
+      return held(d.kind, [`${what}: ${d.reasons.join('; ')}`]);
+    }
+    const header = deidentifiedHeader(res, parsed.transferSyntaxUid);
+    const tail =
+      res.pixelDataOffset === null ? new Uint8Array(0) : bytes.subarray(res.pixelDataOffset);
+    const leaks = findLeaks(header, tail, collectIdentifiers(parsed, o.profile));
+    if (leaks.length) {
+      return held(
+        'leak',
+        leaks.map((h) => `leak check: identifying ${h.kind} from ${h.from} found in ${h.where}`),
+      );
+    }
+    const parts = [header, tail];
+    const path = outputPath({
+      site: o.site,
+      subject,
+      visit,
+      studyUid: outValue(res.elements, 0x0020000d),
+      seriesUid: series,
+      sopInstanceUid: res.sopInstanceUid ?? o.hash([header]),
+      seriesNumber: outValue(res.elements, 0x00200011),
+      modality: outValue(res.elements, 0x00080060),
+      instanceNumber: outValue(res.elements, 0x00200013),
+    });
+    return {
+      kind: 'written',
+      path,
+      parts,
+      size: header.length + tail.length,
+      sha256: o.hash(parts),
+      sourceSha256,
+      subject,
+      series,
+      decisions,
+      notes: res.problems,
+    };
+  }
+}

@@ -85,6 +85,18 @@ const archive = new ArchiveService({
 
 const state = new ArchiveState(archive);
 const ledgerState = new LedgerState(ledger);
+// The subject timeline starts at acquisition: study dates from the local index.
+ledgerState.archiveSubjects = async () =>
+  [...new Set((await archive.listSeries({})).map((s) => s.patientId))].filter(Boolean);
+ledgerState.acquisitions = async (subject) =>
+  (await archive.listSeries({ text: subject }))
+    .filter((s) => s.patientId === subject)
+    .map((s) => ({
+      utc: isoDate(s.studyDate),
+      what: `acquired ${s.modality} series ${s.seriesNumber ?? ''} ${s.seriesDescription} (${s.instances} images)`
+        .replace(/\s+/g, ' ')
+        .trim(),
+    }));
 mount(App, {
   target: document.getElementById('app')!,
   props: { archive: state, ledger: ledgerState },
@@ -98,4 +110,9 @@ if (import.meta.env.PROD && 'serviceWorker' in navigator) {
   navigator.serviceWorker.register('./sw.js').catch((e: unknown) => {
     console.warn('Offline support unavailable:', e);
   });
+}
+
+/** DICOM DA (YYYYMMDD) to ISO date; the acquisition's time zone is not known, so no time. */
+function isoDate(da: string): string {
+  return /^\d{8}$/.test(da) ? `${da.slice(0, 4)}-${da.slice(4, 6)}-${da.slice(6, 8)}` : da;
 }

@@ -80,6 +80,12 @@ test('the audit trail lists an opened folder; its export verifies intact', async
   await expect(table).not.toContainText('created the study');
   await page.getByLabel('Type').selectOption('');
 
+  // The subject timeline begins at acquisition, from the local index (shown only locally).
+  await page.getByLabel('Timeline subject').selectOption('SUBJ-0007');
+  const timeline = page.getByRole('list', { name: 'Timeline of SUBJ-0007' });
+  await expect(timeline).toContainText('2024-03-05');
+  await expect(timeline).toContainText('acquired CT series 1 Series 1 (1 images)');
+
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export audit trail' }).click();
   const file = await download;

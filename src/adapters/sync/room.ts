@@ -71,8 +71,29 @@ interface YRoom {
   _bcSubscriber: (data: ArrayBuffer) => Promise<unknown>;
 }
 
+/**
+ * y-webrtc decrypts each signaling message with the room password and leaves the promise
+ * unhandled, so a peer with another password (or a stale epoch) on the same room name makes
+ * the page report an unhandled OperationError per message. Those messages are rightly
+ * dropped; count them instead of letting them pose as failures.
+ */
+let foreignSignals = 0;
+let rejectionGuard = false;
+function guardForeignSignals() {
+  if (rejectionGuard || typeof addEventListener !== 'function') return;
+  rejectionGuard = true;
+  addEventListener('unhandledrejection', (event: PromiseRejectionEvent) => {
+    const reason: unknown = event.reason;
+    if (reason instanceof DOMException && reason.name === 'OperationError') {
+      foreignSignals++;
+      event.preventDefault();
+    }
+  });
+}
+
 export function openRoom(opts: RoomOptions): RoomTransport {
   installChunking();
+  guardForeignSignals();
   const doc = new Y.Doc();
   const entries = doc.getMap<unknown>('entries');
   doc.transact(() => {
@@ -213,5 +234,5 @@ export function openRoom(opts: RoomOptions): RoomTransport {
 
 /** Counters from the chunking layer, for tests and the bench page. */
 export function syncStats() {
-  return { ...chunkStats };
+  return { ...chunkStats, foreignSignals };
 }

@@ -31,6 +31,8 @@ export interface TimelineItem {
  * The composition root sets this (ledger.acquisitions = ...); none until then.
  */
 export type AcquisitionSource = (subject: string) => Promise<{ utc: string; what: string }[]>;
+/** Subjects the archive index knows (patient ids), offered in the timeline chooser. */
+export type SubjectSource = () => Promise<string[]>;
 
 export class LedgerState {
   identity = $state<IdentityView | null>(null);
@@ -46,6 +48,7 @@ export class LedgerState {
   /** Subjects seen in the whole trail (for the filter and the timeline chooser). */
   subjects = $state<string[]>([]);
   acquisitions: AcquisitionSource | null = null;
+  archiveSubjects: SubjectSource | null = null;
   invite = $state<{ link: string; url: string; name: string } | null>(null);
   verifyReport = $state<VerifyReport | null>(null);
   importReport = $state<ImportReport | null>(null);
@@ -128,7 +131,8 @@ export class LedgerState {
     if (ticket !== this.query) return;
     this.audit = rows;
     const all = Object.keys(filter).length ? await this.api.audit({}) : rows;
-    if (ticket === this.query) this.subjects = unique(all.map((r) => r.subject));
+    const indexed = this.archiveSubjects ? await this.archiveSubjects() : [];
+    if (ticket === this.query) this.subjects = unique([...all.map((r) => r.subject), ...indexed]);
   }
 
   async showTimeline(subject: string): Promise<void> {

@@ -130,7 +130,7 @@ export async function run(argv: string[]): Promise<number> {
       ...a.trial,
     },
     keyFingerprint: keyFingerprint(key),
-    operator: a.operator ?? userInfo().username,
+    runBy: a.operator ?? userInfo().username,
     startedAt: started.toISOString(),
     finishedAt: '',
     decisions: [],

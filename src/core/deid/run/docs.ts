@@ -45,7 +45,7 @@ export interface RunRecord {
   profile: DeidProfile;
   options: Record<string, string | boolean>;
   keyFingerprint: string;
-  operator: string;
+  runBy: string;
   startedAt: string;
   finishedAt: string;
   decisions: SeriesDecision[];
@@ -81,6 +81,8 @@ export function deidentificationJson(r: RunRecord): string {
     {
       v: 1,
       ...r,
+      held: r.held.map((h) => ({ ...h, reasons: h.reasons.map(redactReason) })),
+      skipped: r.skipped.map((x) => ({ ...x, reason: redactReason(x.reason) })),
       standardEdition: STANDARD_EDITION,
       profile: JSON.parse(serializeProfile(r.profile)) as unknown,
     },
@@ -101,7 +103,7 @@ export function deidentificationMd(r: RunRecord): string {
     `- Options: ${on.length ? on.join(', ') : 'none (Basic Profile only)'}`,
     `- Overrides: ${r.profile.overrides.length ? r.profile.overrides.map((o) => `${o.tag.toString(16).padStart(8, '0')} ${o.action} (${o.reason})`).join('; ') : 'none'}`,
     `- Key fingerprint: ${r.keyFingerprint}`,
-    `- Run by ${r.operator}, ${r.startedAt} to ${r.finishedAt}`,
+    `- Run by ${r.runBy}, ${r.startedAt} to ${r.finishedAt}`,
     `- Run options: ${Object.entries(r.options)
       .map(([k, v]) => `${k}=${String(v)}`)
       .join(', ')}`,

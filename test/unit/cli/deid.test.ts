@@ -1,0 +1,211 @@
+// `trialbench deid` over a generated corpus with planted identifiers: outputs parse, no
+// identifier in any output byte or the manifest, reruns are byte-identical, an
+// interrupted run resumes, corrupt files are skipped with reasons, facial risk is held
+// until waived, and the output may not go inside the input.
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { run } from '../../../src/cli/deid';
+import { listFiles } from '../../../src/cli/deid-fs';
+import { parseDicomBytes } from '../../../src/core/dicom/file';
+import { basicProfile } from '../../../src/core/deid/profile';
+import { collectIdentifiers } from '../../../src/core/deid/run/leak';
+import { writeCorpus } from './deid-corpus';
+
+const corpus = writeCorpus({
+  sites: 1,
+  subjectsPerSite: 2,
+  visits: 2,
+  ctSlices: 4,
+  mrSlices: 3,
+  petSlices: 3,
+  rows: 32,
+  columns: 32,
+});
+const keyFile = join(corpus.root, 'test.key');
+writeFileSync(keyFile, new Uint8Array(32).fill(5));
+
+let output: string[] = [];
+beforeAll(() => {
+  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
+    output.push(String(s));
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+    output.push(String(s));
+    return true;
+  });
+});
+afterAll(() => vi.restoreAllMocks());
+
+async function cli(...args: string[]): Promise<{ code: number; text: string }> {
+  output = [];
+  const code = await run(args);
+  return { code, text: output.join('') };
+}
+
+const out = (name: string): string => join(corpus.root, name);
+const dcmFiles = (dir: string): string[] => listFiles(dir).filter((f) => f.endsWith('.dcm'));
+
+/** Identifiers planted in the sources, gathered independently of any output. */
+function planted(): string[] {
+  const found = new Set<string>();
+  for (const rel of listFiles(corpus.input)) {
+    const p = parseDicomBytes(new Uint8Array(readFileSync(join(corpus.input, rel))));
+    if (p.kind !== 'parsed') continue;
+    for (const id of collectIdentifiers(p.dicom, basicProfile())) found.add(id.value.toLowerCase());
+  }
+  return [...found];
+}
+
+const whole = (text: string, token: string): boolean => {
+  const esc = token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![\\p{L}\\p{N}])${esc}(?![\\p{L}\\p{N}])`, 'u').test(text);
+};
+
+describe('trialbench deid', () => {
+  let first: { code: number; text: string };
+  beforeAll(async () => {
+    first = await cli(corpus.input, out('a'), '--key', keyFile, '--trial', 'siteId=101');
+  });
+
+  test('summary: written, facial risk held, corrupt skipped with reasons, leak check', () => {
+    expect(first.code).toBe(0);
+    expect(first.text).toMatch(/written: [1-9]\d* /);
+    expect(first.text).toMatch(/held back: .*facial \d+/);
+    expect(first.text).toMatch(/skipped: 3/);
+    expect(first.text).toMatch(/skipped .*README\.txt: not-dicom/);
+    expect(first.text).toMatch(/leak check: checked \d+, held 0/);
+    expect(first.text).toMatch(/\d+(\.\d+)? MB\/s/);
+  });
+
+  test('outputs parse and no planted identifier is in any output byte or the manifest', () => {
+    const ids = planted();
+    expect(ids.length).toBeGreaterThan(10);
+    const files = dcmFiles(out('a'));
+    expect(files.length).toBeGreaterThan(10);
+    for (const f of files) {
+      const bytes = new Uint8Array(readFileSync(join(out('a'), f)));
+      const p = parseDicomBytes(bytes);
+      expect(p.kind, f).toBe('parsed');
+      if (p.kind !== 'parsed') continue;
+      const cut = p.dicom.pixelData?.offset ?? bytes.length;
+      const header = Buffer.from(bytes.subarray(0, cut)).toString('latin1').toLowerCase();
+      const all = Buffer.from(bytes).toString('latin1').toLowerCase();
+      for (const id of ids) {
+        expect(whole(header, id), `${f}: ${id}`).toBe(false);
+        if (id.length >= 8) expect(all.includes(id), `${f}: ${id}`).toBe(false);
+      }
+      expect(header).not.toContain('trialbench demo');
+    }
+    for (const doc of ['manifest.json', 'DEIDENTIFICATION.json', 'DEIDENTIFICATION.md']) {
+      const text = readFileSync(join(out('a'), doc), 'utf8').toLowerCase();
+      for (const id of ids) expect(whole(text, id), `${doc}: ${id}`).toBe(false);
+      expect(text).not.toMatch(/im0000\d\.dcm|readme\.txt/);
+    }
+    const manifest = JSON.parse(readFileSync(join(out('a'), 'manifest.json'), 'utf8')) as {
+      files: Array<{ path: string; size: number }>;
+    };
+    expect(manifest.files.map((m) => m.path).sort()).toEqual(files.sort());
+    for (const m of manifest.files) expect(statSync(join(out('a'), m.path)).size).toBe(m.size);
+  });
+
+  test('rerun with the same key is byte-identical', async () => {
+    await cli(corpus.input, out('b'), '--key', keyFile, '--trial', 'siteId=101', '--quiet');
+    expect(dcmFiles(out('b'))).toEqual(dcmFiles(out('a')));
+    for (const f of [...dcmFiles(out('a')), 'manifest.json']) {
+      expect(
+        Buffer.compare(readFileSync(join(out('a'), f)), readFileSync(join(out('b'), f))),
+        f,
+      ).toBe(0);
+    }
+  });
+
+  test('an interrupted run resumes where it stopped', async () => {
+    const cut = await cli(
+      corpus.input,
+      out('c'),
+      '--key',
+      keyFile,
+      '--trial',
+      'siteId=101',
+      '--limit',
+      '4',
+    );
+    expect(cut.text).toMatch(/stopped after 4 new file/);
+    expect(dcmFiles(out('c'))).toHaveLength(4);
+    // A crash can leave a temporary behind: the next run removes it.
+    writeFileSync(join(out('c'), `${dcmFiles(out('c'))[0]}.tmp-123`), 'half');
+    const rest = await cli(
+      corpus.input,
+      out('c'),
+      '--key',
+      keyFile,
+      '--trial',
+      'siteId=101',
+      '--quiet',
+    );
+    expect(rest.text).toMatch(/removed 1 temporary/);
+    expect(rest.text).toMatch(/\(4 already present/);
+    for (const f of [...dcmFiles(out('a')), 'manifest.json']) {
+      expect(
+        Buffer.compare(readFileSync(join(out('a'), f)), readFileSync(join(out('c'), f))),
+        f,
+      ).toBe(0);
+    }
+    expect(listFiles(out('c')).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  test('facial risk is written once waived, and the waiver is recorded', async () => {
+    const why = 'defaced with an attested tool by the core lab';
+    const r = await cli(
+      corpus.input,
+      out('d'),
+      '--key',
+      keyFile,
+      '--waive-facial-risk',
+      why,
+      '--quiet',
+    );
+    expect(r.text).not.toMatch(/facial \d+/);
+    expect(dcmFiles(out('d')).length).toBeGreaterThan(dcmFiles(out('a')).length);
+    const record = readFileSync(join(out('d'), 'DEIDENTIFICATION.json'), 'utf8');
+    expect(record).toContain(why);
+    expect(record).toMatch(/"decision": "waived"/);
+    expect(readFileSync(join(out('d'), 'DEIDENTIFICATION.md'), 'utf8')).toMatch(
+      /Key fingerprint: [0-9a-f:]+/,
+    );
+  });
+
+  test('refuses an output inside the input; creates a 0600 key beside the output', async () => {
+    const inside = await cli(corpus.input, join(corpus.input, 'out'));
+    expect(inside.code).toBe(2);
+    expect(inside.text).toMatch(/must not be inside the input/);
+    expect(existsSync(join(corpus.input, 'out'))).toBe(false);
+    const r = await cli(corpus.input, out('e'), '--quiet');
+    const key = `${out('e')}.deid-key`;
+    expect(r.text).toContain(`key: created ${key}`);
+    expect(statSync(key).mode & 0o777).toBe(0o600);
+    expect(statSync(key).size).toBe(32);
+    expect(existsSync(join(out('e'), 'test.key'))).toBe(false);
+  });
+
+  test('a bad mapping line is reported and an unmapped patient is held', async () => {
+    const csv = join(corpus.root, 'map.csv');
+    writeFileSync(csv, '\ufeffsite,patient_id,subject_id\n101,NOBODY,101-001\n101,"broken\n');
+    const r = await cli(
+      corpus.input,
+      out('f'),
+      '--key',
+      keyFile,
+      '--mapping',
+      csv,
+      '--trial',
+      'siteId=101',
+      '--quiet',
+    );
+    expect(r.text).toMatch(/map\.csv: line 3: a quoted field is not closed/);
+    expect(r.text).toMatch(/held back: .*pseudonym \d+/);
+    expect(dcmFiles(out('f'))).toEqual([]);
+  });
+});

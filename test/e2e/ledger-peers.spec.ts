@@ -239,7 +239,7 @@ test("revocation cuts a peer off: he misses what follows, and his later writes a
   await expect(ledgerStatus(ada)).toContainText('Revoked Rex Reader');
   await expect(ada.getByRole('table', { name: 'Members' })).toContainText('revoked');
   // The old room still carries the revocation itself to Rex.
-  await expect(studyRegion(rex)).toContainText('Your role: none yet', connect);
+  await expect(studyRegion(rex)).toContainText('Your role: none: your access was revoked', connect);
 
   // Ada's next entry goes to the new room only, whose secret was sealed for members only.
   await rename(ada, 'Ada Afterwards');

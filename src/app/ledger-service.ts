@@ -62,29 +62,9 @@ import {
 import { auditRows } from './ledger/audit';
 import { inviteFile, inviteLink, parseInvite } from './ledger/invite';
 
-/** The sync transport, as src/adapters/sync/room.ts provides it. */
-export interface RoomOptions {
-  name: string;
-  password: string;
-  relays: string[];
-  seed: { id: string; text: string }[];
-  peerOpts?: object;
-}
-export type Via = 'webrtc' | 'tab';
-export interface RoomTransport {
-  publish(items: { id: string; text: string }[]): void;
-  onRemote(cb: (items: { id: string; text: string; via: Via }[]) => void): () => void;
-  setPresence(state: Record<string, unknown>): void;
-  presence(): { peer: string; state: Record<string, unknown>; via: Via }[];
-  status(): {
-    state: 'offline' | 'connecting' | 'online';
-    relays: { url: string; connected: boolean }[];
-    lastSyncedAt: string | null;
-  };
-  onChange(cb: () => void): () => void;
-  destroy(): void;
-}
-export type OpenRoom = (opts: RoomOptions) => RoomTransport;
+import type { OpenRoom, RoomOptions, RoomTransport, Via } from '../core/ports/room';
+
+export type { OpenRoom, RoomOptions, RoomTransport, Via };
 
 /** A transport that goes nowhere: the ledger still works locally. */
 export const offlineRoom: OpenRoom = (opts) => ({

@@ -6,31 +6,9 @@ import { WebrtcProvider } from 'y-webrtc';
 import * as bc from 'lib0/broadcastchannel';
 import { chunkStats, deliveringFromPeer, installChunking } from './chunking';
 
-export interface RoomOptions {
-  name: string;
-  password: string;
-  relays: string[];
-  seed: { id: string; text: string }[];
-  peerOpts?: object;
-}
+import type { RoomOptions, RoomTransport, Via } from '../../core/ports/room';
 
-export type Via = 'webrtc' | 'tab';
-
-export interface RoomStatus {
-  state: 'offline' | 'connecting' | 'online';
-  relays: { url: string; connected: boolean }[];
-  lastSyncedAt: string | null;
-}
-
-export interface RoomTransport {
-  publish(items: { id: string; text: string }[]): void;
-  onRemote(cb: (items: { id: string; text: string; via: Via }[]) => void): () => void;
-  setPresence(state: Record<string, unknown>): void;
-  presence(): { peer: string; state: Record<string, unknown>; via: Via }[];
-  status(): RoomStatus;
-  onChange(cb: () => void): () => void;
-  destroy(): void;
-}
+export type { RoomOptions, RoomStatus, RoomTransport, Via } from '../../core/ports/room';
 
 /** Entry ids are hex hashes; anything longer or stranger is not ours. */
 const KEY = /^[A-Za-z0-9_.:-]{1,128}$/;

@@ -119,7 +119,7 @@ export interface AddReport {
   pending: number;
 }
 
-/** Same shape as VerifyReport in src/ui/state/ledger-api.ts. */
+/** What verifying an export finds; each problem names the exact line and entry. */
 export interface VerifyReport {
   ok: boolean;
   entries: number;

@@ -1,7 +1,7 @@
 // What the ledger UI (identity, study, members, sync status, audit trail, quarantine)
 // asks of the app. The UI owns this port; src/app/ledger-service.ts implements it over
 // the core fold, Dexie and the sync adapter. Every view here is derived from the fold.
-import type { AuthorKey, EntryId, Json, Role } from '../../core/ledger/types';
+import type { AuthorKey, EntryId, Json, Role, VerifyReport } from '../../core/ledger/types';
 
 export interface IdentityView {
   name: string;
@@ -97,13 +97,7 @@ export interface ImportReport {
   pending: number;
 }
 
-export interface VerifyReport {
-  ok: boolean;
-  entries: number;
-  checkpoints: number;
-  /** Each problem names the exact entry (line and id) that was altered, dropped, ... */
-  problems: { line: number; id: string | null; kind: string; message: string }[];
-}
+export type { VerifyReport } from '../../core/ledger/types';
 
 export interface Invite {
   /** A link that opens the app and joins (the data travels in the URL fragment). */

@@ -112,6 +112,7 @@ export function collectIdentifiers(parsed: ParsedDicom, profile: DeidProfile): I
     }
   };
   const texts: Array<{ value: string; from: string }> = [];
+  const keptPlain = new Set<string>();
   walk(parsed.dataset, (ds, el) => {
     const vr = knownVr(el);
     if (!TEXT_VRS.has(vr) && !(vr === 'DA' && el.tag === 0x00100030)) return;
@@ -120,6 +121,9 @@ export function collectIdentifiers(parsed: ParsedDicom, profile: DeidProfile): I
     const value = stringValue(stream, el, ds);
     if (!value.trim()) return;
     texts.push({ value, from });
+    if (vr !== 'PN' && !KINDS[keyword] && resolveAction(profile, el.tag).action === 'K') {
+      keptPlain.add(value.trim().toLowerCase());
+    }
     if (vr === 'PN') return add(value.split('\\').flatMap(nameForms), 'name', from);
     const kind = KINDS[keyword];
     if (!kind) return;
@@ -129,6 +133,13 @@ export function collectIdentifiers(parsed: ParsedDicom, profile: DeidProfile): I
     else if (kind === 'phone') add(phoneForms(value), kind, from);
     else add(value.split('\\'), kind, from);
   });
+  // An institution value that is also a kept, non-identifying value (a manufacturer's
+  // own hospital, say) is what the profile deliberately keeps; names and IDs never are.
+  for (const [k, id] of found) {
+    if (id.kind === 'institution' && [...keptPlain].some((v) => wordIndex(v, k) >= 0)) {
+      found.delete(k);
+    }
+  }
   const tokens = [...found.values()];
   for (const t of texts) {
     if (

@@ -6,7 +6,8 @@ import type { DataElement } from '../../dicom/writer';
 import { stringValue } from '../../dicom/values';
 import type { ParsedDicom } from '../../dicom/types';
 import { deidentifyDataset } from '../engine';
-import { deidentifiedHeader, type TrialAttributes } from '../method';
+import type { TrialAttributes } from '../method';
+import { writePart10 } from '../../dicom/writer';
 import type { DeidProfile } from '../profile';
 import { burnedInRisk, facialRisk } from '../pixels/risk';
 import { pixelAttrsFromDicom } from '../pixels/from-dicom';
@@ -64,6 +65,18 @@ export type FileOutcome =
       decisions: RiskDecision[];
     }
   | { kind: 'skipped'; sourceSha256: string; reason: string };
+
+/**
+ * Writing ClinicalTrialSubjectID brings in the Clinical Trial Subject module, whose
+ * sponsor and protocol ID are Type 1 and protocol name, site ID and name Type 2.
+ */
+export const TRIAL_DEFAULTS: Omit<TrialAttributes, 'timePointId'> = {
+  sponsorName: 'UNSPECIFIED',
+  protocolId: 'UNSPECIFIED',
+  protocolName: '',
+  siteId: '',
+  siteName: '',
+};
 
 function top(parsed: ParsedDicom, tag: number): string {
   const el = parsed.dataset.byTag.get(tag);
@@ -169,7 +182,7 @@ export class DeidRun {
     const res = deidentifyDataset(parsed, o.profile, {
       key: o.key,
       subjectId: subject,
-      trial: { ...o.trial, ...(visit ? { timePointId: visit } : {}) },
+      trial: { ...TRIAL_DEFAULTS, ...o.trial, ...(visit ? { timePointId: visit } : {}) },
     });
     const series = outValue(res.elements, 0x0020000e);
     const held = (category: HoldCategory, reasons: string[]): FileOutcome => ({
@@ -187,13 +200,34 @@ export class DeidRun {
         'unsafe',
         unsafe.map((p) => `${p}: not passed through unprocessed`),
       );
+    const lost = (
+      [
+        [0x00080018, 'SOPInstanceUID'],
+        [0x0020000d, 'StudyInstanceUID'],
+        [0x0020000e, 'SeriesInstanceUID'],
+      ] as const
+    ).filter(([tag]) => top(parsed, tag) !== '' && outValue(res.elements, tag) === '');
+    if (lost.length) {
+      // e.g. a UID stored with VR UN: the engine blanks it instead of remapping it.
+      return held(
+        'unsafe',
+        lost.map(([, k]) => `${k} came out empty after de-identification`),
+      );
+    }
     const stopped = decisions.filter((d) => d.decision === 'held');
     for (const d of stopped) {
       const what =
         d.kind === 'facial' ? 'facial risk, not waived' : 'burned-in text risk, not passed';
       return held(d.kind, [`${what}: ${d.reasons.join('; ')}`]);
     }
-    const header = deidentifiedHeader(res, parsed.transferSyntaxUid);
+    // The meta group names the SOP class too: the engine keeps SOPClassUID as raw bytes,
+    // which the writer cannot read it back from, so it is passed explicitly.
+    const sopClass = top(parsed, 0x00080016);
+    const header = writePart10(res.elements, {
+      transferSyntaxUid: parsed.transferSyntaxUid,
+      ...(res.sopInstanceUid ? { mediaStorageSopInstanceUid: res.sopInstanceUid } : {}),
+      ...(sopClass ? { mediaStorageSopClassUid: sopClass } : {}),
+    });
     const tail =
       res.pixelDataOffset === null ? new Uint8Array(0) : bytes.subarray(res.pixelDataOffset);
     const leaks = findLeaks(header, tail, collectIdentifiers(parsed, o.profile));

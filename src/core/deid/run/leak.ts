@@ -197,28 +197,37 @@ const LOWER = Uint8Array.from({ length: 256 }, (_, b) =>
 );
 
 /**
- * Which of `forms` (already lower case, at least 2 characters, Latin-1 code units) occur
- * in binary data, case-insensitively: one pass with a 64 KiB table of first byte pairs,
- * so the cost does not grow with the number of identifiers.
+ * Which of `forms` (already lower case, Latin-1 code units, at least PIXEL_TOKEN_MIN long)
+ * occur in binary data, case-insensitively. Every occurrence covers one of the sampled
+ * positions 0, k, 2k, ... (k = shortest form - 1) together with the byte after it, so
+ * only those byte pairs are looked up in a 64 KiB table of the pairs the forms contain:
+ * the pass reads a fifth of the bytes and does not grow with the number of identifiers.
  */
 function bytesContain(hay: Uint8Array, forms: readonly string[]): Map<string, number> {
   const found = new Map<string, number>();
-  const pairs = new Uint8Array(65536);
   const codes = forms.map((f) => Array.from(f, (c) => c.charCodeAt(0)));
-  for (const c of codes) pairs[((c[0] ?? 0) << 8) | (c[1] ?? 0)] = 1;
-  const end = hay.length - 1;
-  let prev = LOWER[hay[0] ?? 0] ?? 0;
-  for (let i = 0; i < end; i++) {
-    const next = LOWER[hay[i + 1] ?? 0] ?? 0;
-    if (pairs[(prev << 8) | next] === 1) {
-      codes.forEach((c, n) => {
-        const form = forms[n] ?? '';
-        if (found.has(form) || c[0] !== prev || c[1] !== next) return;
-        for (let k = 2; k < c.length; k++) if (LOWER[hay[i + k] ?? 0] !== c[k]) return;
-        found.set(form, i);
-      });
-    }
-    prev = next;
+  const stride = Math.max(1, Math.min(...codes.map((c) => c.length)) - 1);
+  const pairs = new Uint8Array(65536);
+  for (const c of codes) {
+    for (let j = 0; j < stride; j++) pairs[((c[j] ?? 0) << 8) | (c[j + 1] ?? 0)] = 1;
+  }
+  const matches = (c: number[], at: number): boolean => {
+    if (at < 0 || at + c.length > hay.length) return false;
+    for (let k = 0; k < c.length; k++) if (LOWER[hay[at + k] ?? 0] !== c[k]) return false;
+    return true;
+  };
+  for (let s = 0; s + 1 < hay.length; s += stride) {
+    if (pairs[((LOWER[hay[s] ?? 0] ?? 0) << 8) | (LOWER[hay[s + 1] ?? 0] ?? 0)] !== 1) continue;
+    codes.forEach((c, n) => {
+      const form = forms[n] ?? '';
+      if (found.has(form)) return;
+      for (let j = 0; j < stride; j++) {
+        if (matches(c, s - j)) {
+          found.set(form, s - j);
+          return;
+        }
+      }
+    });
   }
   return found;
 }

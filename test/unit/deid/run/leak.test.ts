@@ -138,6 +138,12 @@ describe('DEID-31 searching outputs', () => {
     expect(hits.some((h) => h.where.startsWith('pixel data') && h.from === 'AccessionNumber')).toBe(
       true,
     );
+    // Every alignment against the sampling stride, and the very ends of the data.
+    for (const at of [0, 1, 2, 3, 4, 5, 6, 7, 4087]) {
+      const t = new Uint8Array(4096).fill(0x20);
+      t.set(new TextEncoder().encode('aCc778812'), at);
+      expect(leaks([], t).length, `at ${at}`).toBeGreaterThan(0);
+    }
     const quiet = new Uint8Array(4096).fill(0x41);
     quiet.set(new TextEncoder().encode(' doe '), 100);
     expect(leaks([], quiet)).toEqual([]);

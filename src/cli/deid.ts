@@ -163,7 +163,8 @@ export async function run(argv: string[]): Promise<number> {
       interrupted = true;
       break;
     }
-    const bytes = new Uint8Array(readFileSync(src));
+    const buf = readFileSync(src);
+    const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
     bytesIn += bytes.length;
     const o = deid.file(bytes);
     if (o.kind === 'skipped') {

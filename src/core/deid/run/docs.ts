@@ -3,7 +3,7 @@
 // DEIDENTIFICATION.json + .md (profile, options, edition, key fingerprint, pixel and facial
 // decisions with justification, who ran it and when, counts). Reasons quoted from source
 // values are cut out ('…'), since descriptions can carry identifying text.
-import { serializeProfile, type DeidProfile } from '../profile';
+import { serializeProfile, tagText, type DeidProfile } from '../profile';
 import { STANDARD_EDITION } from '../profile-table.generated';
 import { sha256, utf8 } from '../sha256';
 import type { HoldCategory, RiskDecision } from './run';
@@ -101,7 +101,7 @@ export function deidentificationMd(r: RunRecord): string {
     `- Tool: ${r.tool}`,
     `- Profile: ${r.profile.name} (PS3.15 edition ${STANDARD_EDITION})`,
     `- Options: ${on.length ? on.join(', ') : 'none (Basic Profile only)'}`,
-    `- Overrides: ${r.profile.overrides.length ? r.profile.overrides.map((o) => `${o.tag.toString(16).padStart(8, '0')} ${o.action} (${o.reason})`).join('; ') : 'none'}`,
+    `- Overrides: ${r.profile.overrides.length ? r.profile.overrides.map((o) => `${tagText(o.tag)} ${o.action} (${o.reason})`).join('; ') : 'none'}`,
     `- Key fingerprint: ${r.keyFingerprint}`,
     `- Run by ${r.runBy}, ${r.startedAt} to ${r.finishedAt}`,
     `- Run options: ${Object.entries(r.options)

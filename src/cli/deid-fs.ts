@@ -5,9 +5,11 @@ import {
   appendFileSync,
   closeSync,
   existsSync,
+  fstatSync,
   mkdirSync,
   openSync,
   readFileSync,
+  readSync,
   readdirSync,
   realpathSync,
   renameSync,
@@ -123,20 +125,42 @@ export function removeTemporaries(output: string): number {
   return n;
 }
 
-/** Writes the parts to a temporary beside the target, then renames it into place. */
-export function writeAtomic(target: string, parts: readonly Uint8Array[]): void {
+/**
+ * Writes the parts to a temporary beside the target, then renames it into place. With
+ * `readBack`, the first part (the re-encoded header, what the leak check parsed) is read
+ * back from disk and the size checked before the rename; on a mismatch the temporary is
+ * removed and false returned. The rest is the source's own bytes, spliced unchanged.
+ */
+export function writeAtomic(
+  target: string,
+  parts: readonly Uint8Array[],
+  readBack = false,
+): boolean {
   mkdirSync(dirname(target), { recursive: true });
   const tmp = `${target}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w');
+  const fd = openSync(tmp, 'w+');
+  let ok = true;
   try {
     for (const p of parts) {
       let off = 0;
       while (off < p.length) off += writeSync(fd, p, off, p.length - off);
     }
+    const first = parts[0];
+    if (readBack && first) {
+      const back = Buffer.alloc(first.length);
+      readSync(fd, back, 0, first.length, 0);
+      const size = parts.reduce((n, p) => n + p.length, 0);
+      ok = back.equals(first) && fstatSync(fd).size === size;
+    }
   } finally {
     closeSync(fd);
   }
+  if (!ok) {
+    rmSync(tmp);
+    return false;
+  }
   renameSync(tmp, target);
+  return true;
 }
 
 export function writeTextAtomic(target: string, text: string): void {

@@ -195,7 +195,13 @@ export async function run(argv: string[]): Promise<number> {
       } else local.push(`duplicate of an earlier file, not written again: ${rel}`);
       continue;
     }
-    writeAtomic(join(a.output, o.path), o.parts);
+    if (!writeAtomic(join(a.output, o.path), o.parts, true)) {
+      record.counts.held.unsafe = (record.counts.held.unsafe ?? 0) + 1;
+      const why = 'the header read back from disk differs from the one checked';
+      record.held.push({ sourceSha256: o.sourceSha256, category: 'unsafe', reasons: [why] });
+      local.push(`held back ${rel}: ${why}`);
+      continue;
+    }
     const entry = { path: o.path, size: o.size, sha256: o.sha256, sourceSha256: o.sourceSha256 };
     manifest.set(o.path, entry);
     appendJournal(a.output, { k, ...entry, series: o.series, decisions: o.decisions });

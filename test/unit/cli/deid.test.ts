@@ -208,4 +208,50 @@ describe('trialbench deid', () => {
     expect(r.text).toMatch(/held back: .*pseudonym \d+/);
     expect(dcmFiles(out('f'))).toEqual([]);
   });
+
+  test('a mapping gives EDC subject IDs and a visit table the time point and folder', async () => {
+    const pids = new Map<string, string>();
+    for (const rel of listFiles(corpus.input)) {
+      const p = parseDicomBytes(new Uint8Array(readFileSync(join(corpus.input, rel))));
+      if (p.kind !== 'parsed') continue;
+      const el = p.dicom.dataset.byTag.get(0x00100020);
+      const date = p.dicom.dataset.byTag.get(0x00080020);
+      if (el && date) {
+        const text = (e: typeof el): string =>
+          Buffer.from(p.dicom.datasetBytes.subarray(e.valueOffset, e.valueOffset + e.length))
+            .toString('latin1')
+            .trim();
+        pids.set(text(el), text(date));
+      }
+    }
+    const rows = [...pids.keys()].map((pid, i) => `101,"${pid}",101-00${i + 1}`);
+    const csv = join(corpus.root, 'good-map.csv');
+    writeFileSync(csv, `site,patient_id,subject_id\r\n${rows.join('\r\n')}\r\n`);
+    const visits = join(corpus.root, 'visits.csv');
+    const [pid, date] = [...pids.entries()][0] ?? ['', ''];
+    writeFileSync(visits, `patient_id,study_date,visit\n"${pid}",${date},Baseline Visit\n`);
+    const r = await cli(
+      corpus.input,
+      out('g'),
+      '--key',
+      keyFile,
+      '--mapping',
+      csv,
+      '--visits',
+      visits,
+      '--trial',
+      'siteId=101',
+      '--trial',
+      'sponsorName=ACME',
+      '--quiet',
+    );
+    expect(r.code).toBe(0);
+    const files = dcmFiles(out('g'));
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.every((f) => /^101\/101-00\d\//.test(f))).toBe(true);
+    expect(files.some((f) => f.includes('/Baseline_Visit/'))).toBe(true);
+    const one = readFileSync(join(out('g'), files.find((f) => f.includes('Baseline_Visit')) ?? ''));
+    expect(one.toString('latin1')).toContain('Baseline Visit');
+    expect(one.toString('latin1')).toContain('ACME');
+  });
 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { run } from '../../../src/cli/deid';
 import { listFiles } from '../../../src/cli/deid-fs';
 import { parseDicomBytes } from '../../../src/core/dicom/file';
-import { basicProfile } from '../../../src/core/deid/profile';
+import { basicProfile, serializeProfile } from '../../../src/core/deid/profile';
 import { collectIdentifiers } from '../../../src/core/deid/run/leak';
 import { writeCorpus } from './deid-corpus';
 
@@ -253,5 +253,17 @@ describe('trialbench deid', () => {
     const one = readFileSync(join(out('g'), files.find((f) => f.includes('Baseline_Visit')) ?? ''));
     expect(one.toString('latin1')).toContain('Baseline Visit');
     expect(one.toString('latin1')).toContain('ACME');
+  });
+
+  test('negative control: a profile keeping a person name makes the leak check hold files', async () => {
+    const keep = basicProfile('negative control');
+    keep.options.rtnLongModifDatesOpt = true;
+    keep.overrides.push({ tag: 0x00080090, action: 'K', reason: 'negative control' });
+    const file = join(corpus.root, 'leaky-profile.json');
+    writeFileSync(file, serializeProfile(keep));
+    const r = await cli(corpus.input, out('h'), '--key', keyFile, '--profile', file, '--quiet');
+    expect(r.code).toBe(1);
+    expect(r.text).toMatch(/leak check: checked \d+, held [1-9]/);
+    expect(dcmFiles(out('h'))).toEqual([]);
   });
 });

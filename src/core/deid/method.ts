@@ -80,8 +80,14 @@ export function addDeidAttributes(
     const v = trial?.[k];
     if (v !== undefined) set.push({ tag, vr: 'LO', value: v });
   }
-  const tags = new Set(set.map((e) => e.tag));
-  for (const e of set) {
+  // An explicit keep override on the patient's name or ID is honoured, not silently undone:
+  // the person chose it (with a reason), and the leak check is what then holds the file.
+  const kept = new Set(profile.overrides.filter((o) => o.action === 'K').map((o) => o.tag));
+  const applied = set.filter(
+    (e) => !(kept.has(e.tag) && (e.tag === 0x00100010 || e.tag === 0x00100020)),
+  );
+  const tags = new Set(applied.map((e) => e.tag));
+  for (const e of applied) {
     changes.push({
       path: `(${(e.tag >>> 16).toString(16).padStart(4, '0').toUpperCase()},${(e.tag & 0xffff).toString(16).padStart(4, '0').toUpperCase()})`,
       keyword: '',
@@ -90,7 +96,7 @@ export function addDeidAttributes(
       after: typeof e.value === 'string' ? e.value : '(sequence)',
     });
   }
-  return [...elements.filter((e) => !tags.has(e.tag)), ...set];
+  return [...elements.filter((e) => !tags.has(e.tag)), ...applied];
 }
 
 /**

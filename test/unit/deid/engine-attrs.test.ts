@@ -165,4 +165,17 @@ describe('DEID-26 added attributes', () => {
     const codes = (seq?.items ?? []).map((it) => text(back, 0x00080100, it));
     expect(codes).toEqual(['113100', '113107']);
   });
+
+  test('DEID-26 an explicit keep override on PatientName is honoured (the leak check then holds)', () => {
+    const src = parse(files[0]!.bytes);
+    const original = text(src, 0x00100010);
+    expect(original).not.toBe('');
+    const profile = basicProfile('Keeps names');
+    profile.overrides.push({ tag: 0x00100010, action: 'K', reason: 'negative control' });
+    const res = deidentifyDataset(src, profile, { key, subjectId: 'SUBJ-X' });
+    const back = parse(deidentifiedHeader(res, src.transferSyntaxUid));
+    expect(text(back, 0x00100010)).toBe(original);
+    // The ID is still replaced: only what the override names is kept.
+    expect(text(back, 0x00100020)).toBe('SUBJ-X');
+  });
 });

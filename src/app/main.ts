@@ -13,6 +13,9 @@ import { openRoom } from '../adapters/sync/room';
 import { LedgerService } from './ledger-service';
 import { LedgerState } from '../ui/state/ledger.svelte';
 import type { Json, Role } from '../core/ledger/types';
+import { DeidService } from './deid-service';
+import { DeidKeyStore } from './deid/key-store';
+import { DeidState } from '../ui/state/deid.svelte';
 
 // The ledger starts first: every archive action records through it, and its first run
 // creates the identity and a personal workspace so a newcomer can work at once.
@@ -60,8 +63,9 @@ if (localStorage.getItem('trialbench.testHooks') === '1') {
 }
 
 const pool = startIndexingPool();
+const indexStore = new DexieIndexStore();
 const archive = new ArchiveService({
-  store: new DexieIndexStore(),
+  store: indexStore,
   indexFile: pool.indexFile,
   concurrency: pool.concurrency,
   record: (type, body, reason) => ledger.record(type, body, reason),
@@ -97,9 +101,17 @@ ledgerState.acquisitions = async (subject) =>
         .replace(/\s+/g, ' ')
         .trim(),
     }));
+const deidState = new DeidState(
+  new DeidService({
+    store: indexStore,
+    keys: new DeidKeyStore(),
+    record: (type, body) => ledger.record(type, body),
+    runBy: async () => (await ledger.identity())?.name ?? 'unknown',
+  }),
+);
 mount(App, {
   target: document.getElementById('app')!,
-  props: { archive: state, ledger: ledgerState },
+  props: { archive: state, ledger: ledgerState, deid: deidState },
 });
 void state.load();
 void started.then(() => ledgerState.load());

@@ -16,6 +16,7 @@ export const POLICY = {
   'folder.remove': 'member',
   'read.assign': ['admin', 'adjudicator'],
   'read.submit': ['reader', 'adjudicator'],
+  'deid.run': ['admin', 'site'],
   correction: 'member',
 } as const satisfies Record<string, readonly Role[] | 'member'>;
 
@@ -115,6 +116,14 @@ const SHAPES: Record<EntryType, Record<string, Check>> = {
   'folder.remove': { folder: label, label: text, reason: text },
   'read.assign': { assignment: label, reader: key, subject: label, timepoint: text },
   'read.submit': { assignment: label, subject: label, result: any, previous: any },
+  'deid.run': {
+    counts: any,
+    profile: any,
+    options: any,
+    keyFingerprint: label,
+    manifestSha256: label,
+    decisions: any,
+  },
   correction: { target: (v) => isEntryId(v), field: label, previous: any, next: any, reason: text },
 };
 

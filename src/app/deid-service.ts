@@ -1,0 +1,175 @@
+// De-identification as the app offers it: input folders from the archive, an output folder
+// chosen by the person, the local key, a run in a worker, and one ledger entry per run.
+import * as Comlink from 'comlink';
+import type { IndexStore } from '../core/ports/store';
+import type { Json } from '../core/ledger/types';
+import type { DeidJob, DeidSummary, DeidWorkerApi } from '../../workers/deid.worker';
+import { keyFingerprint } from '../core/deid/run';
+import type {
+  DeidApi,
+  DeidFolder,
+  DeidRequest,
+  DeidRunView,
+  PreviewRow,
+  PreviewSeries,
+} from '../ui/state/deid-api';
+import type { DeidKeyStore } from './deid/key-store';
+import { previewRows } from './deid/preview';
+import { keyedPseudonym } from '../core/deid/run';
+
+export interface DeidDeps {
+  store: Pick<IndexStore, 'listFolders' | 'listSeries' | 'listInstances'>;
+  keys: DeidKeyStore;
+  record: (type: string, body: { [key: string]: Json }) => Promise<unknown>;
+  /** The name of the person running it, for the output documentation. */
+  runBy: () => Promise<string>;
+}
+
+type Picker = (o: { mode: 'readwrite'; id?: string }) => Promise<FileSystemDirectoryHandle>;
+
+export class DeidService implements DeidApi {
+  private output: FileSystemDirectoryHandle | null = null;
+
+  constructor(private readonly deps: DeidDeps) {}
+
+  async inputFolders(): Promise<DeidFolder[]> {
+    return (await this.deps.store.listFolders())
+      .filter((f) => f.handle)
+      .map((f) => ({ id: f.id, label: f.label }));
+  }
+
+  async pickOutput(): Promise<string | null> {
+    const pick = (window as unknown as { showDirectoryPicker?: Picker }).showDirectoryPicker;
+    if (!pick) throw new Error('This browser cannot write to a folder (no showDirectoryPicker).');
+    try {
+      this.output = await pick({ mode: 'readwrite', id: 'trialbench-deid-output' });
+    } catch (e) {
+      if (e instanceof DOMException && e.name === 'AbortError') return null;
+      throw e;
+    }
+    return this.output.name;
+  }
+
+  async keyFingerprint(): Promise<string> {
+    return keyFingerprint(await this.deps.keys.key());
+  }
+
+  private async inputHandle(id: string): Promise<FileSystemDirectoryHandle> {
+    const f = (await this.deps.store.listFolders()).find((x) => x.id === id);
+    if (!f?.handle) throw new Error('That folder cannot be read again: open it again first.');
+    return f.handle as FileSystemDirectoryHandle;
+  }
+
+  async run(req: DeidRequest, onProgress: (done: number, total: number) => void) {
+    if (!this.output) throw new Error('Choose an output folder first.');
+    const key = await this.deps.keys.key();
+    const job: DeidJob = {
+      input: await this.inputHandle(req.inputId),
+      output: this.output,
+      profile: req.profile,
+      key,
+      site: req.site,
+      trial: req.trial,
+      runBy: await this.deps.runBy(),
+      ...(req.passBurnedIn ? { passBurnedIn: req.passBurnedIn } : {}),
+      ...(req.waiveFacialRisk ? { waiveFacialRisk: req.waiveFacialRisk } : {}),
+    };
+    const worker = new Worker(new URL('../../workers/deid.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'trialbench-deid',
+    });
+    let out: DeidSummary | string;
+    try {
+      out = await Comlink.wrap<DeidWorkerApi>(worker).run(
+        job,
+        Comlink.proxy((p) => onProgress(p.done, p.total)),
+      );
+    } finally {
+      worker.terminate();
+    }
+    if (typeof out === 'string') throw new Error(out);
+    await this.deps.record('deid.run', runBody(out));
+    return runView(out);
+  }
+
+  async previewSeries(inputId: string): Promise<PreviewSeries[]> {
+    const all = await this.deps.store.listSeries({});
+    const out: PreviewSeries[] = [];
+    for (const s of all) {
+      const inst = await this.deps.store.listInstances(s.seriesInstanceUid);
+      if (!inst.some((i) => i.folderId === inputId)) continue;
+      out.push({
+        uid: s.seriesInstanceUid,
+        label: `${s.patientId} ${s.modality} ${s.seriesNumber ?? ''} ${s.seriesDescription}`
+          .replace(/\s+/g, ' ')
+          .trim(),
+      });
+    }
+    return out;
+  }
+
+  async preview(seriesUid: string, req: DeidRequest): Promise<PreviewRow[]> {
+    const inst = (await this.deps.store.listInstances(seriesUid)).find(
+      (i) => i.folderId === req.inputId && !i.missing,
+    );
+    if (!inst) throw new Error('No readable instance of that series in this folder.');
+    let dir = await this.inputHandle(req.inputId);
+    const parts = inst.path.split('/');
+    for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p);
+    const file = await (await dir.getFileHandle(parts.at(-1)!)).getFile();
+    const key = await this.deps.keys.key();
+    const rows = previewRows(new Uint8Array(await file.arrayBuffer()), req.profile, {
+      key,
+      subjectId: keyedPseudonym(key, req.site, inst.patientId ?? ''),
+      trial: req.trial,
+    });
+    if (typeof rows === 'string') throw new Error(rows);
+    return rows;
+  }
+}
+
+function runView(s: DeidSummary): DeidRunView {
+  const c = s.record.counts;
+  return {
+    written: c.written,
+    alreadyPresent: c.alreadyPresent,
+    held: Object.values(c.held).reduce((a, b) => a + (b ?? 0), 0),
+    heldByCategory: { ...c.held } as Record<string, number>,
+    skipped: c.skipped,
+    leakChecked: c.leakChecked,
+    leakHeld: c.leakHeld,
+    heldFiles: s.held,
+    skippedFiles: s.skipped,
+    manifestSha256: s.manifestSha256,
+    megabytesPerSecond: s.bytesIn / 1e6 / Math.max(s.seconds, 1e-6),
+  };
+}
+
+/** The ledger body: counts, profile, options, key fingerprint, decisions; no source value. */
+function runBody(s: DeidSummary): { [key: string]: Json } {
+  const r = s.record;
+  return {
+    counts: { ...r.counts, held: { ...r.counts.held } } as unknown as Json,
+    profile: { name: r.profile.name, version: r.profile.v },
+    options: {
+      ...r.options,
+      profileOptions: Object.entries(r.profile.options)
+        .filter(([, v]) => v)
+        .map(([k]) => k),
+      overrides: r.profile.overrides.map((o) => ({
+        tag: o.tag.toString(16).padStart(8, '0'),
+        action: o.action,
+        reason: o.reason,
+      })),
+    },
+    keyFingerprint: r.keyFingerprint,
+    manifestSha256: s.manifestSha256,
+    decisions: r.decisions.map((d) => ({
+      series: d.series,
+      kind: d.kind,
+      decision: d.decision,
+      files: d.files,
+      justification: d.justification ?? null,
+    })),
+  };
+}

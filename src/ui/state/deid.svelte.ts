@@ -1,0 +1,141 @@
+// The de-identification view's state: choices, the run's progress and outcome, held files,
+// the decisions a person makes on them, and the preview table.
+import { basicProfile, parseProfile, type DeidProfile } from '../../core/deid/profile';
+import type {
+  DeidApi,
+  DeidFolder,
+  DeidRequest,
+  DeidRunView,
+  PreviewRow,
+  PreviewSeries,
+} from './deid-api';
+
+export class DeidState {
+  folders = $state<DeidFolder[]>([]);
+  inputId = $state('');
+  outputName = $state<string | null>(null);
+  fingerprint = $state('');
+  /** Options beyond the Basic Profile, as the CLI's default. */
+  modifiedDates = $state(true);
+  retainDevice = $state(false);
+  retainInstitution = $state(false);
+  retainPatientCharacteristics = $state(false);
+  /** An imported study profile replaces the Basic Profile (its options still apply). */
+  imported = $state<DeidProfile | null>(null);
+  site = $state('site-101');
+  siteName = $state('');
+  sponsorName = $state('');
+  protocolId = $state('');
+  protocolName = $state('');
+  waiveFacialRisk = $state('');
+  passBurnedIn = $state('');
+  busy = $state(false);
+  progress = $state<{ done: number; total: number } | null>(null);
+  status = $state('Choose an input folder and an output folder, then run.');
+  result = $state<DeidRunView | null>(null);
+  series = $state<PreviewSeries[]>([]);
+  previewSeries = $state('');
+  preview = $state<PreviewRow[]>([]);
+
+  constructor(readonly api: DeidApi) {}
+
+  async load(): Promise<void> {
+    this.folders = await this.api.inputFolders();
+    if (!this.folders.some((f) => f.id === this.inputId)) this.inputId = this.folders[0]?.id ?? '';
+    this.fingerprint = await this.api.keyFingerprint();
+    await this.loadSeries();
+  }
+
+  async loadSeries(): Promise<void> {
+    this.series = this.inputId ? await this.api.previewSeries(this.inputId) : [];
+    if (!this.series.some((s) => s.uid === this.previewSeries))
+      this.previewSeries = this.series[0]?.uid ?? '';
+  }
+
+  async chooseOutput(): Promise<void> {
+    try {
+      const name = await this.api.pickOutput();
+      if (name !== null) this.outputName = name;
+    } catch (e) {
+      this.status = `Could not open the output folder: ${message(e)}`;
+    }
+  }
+
+  importProfile(text: string): void {
+    const parsed = parseProfile(text);
+    if (parsed.ok) {
+      this.imported = parsed.profile;
+      this.status = `Profile "${parsed.profile.name}" imported (${parsed.profile.overrides.length} override(s)).`;
+    } else {
+      this.imported = null;
+      this.status = `Profile not imported: ${parsed.error.path}: ${parsed.error.message}`;
+    }
+  }
+
+  profile(): DeidProfile {
+    const p = this.imported
+      ? (JSON.parse(JSON.stringify(this.imported)) as DeidProfile)
+      : basicProfile('Basic Profile');
+    if (this.modifiedDates) p.options.rtnLongModifDatesOpt = true;
+    if (this.retainDevice) p.options.rtnDevIdOpt = true;
+    if (this.retainInstitution) p.options.rtnInstIdOpt = true;
+    if (this.retainPatientCharacteristics) p.options.rtnPatCharsOpt = true;
+    return p;
+  }
+
+  request(): DeidRequest {
+    const trial: DeidRequest['trial'] = { siteId: this.site.trim() };
+    if (this.siteName.trim()) trial.siteName = this.siteName.trim();
+    if (this.sponsorName.trim()) trial.sponsorName = this.sponsorName.trim();
+    if (this.protocolId.trim()) trial.protocolId = this.protocolId.trim();
+    if (this.protocolName.trim()) trial.protocolName = this.protocolName.trim();
+    return {
+      inputId: this.inputId,
+      profile: this.profile(),
+      site: this.site.trim(),
+      trial,
+      ...(this.waiveFacialRisk.trim() ? { waiveFacialRisk: this.waiveFacialRisk.trim() } : {}),
+      ...(this.passBurnedIn.trim() ? { passBurnedIn: this.passBurnedIn.trim() } : {}),
+    };
+  }
+
+  async run(): Promise<void> {
+    if (!this.inputId || !this.outputName || !this.site.trim()) {
+      this.status = 'Choose an input folder, an output folder and a site ID first.';
+      return;
+    }
+    this.busy = true;
+    this.status = 'De-identifying…';
+    this.progress = { done: 0, total: 0 };
+    try {
+      const r = await this.api.run(this.request(), (done, total) => {
+        this.progress = { done, total };
+      });
+      this.result = r;
+      const total = r.written + r.held + r.skipped;
+      this.status =
+        `De-identified ${total} files: ${r.written} written, ${r.held} held back, ${r.skipped} skipped; ` +
+        `leak check: ${r.leakChecked} checked, ${r.leakHeld} held.`;
+    } catch (e) {
+      this.status = `De-identification failed: ${message(e)}`;
+    } finally {
+      this.busy = false;
+      this.progress = null;
+    }
+  }
+
+  async showPreview(): Promise<void> {
+    if (!this.previewSeries) return;
+    try {
+      this.preview = await this.api.preview(this.previewSeries, this.request());
+      this.status = `Preview: ${this.preview.length} attributes.`;
+    } catch (e) {
+      this.preview = [];
+      this.status = `Preview failed: ${message(e)}`;
+    }
+  }
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,295 @@
+// De-identification worker: a comlink shell over src/core/deid/run. It walks one input
+// folder, sends each file through DeidRun, and writes outputs into another folder so that a
+// file appears under its final name only once complete. A journal (one small file per
+// output, named by a keyed hash of the source's path, size and date, never the path
+// itself) lets an interrupted run resume.
+import * as Comlink from 'comlink';
+import { hmacSha256, sha256, utf8 } from '../src/core/deid/sha256';
+import {
+  addDecisions,
+  deidentificationJson,
+  deidentificationMd,
+  DeidRun,
+  keyFingerprint,
+  manifestJson,
+  redactReason,
+  type ManifestEntry,
+  type RiskDecision,
+  type RunRecord,
+} from '../src/core/deid/run';
+import { serializeProfile, type DeidProfile } from '../src/core/deid/profile';
+import type { TrialAttributes } from '../src/core/deid/method';
+
+export interface DeidJob {
+  input: FileSystemDirectoryHandle;
+  output: FileSystemDirectoryHandle;
+  profile: DeidProfile;
+  key: Uint8Array;
+  site: string;
+  trial: Omit<TrialAttributes, 'timePointId'>;
+  passBurnedIn?: string;
+  waiveFacialRisk?: string;
+  runBy: string;
+}
+
+export interface DeidProgress {
+  done: number;
+  total: number;
+}
+
+export interface DeidHeld {
+  /** Input path: shown to the person who ran it, never written to the output. */
+  path: string;
+  category: string;
+  series: string;
+  reasons: string[];
+}
+
+export interface DeidSummary {
+  record: RunRecord;
+  manifestSha256: string;
+  held: DeidHeld[];
+  skipped: Array<{ path: string; reason: string }>;
+  bytesIn: number;
+  seconds: number;
+}
+
+interface JournalEntry extends ManifestEntry {
+  series: string;
+  decisions: RiskDecision[];
+}
+
+const JOURNAL = '.deid-journal';
+const hex = (b: Uint8Array): string =>
+  Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+
+/** SHA-256 of the parts in one pass over a joined copy: the core hash takes one array. */
+function hashParts(parts: readonly Uint8Array[]): string {
+  if (parts.length === 1) return hex(sha256(parts[0]!));
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const all = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  return hex(sha256(all));
+}
+
+async function* walk(
+  root: FileSystemDirectoryHandle,
+  prefix = '',
+): AsyncGenerator<{ path: string; file: File }> {
+  const entries: FileSystemHandle[] = [];
+  for await (const e of root.values()) entries.push(e);
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    if (e.kind === 'directory') yield* walk(e as FileSystemDirectoryHandle, `${prefix}${e.name}/`);
+    else yield { path: prefix + e.name, file: await (e as FileSystemFileHandle).getFile() };
+  }
+}
+
+async function dirFor(root: FileSystemDirectoryHandle, path: string) {
+  const parts = path.split('/');
+  let dir = root;
+  for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p, { create: true });
+  return { dir, name: parts.at(-1)! };
+}
+
+type Movable = FileSystemFileHandle & { move?: (name: string) => Promise<void> };
+
+/**
+ * Writes under a temporary name, then renames. Where handles cannot move, createWritable
+ * alone still commits only on close(), so no half-written content is ever visible.
+ */
+async function writeAtomic(
+  root: FileSystemDirectoryHandle,
+  path: string,
+  parts: BlobPart[],
+): Promise<void> {
+  const { dir, name } = await dirFor(root, path);
+  const probe = (await dir.getFileHandle(`${name}.tmp`, { create: true })) as Movable;
+  const target = probe.move ? probe : await dir.getFileHandle(name, { create: true });
+  const w = await target.createWritable();
+  await w.write(new Blob(parts));
+  await w.close();
+  if (probe.move) {
+    await dir.removeEntry(name).catch(() => undefined);
+    await probe.move(name);
+  } else await dir.removeEntry(`${name}.tmp`).catch(() => undefined);
+}
+
+async function readJournal(output: FileSystemDirectoryHandle): Promise<Map<string, JournalEntry>> {
+  const out = new Map<string, JournalEntry>();
+  let dir: FileSystemDirectoryHandle;
+  try {
+    dir = await output.getDirectoryHandle(JOURNAL);
+  } catch {
+    return out;
+  }
+  for await (const e of dir.values()) {
+    if (e.kind !== 'file' || !e.name.endsWith('.json')) continue;
+    try {
+      const text = await (await (e as FileSystemFileHandle).getFile()).text();
+      out.set(e.name.slice(0, -5), JSON.parse(text) as JournalEntry);
+    } catch {
+      // An unreadable entry: its file is simply redone.
+    }
+  }
+  return out;
+}
+
+async function exists(root: FileSystemDirectoryHandle, path: string, size: number) {
+  try {
+    const parts = path.split('/');
+    let dir = root;
+    for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p);
+    return (await (await dir.getFileHandle(parts.at(-1)!)).getFile()).size === size;
+  } catch {
+    return false;
+  }
+}
+
+/** Null when the folders may be used together; otherwise why not. */
+async function folderProblem(input: FileSystemDirectoryHandle, output: FileSystemDirectoryHandle) {
+  if (await input.isSameEntry(output)) return 'the output folder is the input folder';
+  if (await input.resolve(output)) return 'the output folder is inside the input folder';
+  if (await output.resolve(input)) return 'the input folder is inside the output folder';
+  return null;
+}
+
+async function run(
+  job: DeidJob,
+  onProgress: (p: DeidProgress) => void,
+): Promise<DeidSummary | string> {
+  const refused = await folderProblem(job.input, job.output);
+  if (refused) return `Refused: ${refused}.`;
+  const t0 = performance.now();
+  const deid = new DeidRun({
+    profile: job.profile,
+    key: job.key,
+    site: job.site,
+    trial: job.trial,
+    ...(job.passBurnedIn ? { passBurnedIn: job.passBurnedIn } : {}),
+    ...(job.waiveFacialRisk ? { waiveFacialRisk: job.waiveFacialRisk } : {}),
+    hash: hashParts,
+  });
+  const record: RunRecord = {
+    tool: 'Trialbench (browser)',
+    profile: job.profile,
+    options: {
+      keyedPseudonyms: true,
+      passBurnedIn: Boolean(job.passBurnedIn),
+      waiveFacialRisk: Boolean(job.waiveFacialRisk),
+      ...Object.fromEntries(Object.entries(job.trial).filter(([, v]) => typeof v === 'string')),
+    },
+    keyFingerprint: keyFingerprint(job.key),
+    runBy: job.runBy,
+    startedAt: new Date().toISOString(),
+    finishedAt: '',
+    decisions: [],
+    counts: { written: 0, alreadyPresent: 0, held: {}, skipped: 0, leakChecked: 0, leakHeld: 0 },
+    held: [],
+    skipped: [],
+  };
+  const files: Array<{ path: string; file: File }> = [];
+  for await (const f of walk(job.input)) files.push(f);
+  const journal = await readJournal(job.output);
+  const journalDir = await job.output.getDirectoryHandle(JOURNAL, { create: true });
+  const manifest = new Map<string, ManifestEntry>();
+  const held: DeidHeld[] = [];
+  const skipped: DeidSummary['skipped'] = [];
+  // Outputs are reused only by a run with the same profile, site and trial attributes.
+  const settings = `${serializeProfile(job.profile)}\0${job.site}\0${JSON.stringify(job.trial)}`;
+  let bytesIn = 0;
+  for (const [i, { path, file }] of files.entries()) {
+    onProgress({ done: i, total: files.length });
+    const k = hex(
+      hmacSha256(
+        job.key,
+        utf8(`journal\0${settings}\0${path}\0${file.size}\0${file.lastModified}`),
+      ),
+    ).slice(0, 40);
+    const done = journal.get(k);
+    if (done && (await exists(job.output, done.path, done.size))) {
+      manifest.set(done.path, done);
+      addDecisions(record.decisions, done.series, done.decisions);
+      record.counts.alreadyPresent++;
+      record.counts.written++;
+      continue;
+    }
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    bytesIn += bytes.length;
+    const o = deid.file(bytes);
+    if (o.kind === 'skipped') {
+      record.counts.skipped++;
+      record.skipped.push({ sourceSha256: o.sourceSha256, reason: o.reason });
+      skipped.push({ path, reason: o.reason });
+      continue;
+    }
+    if (o.kind === 'held') {
+      record.counts.held[o.category] = (record.counts.held[o.category] ?? 0) + 1;
+      if (o.category === 'leak') {
+        record.counts.leakChecked++;
+        record.counts.leakHeld++;
+      }
+      record.held.push({ sourceSha256: o.sourceSha256, category: o.category, reasons: o.reasons });
+      addDecisions(record.decisions, o.series, o.decisions);
+      held.push({ path, category: o.category, series: o.series, reasons: o.reasons });
+      continue;
+    }
+    record.counts.leakChecked++;
+    const same = manifest.get(o.path);
+    if (same) {
+      if (same.sha256 !== o.sha256) {
+        const why = 'another source gives the same output path with different content';
+        record.counts.held.unsafe = (record.counts.held.unsafe ?? 0) + 1;
+        record.held.push({ sourceSha256: o.sourceSha256, category: 'unsafe', reasons: [why] });
+        held.push({ path, category: 'unsafe', series: o.series, reasons: [why] });
+      }
+      continue;
+    }
+    await writeAtomic(job.output, o.path, o.parts as BlobPart[]);
+    const entry = { path: o.path, size: o.size, sha256: o.sha256, sourceSha256: o.sourceSha256 };
+    manifest.set(o.path, entry);
+    // Reasons can quote source text (descriptions): the journal keeps them redacted.
+    const decisions = o.decisions.map((d) => ({ ...d, reasons: d.reasons.map(redactReason) }));
+    const j: JournalEntry = { ...entry, series: o.series, decisions };
+    await writeAtomic(journalDir, `${k}.json`, [JSON.stringify(j)]);
+    addDecisions(record.decisions, o.series, o.decisions);
+    record.counts.written++;
+  }
+  onProgress({ done: files.length, total: files.length });
+  record.finishedAt = new Date().toISOString();
+  const manifestText = manifestJson([...manifest.values()]);
+  await writeAtomic(job.output, 'manifest.json', [manifestText]);
+  await writeAtomic(job.output, 'DEIDENTIFICATION.json', [deidentificationJson(record)]);
+  await writeAtomic(job.output, 'DEIDENTIFICATION.md', [deidentificationMd(record)]);
+  return {
+    record,
+    manifestSha256: hex(sha256(utf8(manifestText))),
+    held,
+    skipped,
+    bytesIn,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** The benchmark's baseline: the same files plainly copied into the output folder. */
+async function copy(input: FileSystemDirectoryHandle, output: FileSystemDirectoryHandle) {
+  const t0 = performance.now();
+  let bytes = 0;
+  for await (const { path, file } of walk(input)) {
+    bytes += file.size;
+    await writeAtomic(output, path, [await file.arrayBuffer()]);
+  }
+  return { bytes, seconds: (performance.now() - t0) / 1000 };
+}
+
+const api = {
+  run: (job: DeidJob, onProgress: (p: DeidProgress) => void) => run(job, onProgress),
+  copy,
+};
+
+export type DeidWorkerApi = typeof api;
+Comlink.expose(api);

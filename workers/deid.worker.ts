@@ -60,6 +60,9 @@ interface JournalEntry extends ManifestEntry {
 }
 
 const JOURNAL = '.deid-journal';
+const JOURNAL_CHUNK = 64;
+/** Output writes overlapping the next file's de-identification. */
+const WRITES_IN_FLIGHT = 4;
 const hex = (b: Uint8Array): string =>
   Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
@@ -89,34 +92,48 @@ async function* walk(
   }
 }
 
-async function dirFor(root: FileSystemDirectoryHandle, path: string) {
-  const parts = path.split('/');
-  let dir = root;
-  for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p, { create: true });
-  return { dir, name: parts.at(-1)! };
-}
-
 type Movable = FileSystemFileHandle & { move?: (name: string) => Promise<void> };
 
-/**
- * Writes under a temporary name, then renames. Where handles cannot move, createWritable
- * alone still commits only on close(), so no half-written content is ever visible.
- */
-async function writeAtomic(
-  root: FileSystemDirectoryHandle,
-  path: string,
-  parts: BlobPart[],
-): Promise<void> {
-  const { dir, name } = await dirFor(root, path);
-  const probe = (await dir.getFileHandle(`${name}.tmp`, { create: true })) as Movable;
-  const target = probe.move ? probe : await dir.getFileHandle(name, { create: true });
-  const w = await target.createWritable();
-  await w.write(new Blob(parts));
-  await w.close();
-  if (probe.move) {
-    await dir.removeEntry(name).catch(() => undefined);
-    await probe.move(name);
-  } else await dir.removeEntry(`${name}.tmp`).catch(() => undefined);
+/** Writes into one folder; directory handles are looked up once per folder. */
+class FolderWriter {
+  private readonly dirs = new Map<string, Promise<FileSystemDirectoryHandle>>();
+
+  constructor(private readonly root: FileSystemDirectoryHandle) {}
+
+  private dir(path: string): Promise<FileSystemDirectoryHandle> {
+    if (path === '') return Promise.resolve(this.root);
+    let found = this.dirs.get(path);
+    if (!found) {
+      const slash = path.lastIndexOf('/');
+      const parent = this.dir(slash < 0 ? '' : path.slice(0, slash));
+      found = parent.then((d) => d.getDirectoryHandle(path.slice(slash + 1), { create: true }));
+      this.dirs.set(path, found);
+    }
+    return found;
+  }
+
+  /**
+   * Writes under a temporary name, then renames. Where handles cannot move, createWritable
+   * alone still commits only on close(), so no half-written content is ever visible.
+   */
+  async write(path: string, parts: BlobPart[]): Promise<void> {
+    const slash = path.lastIndexOf('/');
+    const dir = await this.dir(slash < 0 ? '' : path.slice(0, slash));
+    const name = path.slice(slash + 1);
+    const probe = (await dir.getFileHandle(`${name}.tmp`, { create: true })) as Movable;
+    const target = probe.move ? probe : await dir.getFileHandle(name, { create: true });
+    const w = await target.createWritable();
+    await w.write(new Blob(parts));
+    await w.close();
+    if (!probe.move) return void (await dir.removeEntry(`${name}.tmp`).catch(() => undefined));
+    try {
+      await probe.move(name);
+    } catch {
+      // A file of that name from an earlier run: replace it.
+      await dir.removeEntry(name);
+      await probe.move(name);
+    }
+  }
 }
 
 async function readJournal(output: FileSystemDirectoryHandle): Promise<Map<string, JournalEntry>> {
@@ -128,12 +145,15 @@ async function readJournal(output: FileSystemDirectoryHandle): Promise<Map<strin
     return out;
   }
   for await (const e of dir.values()) {
-    if (e.kind !== 'file' || !e.name.endsWith('.json')) continue;
-    try {
-      const text = await (await (e as FileSystemFileHandle).getFile()).text();
-      out.set(e.name.slice(0, -5), JSON.parse(text) as JournalEntry);
-    } catch {
-      // An unreadable entry: its file is simply redone.
+    if (e.kind !== 'file' || !e.name.endsWith('.jsonl')) continue;
+    const text = await (await (e as FileSystemFileHandle).getFile()).text();
+    for (const line of text.split('\n')) {
+      try {
+        const j = JSON.parse(line) as JournalEntry & { k: string };
+        if (typeof j.k === 'string') out.set(j.k, j);
+      } catch {
+        // An unreadable line: its file is simply redone.
+      }
     }
   }
   return out;
@@ -195,7 +215,19 @@ async function run(
   const files: Array<{ path: string; file: File }> = [];
   for await (const f of walk(job.input)) files.push(f);
   const journal = await readJournal(job.output);
-  const journalDir = await job.output.getDirectoryHandle(JOURNAL, { create: true });
+  const out = new FolderWriter(job.output);
+  // The journal is written in chunks: a crash loses at most one chunk, whose files are then
+  // redone (byte-identical, as the run is deterministic).
+  const stamp = new Date().toISOString().replace(/\D/g, '');
+  let lines: string[] = [];
+  let chunk = 0;
+  const flush = async () => {
+    if (!lines.length) return;
+    const text = `${lines.join('\n')}\n`;
+    lines = [];
+    await out.write(`${JOURNAL}/${stamp}-${chunk++}.jsonl`, [text]);
+  };
+  const inFlight = new Set<Promise<void>>();
   const manifest = new Map<string, ManifestEntry>();
   const held: DeidHeld[] = [];
   const skipped: DeidSummary['skipped'] = [];
@@ -249,22 +281,34 @@ async function run(
       }
       continue;
     }
-    await writeAtomic(job.output, o.path, o.parts as BlobPart[]);
     const entry = { path: o.path, size: o.size, sha256: o.sha256, sourceSha256: o.sourceSha256 };
     manifest.set(o.path, entry);
     // Reasons can quote source text (descriptions): the journal keeps them redacted.
     const decisions = o.decisions.map((d) => ({ ...d, reasons: d.reasons.map(redactReason) }));
     const j: JournalEntry = { ...entry, series: o.series, decisions };
-    await writeAtomic(journalDir, `${k}.json`, [JSON.stringify(j)]);
+    const line = JSON.stringify({ k, ...j });
+    const p = out.write(o.path, o.parts as BlobPart[]).then(() => {
+      lines.push(line);
+    });
+    inFlight.add(p);
+    // A failed write stays in the set, so the next race or the final wait throws it.
+    p.then(
+      () => inFlight.delete(p),
+      () => undefined,
+    );
+    if (inFlight.size >= WRITES_IN_FLIGHT) await Promise.race(inFlight);
+    if (lines.length >= JOURNAL_CHUNK) await flush();
     addDecisions(record.decisions, o.series, o.decisions);
     record.counts.written++;
   }
+  await Promise.all(inFlight);
+  await flush();
   onProgress({ done: files.length, total: files.length });
   record.finishedAt = new Date().toISOString();
   const manifestText = manifestJson([...manifest.values()]);
-  await writeAtomic(job.output, 'manifest.json', [manifestText]);
-  await writeAtomic(job.output, 'DEIDENTIFICATION.json', [deidentificationJson(record)]);
-  await writeAtomic(job.output, 'DEIDENTIFICATION.md', [deidentificationMd(record)]);
+  await out.write('manifest.json', [manifestText]);
+  await out.write('DEIDENTIFICATION.json', [deidentificationJson(record)]);
+  await out.write('DEIDENTIFICATION.md', [deidentificationMd(record)]);
   return {
     record,
     manifestSha256: hex(sha256(utf8(manifestText))),
@@ -279,9 +323,10 @@ async function run(
 async function copy(input: FileSystemDirectoryHandle, output: FileSystemDirectoryHandle) {
   const t0 = performance.now();
   let bytes = 0;
+  const out = new FolderWriter(output);
   for await (const { path, file } of walk(input)) {
     bytes += file.size;
-    await writeAtomic(output, path, [await file.arrayBuffer()]);
+    await out.write(path, [await file.arrayBuffer()]);
   }
   return { bytes, seconds: (performance.now() - t0) / 1000 };
 }

@@ -121,6 +121,7 @@ test('de-identify the demo archive into a folder, hold facial risk until waived,
   await page.getByRole('button', { name: 'Choose output folder' }).click();
   await expect(page.getByLabel('Output folder')).toHaveText('deid-out');
   const first = await runAndWait(page);
+  console.log(`first run: ${await page.getByLabel('Run speed').textContent()}`);
   expect(first.written).toBeGreaterThan(0);
   expect(first.skipped).toBeGreaterThan(0); // the planted broken files
   expect(first.leakHeld).toBe(0);

@@ -18,6 +18,8 @@ const queryRows = arg('queries', 100_000);
 const port = arg('port', 4390);
 const syncCount = arg('sync', 100_000);
 const ledgerCount = arg('ledger', 100_000);
+// --deid N: CT files (256x256) de-identified OPFS -> OPFS vs plainly copied (default 500).
+const deidCount = arg('deid', 500);
 
 const executablePath = findChromium({ install: true });
 if (!executablePath) {
@@ -120,6 +122,30 @@ try {
     const worst = Math.max(q.modality, q.text, q.dateRange, q.seriesFiles);
     headline.push(['query-filtered-worst-100k', worst.toFixed(1), 'ms']);
     headline.push(['query-series-files-100k', q.seriesFiles.toFixed(1), 'ms']);
+  }
+
+  if (deidCount) {
+    const d = await page.evaluate(
+      (count) =>
+        window.trialbenchDeid.run({
+          modality: 'CT',
+          count,
+          rows: 256,
+          columns: 256,
+          seed: 11,
+          phantom: false,
+        }),
+      deidCount,
+    );
+    console.log(
+      `\nDe-identification: ${d.files} files written (${d.held} held), ${d.megabytes.toFixed(0)} MB`,
+    );
+    console.table({
+      'plain copy OPFS -> OPFS, MB/s': d.copyMBs.toFixed(1),
+      'de-identify OPFS -> OPFS, MB/s': d.deidMBs.toFixed(1),
+      'de-identify / copy': d.ratio.toFixed(2),
+    });
+    headline.push(['deid-vs-copy', d.ratio.toFixed(2), 'x']);
   }
 
   if (ledgerCount) {

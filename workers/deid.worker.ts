@@ -63,6 +63,7 @@ const JOURNAL = '.deid-journal';
 const JOURNAL_CHUNK = 64;
 /** Output writes overlapping the next file's de-identification. */
 const WRITES_IN_FLIGHT = 4;
+const READS_AHEAD = 4;
 const hex = (b: Uint8Array): string =>
   Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
@@ -234,6 +235,12 @@ async function run(
   // Outputs are reused only by a run with the same profile, site and trial attributes.
   const settings = `${serializeProfile(job.profile)}\0${job.site}\0${JSON.stringify(job.trial)}`;
   let bytesIn = 0;
+  // Reads run ahead of the (synchronous) de-identification, so the disk is never idle.
+  const reads = new Map<number, Promise<ArrayBuffer>>();
+  const readAhead = (from: number) => {
+    for (let j = from; j < Math.min(files.length, from + READS_AHEAD); j++)
+      if (!reads.has(j)) reads.set(j, files[j]!.file.arrayBuffer());
+  };
   for (const [i, { path, file }] of files.entries()) {
     onProgress({ done: i, total: files.length });
     const k = hex(
@@ -248,9 +255,13 @@ async function run(
       addDecisions(record.decisions, done.series, done.decisions);
       record.counts.alreadyPresent++;
       record.counts.written++;
+      reads.delete(i);
       continue;
     }
-    const bytes = new Uint8Array(await file.arrayBuffer());
+    readAhead(i);
+    const bytes = new Uint8Array(await reads.get(i)!);
+    reads.delete(i);
+    readAhead(i + 1);
     bytesIn += bytes.length;
     const o = deid.file(bytes);
     if (o.kind === 'skipped') {

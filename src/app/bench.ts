@@ -11,6 +11,7 @@ import { BATCH, indexWorkerPool, startIndexingPool } from './indexing';
 import type { DemoWorkerApi } from '../../workers/demo.worker';
 import './sync-bench';
 import './ledger-bench';
+import './deid-bench';
 
 type CorpusParams = Parameters<DemoWorkerApi['writeCorpus']>[1];
 

@@ -1,7 +1,7 @@
 // De-identification end to end: demo archive -> preview -> de-identify into an OPFS folder
 // -> facial-risk series held until waived -> the output opened as a new folder holds none
 // of the planted identifiers -> one deid.run ledger entry per run -> a negative control
-// (a profile that keeps ReferringPhysicianName) is caught by the leak check.
+// (a profile that keeps PatientName) is caught by the leak check.
 import { test, expect, type Page } from '@playwright/test';
 import { demoPlan } from '../../src/core/demo/archive';
 import { basicProfile, serializeProfile } from '../../src/core/deid/profile';
@@ -164,9 +164,7 @@ test('de-identify the demo archive into a folder, hold facial risk until waived,
   await expect(page.getByText('2 entries shown')).toBeVisible();
   await page.getByLabel('Type').selectOption('');
 
-  // Negative control: a profile that keeps ReferringPhysicianName; the leak check must hold
-  // files. (An override keeping PatientName has no effect: the engine always writes the
-  // pseudonym there, so it cannot serve as the control.)
+  // Negative control: a profile that keeps PatientName; the leak check must hold files.
   await page.getByRole('tab', { name: 'De-identify' }).click();
   await page.evaluate(() => {
     (
@@ -176,9 +174,9 @@ test('de-identify the demo archive into a folder, hold facial risk until waived,
   });
   await page.getByRole('button', { name: 'Choose output folder' }).click();
   await expect(page.getByLabel('Output folder')).toHaveText('deid-neg');
-  const keep = basicProfile('Negative control: keeps ReferringPhysicianName');
+  const keep = basicProfile('Negative control: keeps PatientName');
   keep.overrides.push({
-    tag: 0x00080090,
+    tag: 0x00100010,
     action: 'K',
     reason: 'negative control for the leak check',
   });

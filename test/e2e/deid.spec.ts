@@ -164,6 +164,27 @@ test('de-identify the demo archive into a folder, hold facial risk until waived,
   await expect(page.getByText('2 entries shown')).toBeVisible();
   await page.getByLabel('Type').selectOption('');
 
+  // Never into the input folder: the input itself and a folder inside it are refused.
+  await page.getByRole('tab', { name: 'De-identify' }).click();
+  for (const inside of [false, true]) {
+    await page.evaluate(async (inside) => {
+      const demo = await (
+        await navigator.storage.getDirectory()
+      ).getDirectoryHandle('trialbench-demo');
+      const target = inside ? await demo.getDirectoryHandle('site-101') : demo;
+      (
+        window as unknown as { showDirectoryPicker: () => Promise<FileSystemDirectoryHandle> }
+      ).showDirectoryPicker = async () => target;
+    }, inside);
+    await page.getByRole('button', { name: 'Choose output folder' }).click();
+    await page.getByRole('button', { name: 'Run de-identification' }).click();
+    await expect(deidStatus(page)).toContainText(
+      inside
+        ? 'Refused: the output folder is inside the input folder'
+        : 'Refused: the output folder is the input folder',
+    );
+  }
+
   // Negative control: a profile that keeps PatientName; the leak check must hold files.
   await page.getByRole('tab', { name: 'De-identify' }).click();
   await page.evaluate(() => {

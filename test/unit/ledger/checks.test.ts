@@ -180,7 +180,17 @@ describe('ledger checks, one per quarantine code', () => {
         timepoint: 'T0',
       },
       'read.submit': { assignment: 'a1', subject: 'S1', result: 1, previous: null },
+      'deid.run': {
+        counts: { written: 1, held: 0, skipped: 0 },
+        profile: { name: 'Basic', version: 1 },
+        options: [],
+        keyFingerprint: 'ab12',
+        manifestSha256: '00'.repeat(32),
+        decisions: [],
+      },
     };
+    // Every type a role may not write is tried: a new type needs a body here.
+    for (const type of adminOnly) expect(bodies[type], type).toBeDefined();
     let tried = 0;
     for (const [role, signer] of Object.entries(s.members)) {
       for (const type of adminOnly) {

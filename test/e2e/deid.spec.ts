@@ -162,6 +162,9 @@ test('de-identify the demo archive into a folder, hold facial risk until waived,
   await page.getByRole('tab', { name: 'Audit trail' }).click();
   await page.getByLabel('Type').selectOption('deid.run');
   await expect(page.getByText('2 entries shown')).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Audit entries' })).toContainText(
+    /de-identified files: \d+ written, \d+ held back/,
+  );
   await page.getByLabel('Type').selectOption('');
 
   // Never into the input folder: the input itself and a folder inside it are refused.

@@ -31,6 +31,12 @@ function summary(e: Entry, who: string, nameOf: (k: AuthorKey) => string): strin
       return `${who} assigned subject ${str(b.subject)} (${str(b.timepoint)}) to ${nameOf(str(b.reader))}`;
     case 'read.submit':
       return `${who} submitted the read of subject ${str(b.subject)}`;
+    case 'deid.run': {
+      const c = (b.counts ?? {}) as { [k: string]: Json };
+      const held = c.held && typeof c.held === 'object' ? Object.values(c.held) : [];
+      const heldTotal = held.reduce<number>((a, v) => a + (typeof v === 'number' ? v : 0), 0);
+      return `${who} de-identified files: ${str(c.written)} written, ${heldTotal} held back, ${str(c.skipped)} skipped; leak check ${str(c.leakChecked)} checked, ${str(c.leakHeld)} held (key ${str(b.keyFingerprint)})`;
+    }
     case 'correction':
       return `${who} corrected ${str(b.field)} of entry ${str(b.target).slice(0, 12)}`;
     default:

@@ -7,6 +7,7 @@ import * as Comlink from 'comlink';
 import { hmacSha256, sha256, utf8 } from '../src/core/deid/sha256';
 import {
   addDecisions,
+  countOutcome,
   deidentificationJson,
   deidentificationMd,
   DeidRun,
@@ -264,24 +265,15 @@ async function run(
     readAhead(i + 1);
     bytesIn += bytes.length;
     const o = deid.file(bytes);
+    countOutcome(record, o);
     if (o.kind === 'skipped') {
-      record.counts.skipped++;
-      record.skipped.push({ sourceSha256: o.sourceSha256, reason: o.reason });
       skipped.push({ path, reason: o.reason });
       continue;
     }
     if (o.kind === 'held') {
-      record.counts.held[o.category] = (record.counts.held[o.category] ?? 0) + 1;
-      if (o.category === 'leak') {
-        record.counts.leakChecked++;
-        record.counts.leakHeld++;
-      }
-      record.held.push({ sourceSha256: o.sourceSha256, category: o.category, reasons: o.reasons });
-      addDecisions(record.decisions, o.series, o.decisions);
       held.push({ path, category: o.category, series: o.series, reasons: o.reasons });
       continue;
     }
-    record.counts.leakChecked++;
     const same = manifest.get(o.path);
     if (same) {
       if (same.sha256 !== o.sha256) {

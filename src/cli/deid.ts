@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { basicProfile, parseProfile, type DeidProfile } from '../core/deid/profile';
 import {
   addDecisions,
+  countOutcome,
   deidentificationJson,
   deidentificationMd,
   DeidRun,
@@ -167,24 +168,15 @@ export async function run(argv: string[]): Promise<number> {
     const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
     bytesIn += bytes.length;
     const o = deid.file(bytes);
+    countOutcome(record, o);
     if (o.kind === 'skipped') {
-      record.counts.skipped++;
-      record.skipped.push({ sourceSha256: o.sourceSha256, reason: o.reason });
       local.push(`skipped ${rel}: ${o.reason}`);
       continue;
     }
     if (o.kind === 'held') {
-      record.counts.held[o.category] = (record.counts.held[o.category] ?? 0) + 1;
-      if (o.category === 'leak') {
-        record.counts.leakChecked++;
-        record.counts.leakHeld++;
-      }
-      record.held.push({ sourceSha256: o.sourceSha256, category: o.category, reasons: o.reasons });
-      addDecisions(record.decisions, o.series, o.decisions);
       local.push(`held back ${rel}: ${o.reasons.join('; ')}`);
       continue;
     }
-    record.counts.leakChecked++;
     const same = manifest.get(o.path);
     if (same) {
       if (same.sha256 !== o.sha256) {

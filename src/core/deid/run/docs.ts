@@ -6,7 +6,7 @@
 import { serializeProfile, tagText, type DeidProfile } from '../profile';
 import { STANDARD_EDITION } from '../profile-table.generated';
 import { sha256, utf8 } from '../sha256';
-import type { HoldCategory, RiskDecision } from './run';
+import type { FileOutcome, HoldCategory, RiskDecision } from './run';
 
 export interface ManifestEntry {
   path: string;
@@ -59,6 +59,24 @@ export interface RunRecord {
   };
   held: Array<{ sourceSha256: string; category: HoldCategory; reasons: string[] }>;
   skipped: Array<{ sourceSha256: string; reason: string }>;
+}
+
+/**
+ * Counts a skipped or held outcome into the run record (the CLI and the worker share it).
+ * A written outcome counts only as leak-checked here; where it lands is the caller's.
+ */
+export function countOutcome(record: RunRecord, o: FileOutcome): void {
+  if (o.kind === 'skipped') {
+    record.counts.skipped++;
+    record.skipped.push({ sourceSha256: o.sourceSha256, reason: o.reason });
+    return;
+  }
+  record.counts.leakChecked += o.kind === 'written' || o.category === 'leak' ? 1 : 0;
+  if (o.kind === 'written') return;
+  record.counts.held[o.category] = (record.counts.held[o.category] ?? 0) + 1;
+  if (o.category === 'leak') record.counts.leakHeld++;
+  record.held.push({ sourceSha256: o.sourceSha256, category: o.category, reasons: o.reasons });
+  addDecisions(record.decisions, o.series, o.decisions);
 }
 
 /** Adds a file's decisions to the per-series list (one line per series and kind). */

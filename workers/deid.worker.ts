@@ -68,17 +68,19 @@ const READS_AHEAD = 4;
 const hex = (b: Uint8Array): string =>
   Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
-/** SHA-256 of the parts in one pass over a joined copy: the core hash takes one array. */
-function hashParts(parts: readonly Uint8Array[]): string {
-  if (parts.length === 1) return hex(sha256(parts[0]!));
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const all = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.length;
+/** SHA-256 by the browser's native digest, which takes one buffer: parts are joined first. */
+async function hashParts(parts: readonly Uint8Array[]): Promise<string> {
+  let all: Uint8Array;
+  if (parts.length === 1) all = parts[0]!;
+  else {
+    all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      all.set(p, at);
+      at += p.length;
+    }
   }
-  return hex(sha256(all));
+  return hex(new Uint8Array(await crypto.subtle.digest('SHA-256', all as Uint8Array<ArrayBuffer>)));
 }
 
 async function* walk(
@@ -194,7 +196,6 @@ async function run(
     trial: job.trial,
     ...(job.passBurnedIn ? { passBurnedIn: job.passBurnedIn } : {}),
     ...(job.waiveFacialRisk ? { waiveFacialRisk: job.waiveFacialRisk } : {}),
-    hash: hashParts,
   });
   const record: RunRecord = {
     tool: 'Trialbench (browser)',
@@ -264,7 +265,7 @@ async function run(
     reads.delete(i);
     readAhead(i + 1);
     bytesIn += bytes.length;
-    const o = deid.file(bytes);
+    const o = deid.file(bytes, await hashParts([bytes]));
     countOutcome(record, o);
     if (o.kind === 'skipped') {
       skipped.push({ path, reason: o.reason });
@@ -274,9 +275,10 @@ async function run(
       held.push({ path, category: o.category, series: o.series, reasons: o.reasons });
       continue;
     }
+    const outSha = await hashParts(o.parts);
     const same = manifest.get(o.path);
     if (same) {
-      if (same.sha256 !== o.sha256) {
+      if (same.sha256 !== outSha) {
         const why = 'another source gives the same output path with different content';
         record.counts.held.unsafe = (record.counts.held.unsafe ?? 0) + 1;
         record.held.push({ sourceSha256: o.sourceSha256, category: 'unsafe', reasons: [why] });
@@ -284,7 +286,7 @@ async function run(
       }
       continue;
     }
-    const entry = { path: o.path, size: o.size, sha256: o.sha256, sourceSha256: o.sourceSha256 };
+    const entry = { path: o.path, size: o.size, sha256: outSha, sourceSha256: o.sourceSha256 };
     manifest.set(o.path, entry);
     // Reasons can quote source text (descriptions): the journal keeps them redacted.
     const decisions = o.decisions.map((d) => ({ ...d, reasons: d.reasons.map(redactReason) }));

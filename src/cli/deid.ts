@@ -114,7 +114,6 @@ export async function run(argv: string[]): Promise<number> {
     ...(a.prefix ? { pseudonymPrefix: a.prefix } : {}),
     ...(a.passBurnedIn ? { passBurnedIn: a.passBurnedIn } : {}),
     ...(a.waiveFacialRisk ? { waiveFacialRisk: a.waiveFacialRisk } : {}),
-    hash: sha,
   });
   const cleaned = removeTemporaries(a.output);
   if (cleaned) say(`removed ${cleaned} temporary file(s) left by an interrupted run`);
@@ -167,7 +166,7 @@ export async function run(argv: string[]): Promise<number> {
     const buf = readFileSync(src);
     const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
     bytesIn += bytes.length;
-    const o = deid.file(bytes);
+    const o = deid.file(bytes, sha([bytes]));
     countOutcome(record, o);
     if (o.kind === 'skipped') {
       local.push(`skipped ${rel}: ${o.reason}`);
@@ -177,9 +176,10 @@ export async function run(argv: string[]): Promise<number> {
       local.push(`held back ${rel}: ${o.reasons.join('; ')}`);
       continue;
     }
+    const outSha = sha(o.parts);
     const same = manifest.get(o.path);
     if (same) {
-      if (same.sha256 !== o.sha256) {
+      if (same.sha256 !== outSha) {
         record.counts.held.unsafe = (record.counts.held.unsafe ?? 0) + 1;
         const why = 'another source gives the same output path with different content';
         record.held.push({ sourceSha256: o.sourceSha256, category: 'unsafe', reasons: [why] });
@@ -194,7 +194,7 @@ export async function run(argv: string[]): Promise<number> {
       local.push(`held back ${rel}: ${why}`);
       continue;
     }
-    const entry = { path: o.path, size: o.size, sha256: o.sha256, sourceSha256: o.sourceSha256 };
+    const entry = { path: o.path, size: o.size, sha256: outSha, sourceSha256: o.sourceSha256 };
     manifest.set(o.path, entry);
     appendJournal(a.output, { k, ...entry, series: o.series, decisions: o.decisions });
     addDecisions(record.decisions, o.series, o.decisions);

@@ -1,6 +1,8 @@
 // One source file through the whole run (DEID-32): parse, classify risk, pseudonym and
 // visit, de-identify (header re-encoded, pixel bytes spliced unchanged), leak check. Pure:
-// the caller reads and writes files and hashes bytes with what its platform does fastest.
+// the caller reads and writes files and hashes bytes with what its platform does fastest
+// (a native digest is several times faster than SHA-256 in JavaScript, and hashing is most of
+// the cost of a header-only rewrite).
 import { parseDicomBytes } from '../../dicom/file';
 import type { DataElement } from '../../dicom/writer';
 import { stringValue } from '../../dicom/values';
@@ -28,8 +30,6 @@ export interface RunOptions {
   /** Justifications; absent means the person did not decide and at-risk files are held. */
   passBurnedIn?: string;
   waiveFacialRisk?: string;
-  /** Hex SHA-256 of the concatenation of `parts`. */
-  hash: (parts: readonly Uint8Array[]) => string;
 }
 
 export type HoldCategory = 'burned-in' | 'facial' | 'leak' | 'pseudonym' | 'unsafe';
@@ -48,7 +48,6 @@ export type FileOutcome =
       /** Header then the original bytes from Pixel Data on: write them in order. */
       parts: Uint8Array[];
       size: number;
-      sha256: string;
       sourceSha256: string;
       subject: string;
       /** Remapped Series Instance UID, to group decisions by series. */
@@ -145,9 +144,9 @@ export class DeidRun {
     return out;
   }
 
-  file(bytes: Uint8Array): FileOutcome {
+  /** `sourceSha256`: hex SHA-256 of `bytes`, the only trace of the source in the outputs. */
+  file(bytes: Uint8Array, sourceSha256: string): FileOutcome {
     const o = this.options;
-    const sourceSha256 = o.hash([bytes]);
     const outcome = parseDicomBytes(bytes);
     if (outcome.kind === 'deflated') {
       return {
@@ -244,7 +243,7 @@ export class DeidRun {
       visit,
       studyUid: outValue(res.elements, 0x0020000d),
       seriesUid: series,
-      sopInstanceUid: res.sopInstanceUid ?? o.hash([header]),
+      sopInstanceUid: res.sopInstanceUid ?? sourceSha256,
       seriesNumber: outValue(res.elements, 0x00200011),
       modality: outValue(res.elements, 0x00080060),
       instanceNumber: outValue(res.elements, 0x00200013),
@@ -254,7 +253,6 @@ export class DeidRun {
       path,
       parts,
       size: header.length + tail.length,
-      sha256: o.hash(parts),
       sourceSha256,
       subject,
       series,

@@ -5,14 +5,8 @@ import { parseDicomBytes } from '../../../../src/core/dicom/file';
 import type { ParsedDicom } from '../../../../src/core/dicom/types';
 import { writePart10, type DataElement } from '../../../../src/core/dicom/writer';
 import { basicProfile } from '../../../../src/core/deid/profile';
-import { sha256 } from '../../../../src/core/deid/sha256';
 import { collectIdentifiers, findLeaks, wordIndex } from '../../../../src/core/deid/run/leak';
 import { DeidRun } from '../../../../src/core/deid/run/run';
-
-const hex = (parts: readonly Uint8Array[]): string =>
-  Array.from(sha256(Uint8Array.from(parts.flatMap((p) => [...p]))), (b) =>
-    b.toString(16).padStart(2, '0'),
-  ).join('');
 
 const SOURCE: DataElement[] = [
   { tag: 0x00080016, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.2' },
@@ -154,8 +148,8 @@ describe('DEID-32 the run holds what leaks', () => {
   const file = writePart10([...SOURCE, { tag: 0x7fe00010, vr: 'OW', value: new Uint8Array(64) }]);
 
   test('the Basic Profile output passes; a profile keeping a patient name holds the file', () => {
-    const opts = { key: new Uint8Array(32).fill(1), site: '101', trial: {}, hash: hex };
-    const ok = new DeidRun({ ...opts, profile: basicProfile() }).file(file);
+    const opts = { key: new Uint8Array(32).fill(1), site: '101', trial: {} };
+    const ok = new DeidRun({ ...opts, profile: basicProfile() }).file(file, 'src');
     expect(ok.kind).toBe('written');
     const keep = basicProfile();
     keep.overrides.push({ tag: 0x00100010, action: 'K', reason: 'negative control' });
@@ -167,7 +161,7 @@ describe('DEID-32 the run holds what leaks', () => {
       { tag: 0x00101001, vr: 'PN', value: 'Doe^Mary' },
       { tag: 0x7fe00010, vr: 'OW', value: new Uint8Array(64) },
     ]);
-    const held = new DeidRun({ ...opts, profile: keep }).file(withOther);
+    const held = new DeidRun({ ...opts, profile: keep }).file(withOther, 'src');
     expect(held.kind).toBe('held');
     if (held.kind === 'held') {
       expect(held.category).toBe('leak');
@@ -181,15 +175,14 @@ describe('DEID-32 the run holds what leaks', () => {
       key: new Uint8Array(32),
       site: '',
       trial: {},
-      hash: hex,
       profile: basicProfile(),
     };
     const r = new DeidRun(opts);
-    const bad = r.file(file.subarray(0, 200));
+    const bad = r.file(file.subarray(0, 200), 'src');
     expect(bad.kind).toBe('skipped');
-    expect(r.file(new TextEncoder().encode('not dicom at all')).kind).toBe('skipped');
+    expect(r.file(new TextEncoder().encode('not dicom at all'), 'src').kind).toBe('skipped');
     const noPid = writePart10(SOURCE.filter((e) => e.tag !== 0x00100020));
-    const held = r.file(noPid);
+    const held = r.file(noPid, 'src');
     expect(held.kind === 'held' && held.category).toBe('pseudonym');
   });
 });

@@ -29,7 +29,6 @@ const opts = (more: Partial<RunOptions> = {}): RunOptions => ({
   key: new Uint8Array(32).fill(2),
   site: '7',
   trial: {},
-  hash,
   ...more,
 });
 
@@ -41,9 +40,9 @@ describe('DEID-32 risk decisions', () => {
   ]);
 
   test('burned-in risk (US without BurnedInAnnotation) is held until passed', () => {
-    const held = new DeidRun(opts()).file(us);
+    const held = new DeidRun(opts()).file(us, hash([us]));
     expect(held.kind === 'held' && held.category).toBe('burned-in');
-    const passed = new DeidRun(opts({ passBurnedIn: 'checked by hand' })).file(us);
+    const passed = new DeidRun(opts({ passBurnedIn: 'checked by hand' })).file(us, hash([us]));
     expect(passed.kind).toBe('written');
     if (passed.kind === 'written') {
       expect(passed.decisions).toEqual([
@@ -57,9 +56,9 @@ describe('DEID-32 risk decisions', () => {
   });
 
   test('facial risk (MR BRAIN) is held until waived', () => {
-    const held = new DeidRun(opts()).file(brain);
+    const held = new DeidRun(opts()).file(brain, hash([brain]));
     expect(held.kind === 'held' && held.category).toBe('facial');
-    const w = new DeidRun(opts({ waiveFacialRisk: 'defaced upstream' })).file(brain);
+    const w = new DeidRun(opts({ waiveFacialRisk: 'defaced upstream' })).file(brain, hash([brain]));
     expect(w.kind === 'written' && w.decisions[0]?.decision).toBe('waived');
   });
 });
@@ -70,14 +69,14 @@ describe('DEID-32 unsafe inputs and what is written', () => {
       { tag: 0xfffcfffc, vr: 'OB', value: new TextEncoder().encode('Roe') },
     ]);
     const withTrailer = Uint8Array.from([...base([]), ...tail.subarray(tail.length - 16)]);
-    const r = new DeidRun(opts()).file(withTrailer);
+    const r = new DeidRun(opts()).file(withTrailer, hash([withTrailer]));
     expect(r.kind === 'held' && r.category).toBe('unsafe');
     expect(r.kind === 'held' && r.reasons.join(' ')).toMatch(/16 byte\(s\) follow Pixel Data/);
   });
 
   test('written: pseudonym, meta SOP class, remapped UIDs, trial defaults, pixel bytes spliced', () => {
     const src = base([{ tag: 0x00080060, vr: 'CS', value: 'CT' }]);
-    const r = new DeidRun(opts()).file(src);
+    const r = new DeidRun(opts()).file(src, hash([src]));
     expect(r.kind).toBe('written');
     if (r.kind !== 'written') return;
     expect(r.subject).toMatch(/^TB-[0-9A-Z]{6}$/);
@@ -85,7 +84,8 @@ describe('DEID-32 unsafe inputs and what is written', () => {
       new RegExp(`^7/${r.subject}/study-[0-9a-f]{8}/CT_[0-9a-f]{8}/[0-9a-f]{8}\\.dcm$`),
     );
     const out = Uint8Array.from(r.parts.flatMap((p) => [...p]));
-    expect(hash([out])).toBe(r.sha256);
+    expect(out.length).toBe(r.size);
+    expect(r.sourceSha256).toBe(hash([src]));
     const p = parseDicomBytes(out);
     expect(p.kind).toBe('parsed');
     if (p.kind !== 'parsed') return;

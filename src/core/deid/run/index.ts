@@ -6,3 +6,4 @@ export * from './layout';
 export * from './leak';
 export * from './docs';
 export * from './run';
+export * from './review';

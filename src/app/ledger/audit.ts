@@ -37,6 +37,12 @@ function summary(e: Entry, who: string, nameOf: (k: AuthorKey) => string): strin
       const heldTotal = held.reduce<number>((a, v) => a + (typeof v === 'number' ? v : 0), 0);
       return `${who} de-identified files: ${str(c.written)} written, ${heldTotal} held back, ${str(c.skipped)} skipped; leak check ${str(c.leakChecked)} checked, ${str(c.leakHeld)} held (key ${str(b.keyFingerprint)})`;
     }
+    case 'deid.key.export':
+      return `${who} exported an encrypted backup of the pseudonym key ${str(b.fingerprint)}`;
+    case 'deid.key.import':
+      return `${who} replaced the pseudonym key ${str(b.previous)} with ${str(b.fingerprint)} from a backup`;
+    case 'deid.reidmap.export':
+      return `${who} exported the re-identification map: ${str(b.count)} patients, ${str(b.pseudonyms)} pseudonyms (key ${str(b.keyFingerprint)}, file SHA-256 ${str(b.fileSha256).slice(0, 16)}…)`;
     case 'correction':
       return `${who} corrected ${str(b.field)} of entry ${str(b.target).slice(0, 12)}`;
     default:

@@ -17,6 +17,9 @@ export const POLICY = {
   'read.assign': ['admin', 'adjudicator'],
   'read.submit': ['reader', 'adjudicator'],
   'deid.run': ['admin', 'site'],
+  'deid.key.export': ['admin', 'site'],
+  'deid.key.import': ['admin', 'site'],
+  'deid.reidmap.export': ['admin'],
   correction: 'member',
 } as const satisfies Record<string, readonly Role[] | 'member'>;
 
@@ -46,6 +49,10 @@ const nullable =
   (v) =>
     v === null || c(v);
 const key: Check = (v) => isAuthorKey(v);
+// Strict shapes so a custody entry cannot carry anything but fingerprints, counts, hashes.
+const keyFingerprint: Check = (v) =>
+  typeof v === 'string' && /^[0-9a-f]{4}(:[0-9a-f]{4}){4}$/.test(v);
+const sha256Hex: Check = (v) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
 const role: Check = (v) => typeof v === 'string' && (ROLES as readonly string[]).includes(v);
 const roleSite: Check = (v) =>
   typeof v === 'object' &&
@@ -123,6 +130,14 @@ const SHAPES: Record<EntryType, Record<string, Check>> = {
     keyFingerprint: label,
     manifestSha256: label,
     decisions: any,
+  },
+  'deid.key.export': { fingerprint: keyFingerprint },
+  'deid.key.import': { fingerprint: keyFingerprint, previous: keyFingerprint },
+  'deid.reidmap.export': {
+    count,
+    keyFingerprint,
+    fileSha256: sha256Hex,
+    pseudonyms: (v) => v === 'keyed' || v === 'mapping',
   },
   correction: { target: (v) => isEntryId(v), field: label, previous: any, next: any, reason: text },
 };

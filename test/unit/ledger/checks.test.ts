@@ -188,6 +188,17 @@ describe('ledger checks, one per quarantine code', () => {
         manifestSha256: '00'.repeat(32),
         decisions: [],
       },
+      'deid.key.export': { fingerprint: '0123:4567:89ab:cdef:0123' },
+      'deid.key.import': {
+        fingerprint: '0123:4567:89ab:cdef:0123',
+        previous: 'ffff:4567:89ab:cdef:0123',
+      },
+      'deid.reidmap.export': {
+        count: 3,
+        keyFingerprint: '0123:4567:89ab:cdef:0123',
+        fileSha256: 'ab'.repeat(32),
+        pseudonyms: 'keyed',
+      },
     };
     // Every type a role may not write is tried: a new type needs a body here.
     for (const type of adminOnly) expect(bodies[type], type).toBeDefined();

@@ -17,6 +17,8 @@ import {
   type ManifestEntry,
   type RiskDecision,
   type RunRecord,
+  type SubjectMapping,
+  type VisitRule,
 } from '../src/core/deid/run';
 import { serializeProfile, type DeidProfile } from '../src/core/deid/profile';
 import type { TrialAttributes } from '../src/core/deid/method';
@@ -31,6 +33,9 @@ export interface DeidJob {
   passBurnedIn?: string;
   waiveFacialRisk?: string;
   runBy: string;
+  mapping?: SubjectMapping;
+  visits?: VisitRule[];
+  pseudonymPrefix?: string;
 }
 
 export interface DeidProgress {
@@ -196,6 +201,9 @@ async function run(
     trial: job.trial,
     ...(job.passBurnedIn ? { passBurnedIn: job.passBurnedIn } : {}),
     ...(job.waiveFacialRisk ? { waiveFacialRisk: job.waiveFacialRisk } : {}),
+    ...(job.mapping ? { mapping: job.mapping } : {}),
+    ...(job.visits ? { visits: job.visits } : {}),
+    ...(job.pseudonymPrefix ? { pseudonymPrefix: job.pseudonymPrefix } : {}),
   });
   const record: RunRecord = {
     tool: 'Trialbench (browser)',
@@ -235,7 +243,9 @@ async function run(
   const held: DeidHeld[] = [];
   const skipped: DeidSummary['skipped'] = [];
   // Outputs are reused only by a run with the same profile, site and trial attributes.
-  const settings = `${serializeProfile(job.profile)}\0${job.site}\0${JSON.stringify(job.trial)}`;
+  // ... and the same subject mapping, visit rules and pseudonym prefix.
+  const tables = [[...(job.mapping?.bySitePatient ?? [])], job.visits, job.pseudonymPrefix];
+  const settings = `${serializeProfile(job.profile)}\0${job.site}\0${JSON.stringify(job.trial)}\0${JSON.stringify(tables)}`;
   let bytesIn = 0;
   // Reads run ahead of the (synchronous) de-identification, so the disk is never idle.
   const reads = new Map<number, Promise<ArrayBuffer>>();

@@ -5,6 +5,7 @@ import type { IndexOutcome } from '../index/record';
 import type { FileRecord, FolderRecord, IndexStore, InstanceRow, ScanBatch } from '../ports/store';
 import { planScan, type ListedFile } from './plan';
 import { startCounts, withRates, type ScanCounts, type ScanProgress } from './progress';
+import { isDeidSidecar } from './sidecars';
 
 export interface ScanDeps<T extends ListedFile> {
   store: IndexStore;
@@ -38,6 +39,7 @@ export async function scanFolder<T extends ListedFile>(
   const listed: T[] = [];
   for await (const entry of listing) {
     if (signal?.aborted) break;
+    if (isDeidSidecar(entry.path)) continue;
     listed.push(entry);
     c.listed++;
     report();

@@ -15,7 +15,8 @@ import type {
 } from '../ui/state/deid-api';
 import type { DeidKeyStore } from './deid/key-store';
 import { previewRows } from './deid/preview';
-import { keyedPseudonym } from '../core/deid/run';
+import { DeidCustody, pseudonymFor } from './deid/custody';
+import type { Role } from '../core/ledger/types';
 
 export interface DeidDeps {
   store: Pick<IndexStore, 'listFolders' | 'listSeries' | 'listInstances'>;
@@ -23,14 +24,28 @@ export interface DeidDeps {
   record: (type: string, body: { [key: string]: Json }) => Promise<unknown>;
   /** The name of the person running it, for the output documentation. */
   runBy: () => Promise<string>;
+  /** This person's role in the current study, for the admin-only re-identification map. */
+  role: () => Promise<Role | null>;
 }
 
 type Picker = (o: { mode: 'readwrite'; id?: string }) => Promise<FileSystemDirectoryHandle>;
 
 export class DeidService implements DeidApi {
   private output: FileSystemDirectoryHandle | null = null;
+  readonly custody: DeidCustody;
 
-  constructor(private readonly deps: DeidDeps) {}
+  constructor(private readonly deps: DeidDeps) {
+    this.custody = new DeidCustody({
+      keys: deps.keys,
+      record: deps.record,
+      role: deps.role,
+      patients: (inputId) => this.patients(inputId),
+    });
+  }
+
+  private async patients(inputId: string): Promise<string[]> {
+    return (await this.deps.store.listSeries({ folderId: inputId })).map((s) => s.patientId);
+  }
 
   async inputFolders(): Promise<DeidFolder[]> {
     return (await this.deps.store.listFolders())
@@ -73,6 +88,9 @@ export class DeidService implements DeidApi {
       runBy: await this.deps.runBy(),
       ...(req.passBurnedIn ? { passBurnedIn: req.passBurnedIn } : {}),
       ...(req.waiveFacialRisk ? { waiveFacialRisk: req.waiveFacialRisk } : {}),
+      ...(req.mapping ? { mapping: req.mapping } : {}),
+      ...(req.visits ? { visits: req.visits } : {}),
+      ...(req.pseudonymPrefix ? { pseudonymPrefix: req.pseudonymPrefix } : {}),
     };
     const worker = new Worker(new URL('../../workers/deid.worker.ts', import.meta.url), {
       type: 'module',
@@ -120,7 +138,9 @@ export class DeidService implements DeidApi {
     const key = await this.deps.keys.key();
     const rows = previewRows(new Uint8Array(await file.arrayBuffer()), req.profile, {
       key,
-      subjectId: keyedPseudonym(key, req.site, inst.patientId ?? ''),
+      subjectId:
+        pseudonymFor(key, req.site, inst.patientId ?? '', req.mapping, req.pseudonymPrefix) ??
+        '(not in the mapping)',
       trial: req.trial,
     });
     if (typeof rows === 'string') throw new Error(rows);

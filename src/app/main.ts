@@ -107,6 +107,7 @@ const deidState = new DeidState(
     keys: new DeidKeyStore(),
     record: (type, body) => ledger.record(type, body),
     runBy: async () => (await ledger.identity())?.name ?? 'unknown',
+    role: async () => (await ledger.current())?.myRole ?? null,
   }),
 );
 mount(App, {

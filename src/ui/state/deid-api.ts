@@ -1,6 +1,8 @@
 // What the de-identification view asks of the app (src/app/deid-service.ts implements it).
 import type { DeidProfile } from '../../core/deid/profile';
 import type { TrialAttributes } from '../../core/deid/method';
+import type { SubjectMapping, VisitRule } from '../../core/deid/run/pseudonym';
+import type { Role } from '../../core/ledger/types';
 
 export interface DeidFolder {
   id: string;
@@ -14,6 +16,10 @@ export interface DeidRequest {
   trial: Omit<TrialAttributes, 'timePointId'>;
   passBurnedIn?: string;
   waiveFacialRisk?: string;
+  /** Imported tables and the keyed-pseudonym prefix (see deid-custody.svelte.ts). */
+  mapping?: SubjectMapping;
+  visits?: VisitRule[];
+  pseudonymPrefix?: string;
 }
 
 export interface DeidHeldView {
@@ -59,4 +65,38 @@ export interface DeidApi {
   run(req: DeidRequest, onProgress: (done: number, total: number) => void): Promise<DeidRunView>;
   previewSeries(inputId: string): Promise<PreviewSeries[]>;
   preview(seriesUid: string, req: DeidRequest): Promise<PreviewRow[]>;
+  /** Key backup and re-identification map (src/app/deid/custody.ts). */
+  custody?: DeidCustodyApi;
+}
+
+export interface SavedFile {
+  blob: Blob;
+  name: string;
+}
+
+export interface KeyImportPreview {
+  current: string;
+  incoming: string;
+  same: boolean;
+}
+
+export interface ReidMapRequest {
+  inputId: string;
+  site: string;
+  mapping?: SubjectMapping;
+  pseudonymPrefix?: string;
+}
+
+export interface DeidCustodyApi {
+  /** This person's role in the current study; null when none. */
+  role(): Promise<Role | null>;
+  /** An encrypted backup of the key; recorded as deid.key.export before it is returned. */
+  exportKey(passphrase: string): Promise<SavedFile>;
+  /** Decrypts a backup and holds it; nothing changes until confirmKeyImport. */
+  openKeyBackup(text: string, passphrase: string): Promise<KeyImportPreview>;
+  /** Replaces the key with the held backup (recorded as deid.key.import); its fingerprint. */
+  confirmKeyImport(incoming: string): Promise<string>;
+  cancelKeyImport(): void;
+  /** Admin only: CSV of site, patient ID, subject ID; recorded as deid.reidmap.export. */
+  exportReidMap(req: ReidMapRequest): Promise<SavedFile & { count: number }>;
 }

@@ -9,6 +9,7 @@ import type {
   PreviewRow,
   PreviewSeries,
 } from './deid-api';
+import { DeidCustodyState } from './deid-custody.svelte';
 
 export class DeidState {
   folders = $state<DeidFolder[]>([]);
@@ -37,7 +38,13 @@ export class DeidState {
   previewSeries = $state('');
   preview = $state<PreviewRow[]>([]);
 
-  constructor(readonly api: DeidApi) {}
+  /** Mapping tables and prefix for the request (set by the custody state). */
+  extras: () => Partial<DeidRequest> = () => ({});
+  readonly custody: DeidCustodyState | null;
+
+  constructor(readonly api: DeidApi) {
+    this.custody = api.custody ? new DeidCustodyState(api.custody, this) : null;
+  }
 
   async load(): Promise<void> {
     this.folders = await this.api.inputFolders();
@@ -96,6 +103,7 @@ export class DeidState {
       trial,
       ...(this.waiveFacialRisk.trim() ? { waiveFacialRisk: this.waiveFacialRisk.trim() } : {}),
       ...(this.passBurnedIn.trim() ? { passBurnedIn: this.passBurnedIn.trim() } : {}),
+      ...this.extras(),
     };
   }
 

@@ -1,0 +1,140 @@
+// Custody of the pseudonym key and of the re-identification map. The key stays in this
+// browser; it leaves only encrypted (a backup file) and every backup export and import is
+// recorded. The map (original patient ID <-> pseudonym) is made on demand, only for an
+// admin of the current study, and recorded by count and file hash, never by content.
+import { keyFingerprint, keyedPseudonym, type SubjectMapping } from '../../core/deid/run';
+import type { Json, Role } from '../../core/ledger/types';
+import type {
+  DeidCustodyApi,
+  KeyImportPreview,
+  ReidMapRequest,
+  SavedFile,
+} from '../../ui/state/deid-api';
+import { exportKeyBackup, keyBackupName, readKeyBackup } from './key-backup';
+
+export interface KeyHolder {
+  key(): Promise<Uint8Array>;
+  replace(key: Uint8Array): Promise<void>;
+}
+
+export interface CustodyDeps {
+  keys: KeyHolder;
+  record: (type: string, body: { [key: string]: Json }) => Promise<unknown>;
+  /** This person's role in the current study (null: none, or no study). */
+  role: () => Promise<Role | null>;
+  /** The distinct PatientIDs indexed in an input folder. */
+  patients: (inputId: string) => Promise<string[]>;
+}
+
+/** The subject ID a run would give: from the mapping when there is one, else keyed. */
+export function pseudonymFor(
+  key: Uint8Array,
+  site: string,
+  patientId: string,
+  mapping?: SubjectMapping,
+  prefix?: string,
+): string | null {
+  if (mapping) {
+    return (
+      mapping.bySitePatient.get(`${site}\0${patientId}`) ??
+      mapping.bySitePatient.get(`\0${patientId}`) ??
+      null
+    );
+  }
+  return keyedPseudonym(key, site, patientId, prefix || undefined);
+}
+
+function csvField(v: string): string {
+  return /[",\r\n;]/.test(v) || v !== v.trim() ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/**
+ * The map as CSV with the subject mapping's own header, so it can be imported back as a
+ * mapping (e.g. to keep the same subject IDs after a key was lost). A patient that a
+ * mapping does not cover has an empty subject ID (the run holds its files).
+ */
+export function reidMapCsv(
+  rows: ReadonlyArray<{ site: string; patientId: string; subject: string }>,
+) {
+  const lines = ['site,patient_id,subject_id'];
+  for (const r of rows) lines.push([r.site, r.patientId, r.subject].map(csvField).join(','));
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  const d = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(d), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export class DeidCustody implements DeidCustodyApi {
+  /** A decrypted backup waiting for the person to confirm the replacement. */
+  private pending: { key: Uint8Array; fingerprint: string } | null = null;
+
+  constructor(private readonly deps: CustodyDeps) {}
+
+  role(): Promise<Role | null> {
+    return this.deps.role();
+  }
+
+  async exportKey(passphrase: string): Promise<SavedFile> {
+    const key = await this.deps.keys.key();
+    const text = await exportKeyBackup(key, passphrase);
+    const fingerprint = keyFingerprint(key);
+    // Recorded before the file is handed out: no unrecorded copy of the key.
+    await this.deps.record('deid.key.export', { fingerprint });
+    return {
+      blob: new Blob([text], { type: 'application/json' }),
+      name: keyBackupName(fingerprint),
+    };
+  }
+
+  async openKeyBackup(text: string, passphrase: string): Promise<KeyImportPreview> {
+    this.pending = null;
+    const read = await readKeyBackup(text, passphrase);
+    if (!read.ok) throw new Error(read.message);
+    const current = keyFingerprint(await this.deps.keys.key());
+    if (read.fingerprint !== current)
+      this.pending = { key: read.key, fingerprint: read.fingerprint };
+    return { current, incoming: read.fingerprint, same: read.fingerprint === current };
+  }
+
+  async confirmKeyImport(incoming: string): Promise<string> {
+    const p = this.pending;
+    if (!p || p.fingerprint !== incoming) throw new Error('Open the key backup again first.');
+    const previous = keyFingerprint(await this.deps.keys.key());
+    await this.deps.record('deid.key.import', { fingerprint: p.fingerprint, previous });
+    await this.deps.keys.replace(p.key);
+    this.pending = null;
+    return p.fingerprint;
+  }
+
+  cancelKeyImport(): void {
+    this.pending = null;
+  }
+
+  async exportReidMap(req: ReidMapRequest): Promise<SavedFile & { count: number }> {
+    if ((await this.deps.role()) !== 'admin')
+      throw new Error('Only an admin of the current study may export the re-identification map.');
+    const site = req.site.trim();
+    const key = await this.deps.keys.key();
+    const ids = [...new Set(await this.deps.patients(req.inputId))].filter(Boolean).sort();
+    const rows = ids.map((patientId) => ({
+      site,
+      patientId,
+      subject: pseudonymFor(key, site, patientId, req.mapping, req.pseudonymPrefix) ?? '',
+    }));
+    const text = reidMapCsv(rows);
+    const fingerprint = keyFingerprint(key);
+    await this.deps.record('deid.reidmap.export', {
+      count: rows.length,
+      keyFingerprint: fingerprint,
+      fileSha256: await sha256Hex(text),
+      pseudonyms: req.mapping ? 'mapping' : 'keyed',
+    });
+    return {
+      blob: new Blob([text], { type: 'text/csv' }),
+      name: `trialbench-reidentification-map-${site.replace(/[^\w-]/g, '_') || 'site'}-${fingerprint.replace(/:/g, '-')}.csv`,
+      count: rows.length,
+    };
+  }
+}

@@ -19,7 +19,7 @@ const keyOf = (seed: number) =>
 const PATIENTS = ['MRN-0001', 'MRN-0002', 'O\'Brien, "J"', 'MRN-0001'];
 
 function setup(role: Role | null = 'admin', recordFails = false) {
-  let current = keyOf(1);
+  let current: Uint8Array = keyOf(1);
   const keys: KeyHolder = {
     key: async () => current,
     replace: async (k) => {

@@ -17,6 +17,9 @@ export interface DeidContext {
   subjectId: string;
   trial?: TrialAttributes;
   dateOffsetRange?: OffsetRange;
+  /** The caller replaced Pixel Data with masked values that differ: claim 113101 and
+   *  BurnedInAnnotation NO. Never set it when no stored value changed (DEID-45). */
+  pixelsCleaned?: boolean;
 }
 
 export interface DeidChange {
@@ -208,7 +211,14 @@ export function deidentifyDataset(
     w.problems.push(`${stream.length - px.valueOffset - px.length} byte(s) follow Pixel Data`);
   }
   const walked = walk(parsed.dataset, w, '');
-  const elements = addDeidAttributes(walked, profile, ctx.subjectId, ctx.trial, w.changes);
+  const elements = addDeidAttributes(
+    walked,
+    profile,
+    ctx.subjectId,
+    ctx.trial,
+    w.changes,
+    ctx.pixelsCleaned === true,
+  );
   const sop = elements.find((e) => e.tag === 0x00080018)?.value;
   return {
     elements,

@@ -50,12 +50,16 @@ function code(value: string, meaning: string): Item {
   ];
 }
 
-/** The options whose codes are written: those enabled, minus the pixel options. */
-export function appliedCodes(profile: DeidProfile): Array<[string, string]> {
+/**
+ * The options whose codes are written: those enabled, minus the pixel options; Clean Pixel
+ * Data (113101) only when the caller blanked stored pixel values that actually changed.
+ */
+export function appliedCodes(profile: DeidProfile, pixelsCleaned = false): Array<[string, string]> {
   const codes: Array<[string, string]> = [['113100', 'Basic Application Confidentiality Profile']];
   for (const [opt, c] of Object.entries(OPTION_CODES) as Array<[ProfileOption, [string, string]]>) {
     if (profile.options[opt]) codes.push(c);
   }
+  if (pixelsCleaned) codes.push(['113101', 'Clean Pixel Data Option']);
   return codes.sort((a, b) => a[0].localeCompare(b[0]));
 }
 
@@ -65,8 +69,9 @@ export function addDeidAttributes(
   subjectId: string,
   trial: TrialAttributes | undefined,
   changes: DeidChange[],
+  pixelsCleaned = false,
 ): DataElement[] {
-  const codes = appliedCodes(profile);
+  const codes = appliedCodes(profile, pixelsCleaned);
   const method = `${profile.name}; ${codes.map((c) => c[0]).join(' ')}; PS3.15 ${STANDARD_EDITION}`;
   const set: DataElement[] = [
     { tag: 0x00100010, vr: 'PN', value: subjectId },
@@ -76,6 +81,8 @@ export function addDeidAttributes(
     { tag: 0x00120063, vr: 'LO', value: method.slice(0, 64) },
     { tag: 0x00120064, vr: 'SQ', value: codes.map(([v, m]) => code(v, m)) },
   ];
+  // The text that was burned in is gone only when pixels changed; then the header says so.
+  if (pixelsCleaned) set.push({ tag: 0x00280301, vr: 'CS', value: 'NO' });
   for (const [k, tag] of Object.entries(TRIAL_TAGS) as Array<[keyof TrialAttributes, number]>) {
     const v = trial?.[k];
     if (v !== undefined) set.push({ tag, vr: 'LO', value: v });

@@ -56,14 +56,33 @@ export interface RunRecord {
     skipped: number;
     leakChecked: number;
     leakHeld: number;
+    /** Written files whose stored pixel values were blanked (optional: older callers). */
+    masked?: number;
+    /** Files held because a person excluded their series (also in held.excluded). */
+    excluded?: number;
   };
   held: Array<{ sourceSha256: string; category: HoldCategory; reasons: string[] }>;
   skipped: Array<{ sourceSha256: string; reason: string }>;
 }
 
+/** Counts for a new record; masked and excluded start at 0 so the documents show them. */
+export function emptyCounts(): RunRecord['counts'] {
+  return {
+    written: 0,
+    alreadyPresent: 0,
+    held: {},
+    skipped: 0,
+    leakChecked: 0,
+    leakHeld: 0,
+    masked: 0,
+    excluded: 0,
+  };
+}
+
 /**
  * Counts a skipped or held outcome into the run record (the CLI and the worker share it).
- * A written outcome counts only as leak-checked here; where it lands is the caller's.
+ * A written outcome counts as leak-checked and, when its pixels were blanked, as masked;
+ * `written` itself is the caller's, once the file has landed.
  */
 export function countOutcome(record: RunRecord, o: FileOutcome): void {
   if (o.kind === 'skipped') {
@@ -71,10 +90,15 @@ export function countOutcome(record: RunRecord, o: FileOutcome): void {
     record.skipped.push({ sourceSha256: o.sourceSha256, reason: o.reason });
     return;
   }
-  record.counts.leakChecked += o.kind === 'written' || o.category === 'leak' ? 1 : 0;
-  if (o.kind === 'written') return;
-  record.counts.held[o.category] = (record.counts.held[o.category] ?? 0) + 1;
-  if (o.category === 'leak') record.counts.leakHeld++;
+  const c = record.counts;
+  c.leakChecked += o.kind === 'written' || o.category === 'leak' ? 1 : 0;
+  if (o.kind === 'written') {
+    if (o.masked) c.masked = (c.masked ?? 0) + 1;
+    return;
+  }
+  c.held[o.category] = (c.held[o.category] ?? 0) + 1;
+  if (o.category === 'leak') c.leakHeld++;
+  if (o.category === 'excluded') c.excluded = (c.excluded ?? 0) + 1;
   record.held.push({ sourceSha256: o.sourceSha256, category: o.category, reasons: o.reasons });
   addDecisions(record.decisions, o.series, o.decisions);
 }
@@ -109,6 +133,18 @@ export function deidentificationJson(r: RunRecord): string {
   )}\n`;
 }
 
+/** One series' answer in words: who decided what, when, with what tool, and why. */
+function decisionLine(d: SeriesDecision): string {
+  const said = [
+    d.action ? `answer ${d.action}` : 'not answered',
+    d.by ? `by ${d.by}` : '',
+    d.at ? `at ${d.at}` : '',
+    d.tool ? `tool: ${d.tool}` : '',
+    d.justification ? `justification: ${d.justification}` : '',
+  ].filter(Boolean);
+  return `- Series ${d.series} (${d.files} file(s)): ${d.kind} risk ${d.decision}; ${said.join('; ')}. Reasons: ${d.reasons.join('; ')}`;
+}
+
 export function deidentificationMd(r: RunRecord): string {
   const on = Object.entries(r.profile.options)
     .filter(([, v]) => v)
@@ -134,6 +170,8 @@ export function deidentificationMd(r: RunRecord): string {
         .map(([k, v]) => `${k} ${v}`)
         .join(', ') || 'none'
     }`,
+    `- Masked (stored pixel values blanked, 113101 written): ${r.counts.masked ?? 0}`,
+    `- Excluded on review: ${r.counts.excluded ?? 0}`,
     `- Skipped (unreadable): ${r.counts.skipped}`,
     `- Leak check: ${r.counts.leakChecked} checked, ${r.counts.leakHeld} held`,
     '',
@@ -141,10 +179,6 @@ export function deidentificationMd(r: RunRecord): string {
     '',
   ];
   if (r.decisions.length === 0) lines.push('None needed.');
-  for (const d of r.decisions) {
-    lines.push(
-      `- Series ${d.series} (${d.files} file(s)): ${d.kind} risk ${d.decision}${d.justification ? `, justification: ${d.justification}` : ''}. Reasons: ${d.reasons.join('; ')}`,
-    );
-  }
+  for (const d of r.decisions) lines.push(decisionLine(d));
   return `${lines.join('\n')}\n`;
 }

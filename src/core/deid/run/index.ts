@@ -7,3 +7,5 @@ export * from './leak';
 export * from './docs';
 export * from './run';
 export * from './review';
+export { burnedInDecision, facialDecision, type GlobalAnswers } from './answers';
+export * from './pixel-plan';

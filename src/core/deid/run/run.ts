@@ -1,5 +1,6 @@
-// One source file through the whole run (DEID-32): parse, classify risk, pseudonym and
-// visit, de-identify (header re-encoded, pixel bytes spliced unchanged), leak check. Pure:
+// One source file through the whole run (DEID-32): parse, classify risk and answer it
+// (DEID-51..), pseudonym and visit, de-identify (header re-encoded, pixel bytes spliced
+// unchanged unless masked), leak check. Pure:
 // the caller reads and writes files and hashes bytes with what its platform does fastest
 // (a native digest is several times faster than SHA-256 in JavaScript, and hashing is most of
 // the cost of a header-only rewrite).
@@ -13,11 +14,23 @@ import { writePart10 } from '../../dicom/writer';
 import type { DeidProfile } from '../profile';
 import { burnedInRisk, facialRisk } from '../pixels/risk';
 import { pixelAttrsFromDicom } from '../pixels/from-dicom';
+import type { PixelRule } from '../pixels/types';
+import {
+  burnedInDecision,
+  facialDecision,
+  type GlobalAnswers,
+  type HoldCategory,
+  type RiskDecision,
+} from './answers';
+import { planPixels, RUN_PIXEL_RULES, type PixelPlan } from './pixel-plan';
+import type { ReviewDecision, ReviewDecisions } from './review';
 import { collectIdentifiers, findLeaks } from './leak';
 import { outputPath } from './layout';
 import { keyedPseudonym, visitFor, type SubjectMapping, type VisitRule } from './pseudonym';
 
-export interface RunOptions {
+export type { HoldCategory, RiskDecision } from './answers';
+
+export interface RunOptions extends GlobalAnswers {
   profile: DeidProfile;
   key: Uint8Array;
   /** The site running this (its trial site ID); part of keyed pseudonyms and mapping keys. */
@@ -27,26 +40,24 @@ export interface RunOptions {
   mapping?: SubjectMapping;
   visits?: readonly VisitRule[];
   pseudonymPrefix?: string;
-  /** Justifications; absent means the person did not decide and at-risk files are held. */
-  passBurnedIn?: string;
-  waiveFacialRisk?: string;
-}
-
-export type HoldCategory = 'burned-in' | 'facial' | 'leak' | 'pseudonym' | 'unsafe';
-
-export interface RiskDecision {
-  kind: 'burned-in' | 'facial';
-  reasons: string[];
-  decision: 'passed' | 'waived' | 'held';
-  justification?: string;
+  /**
+   * Answers per SOURCE Series Instance UID; a series without one takes the global answers
+   * (passBurnedIn, maskBurnedIn, waiveFacialRisk, attestDefaced), else is held.
+   */
+  review?: ReviewDecisions;
+  /** Region rules for masking; default RUN_PIXEL_RULES (plus a profile's, by the caller). */
+  pixelRules?: readonly PixelRule[];
 }
 
 export type FileOutcome =
   | {
       kind: 'written';
       path: string;
-      /** Header then the original bytes from Pixel Data on: write them in order. */
+      /** Header then the original bytes from Pixel Data on (or the masked Pixel Data
+       *  element): write them in order. */
       parts: Uint8Array[];
+      /** Stored pixel values were blanked (113101 and BurnedInAnnotation NO written). */
+      masked: boolean;
       size: number;
       sourceSha256: string;
       subject: string;
@@ -117,31 +128,12 @@ export class DeidRun {
     return { subject };
   }
 
-  private risks(parsed: ParsedDicom): RiskDecision[] {
-    if (!parsed.pixelData) return [];
-    const attrs = pixelAttrsFromDicom(parsed);
-    const out: RiskDecision[] = [];
-    const burned = burnedInRisk(attrs);
-    if (burned.atRisk) {
-      const j = this.options.passBurnedIn;
-      out.push({
-        kind: 'burned-in',
-        reasons: burned.reasons,
-        decision: j ? 'passed' : 'held',
-        ...(j ? { justification: j } : {}),
-      });
-    }
-    const face = facialRisk(attrs);
-    if (face.atRisk) {
-      const j = this.options.waiveFacialRisk;
-      out.push({
-        kind: 'facial',
-        reasons: face.reasons,
-        decision: j ? 'waived' : 'held',
-        ...(j ? { justification: j } : {}),
-      });
-    }
-    return out;
+  private risks(attrs: Record<string, string> | null, answer?: ReviewDecision): RiskDecision[] {
+    if (!attrs) return [];
+    return [
+      burnedInDecision(burnedInRisk(attrs), answer?.burnedIn, this.options),
+      facialDecision(facialRisk(attrs), answer?.facial, this.options),
+    ].filter((d): d is RiskDecision => d !== null);
   }
 
   /** `sourceSha256`: hex SHA-256 of `bytes`, the only trace of the source in the outputs. */
@@ -166,7 +158,25 @@ export class DeidRun {
       };
     }
     const parsed = outcome.dicom;
-    const decisions = this.risks(parsed);
+    const attrs = parsed.pixelData ? pixelAttrsFromDicom(parsed) : null;
+    const answer = o.review?.get(top(parsed, 0x0020000e));
+    const decisions = this.risks(attrs, answer);
+    const excluded = decisions.filter((d) => d.decision === 'excluded');
+    const stopped = decisions.filter((d) => d.decision === 'held');
+    const burned = decisions.find((d) => d.kind === 'burned-in');
+    const maskAsked = burned?.decision === 'masked';
+    // Pixels are planned before the header is written: 113101 goes in only if they changed.
+    const plan: PixelPlan =
+      attrs &&
+      !excluded.length &&
+      !stopped.length &&
+      (maskAsked || o.profile.options.cleanPixelDataOpt)
+        ? planPixels(parsed, attrs, {
+            maskAsked,
+            drawn: (maskAsked && answer?.burnedIn?.regions) || [],
+            rules: o.pixelRules ?? RUN_PIXEL_RULES,
+          })
+        : { kind: 'keep' };
     const patientId = top(parsed, 0x00100020);
     const who = this.pseudonym(patientId);
     const visit = o.visits
@@ -182,6 +192,7 @@ export class DeidRun {
       key: o.key,
       subjectId: subject,
       trial: { ...TRIAL_DEFAULTS, ...o.trial, ...(visit ? { timePointId: visit } : {}) },
+      pixelsCleaned: plan.kind === 'masked',
     });
     const series = outValue(res.elements, 0x0020000e);
     const held = (category: HoldCategory, reasons: string[]): FileOutcome => ({
@@ -192,6 +203,11 @@ export class DeidRun {
       reasons,
       decisions,
     });
+    for (const d of excluded) {
+      return held('excluded', [
+        `${d.kind} risk: series excluded by ${d.by ?? 'the run'}: ${d.justification ?? ''}`,
+      ]);
+    }
     if ('problem' in who) return held('pseudonym', [who.problem]);
     const unsafe = res.problems.filter((p) => /follow Pixel Data|deflated/.test(p));
     if (unsafe.length)
@@ -213,12 +229,12 @@ export class DeidRun {
         lost.map(([, k]) => `${k} came out empty after de-identification`),
       );
     }
-    const stopped = decisions.filter((d) => d.decision === 'held');
     for (const d of stopped) {
       const what =
         d.kind === 'facial' ? 'facial risk, not waived' : 'burned-in text risk, not passed';
       return held(d.kind, [`${what}: ${d.reasons.join('; ')}`]);
     }
+    if (plan.kind === 'held') return held('burned-in', [plan.reason]);
     // The meta group names the SOP class too: the engine keeps SOPClassUID as raw bytes,
     // which the writer cannot read it back from, so it is passed explicitly.
     const sopClass = top(parsed, 0x00080016);
@@ -228,7 +244,11 @@ export class DeidRun {
       ...(sopClass ? { mediaStorageSopClassUid: sopClass } : {}),
     });
     const tail =
-      res.pixelDataOffset === null ? new Uint8Array(0) : bytes.subarray(res.pixelDataOffset);
+      plan.kind === 'masked'
+        ? plan.tail
+        : res.pixelDataOffset === null
+          ? new Uint8Array(0)
+          : bytes.subarray(res.pixelDataOffset);
     const leaks = findLeaks(header, tail, collectIdentifiers(parsed, o.profile));
     if (leaks.length) {
       return held(
@@ -257,7 +277,8 @@ export class DeidRun {
       subject,
       series,
       decisions,
-      notes: res.problems,
+      notes: [...res.problems, ...(plan.note ? [plan.note] : [])],
+      masked: plan.kind === 'masked',
     };
   }
 }

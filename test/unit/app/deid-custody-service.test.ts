@@ -11,7 +11,8 @@ import {
 import { exportKeyBackup } from '../../../src/app/deid/key-backup';
 import { keyFingerprint, keyedPseudonym, parseSubjectMapping } from '../../../src/core/deid/run';
 import { bodyProblem } from '../../../src/core/ledger/policy';
-import type { Json, Role } from '../../../src/core/ledger/types';
+import type { Entry, Json, Role } from '../../../src/core/ledger/types';
+import { auditRows } from '../../../src/app/ledger/audit';
 
 const PASS = 'a long enough passphrase';
 const keyOf = (seed: number) =>
@@ -183,5 +184,35 @@ describe('re-identification map', () => {
     expect(reidMapCsv([{ site: 'A', patientId: ' x', subject: 'S' }])).toBe(
       'site,patient_id,subject_id\r\nA," x",S\r\n',
     );
+  });
+});
+
+describe('audit sentences', () => {
+  it('the custody entries read as words with fingerprints, counts and a short hash', () => {
+    const fp = keyFingerprint(keyOf(1));
+    const old = keyFingerprint(keyOf(2));
+    const entry = (type: string, body: { [key: string]: Json }) =>
+      ({ type, body, author: 'ed25519:me', seq: 1 }) as unknown as Entry;
+    const rows = auditRows(
+      [
+        entry('deid.key.export', { fingerprint: fp }),
+        entry('deid.key.import', { fingerprint: fp, previous: old }),
+        entry('deid.reidmap.export', {
+          count: 12,
+          keyFingerprint: fp,
+          fileSha256: 'ab'.repeat(32),
+          pseudonyms: 'mapping',
+        }),
+      ],
+      () => 'id',
+      () => 'Ann',
+      () => '2026-01-01T00:00:00Z',
+      {},
+    );
+    expect(rows.map((r) => r.summary)).toEqual([
+      `Ann exported an encrypted backup of the pseudonym key ${fp}`,
+      `Ann replaced the pseudonym key ${old} with ${fp} from a backup`,
+      `Ann exported the re-identification map: 12 patients, mapping pseudonyms (key ${fp}, file SHA-256 abababababababab…)`,
+    ]);
   });
 });

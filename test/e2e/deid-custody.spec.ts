@@ -214,3 +214,38 @@ test('key backup and import with confirmation, mapping into the run, re-identifi
     for (const s of subjects) expect(text).not.toContain(s.mrn);
   }
 });
+
+test('without the admin role the re-identification map is disabled and the reason is given', async ({
+  browser,
+}) => {
+  const admin = await (await browser.newContext()).newPage();
+  await admin.goto('/');
+  await admin.getByRole('tab', { name: 'Study & people' }).click();
+  const study = admin.getByRole('region', { name: 'Study', exact: true });
+  await study.getByText('New study').click();
+  await study.getByLabel('Study name').fill('Custody trial');
+  await study.getByLabel(/^Sites/).fill('site-101 North');
+  await study.getByRole('button', { name: 'Create study' }).click();
+  await expect(study).toContainText('Your role: admin');
+  await study.getByRole('button', { name: 'Invite', exact: true }).click();
+  const link = await study.getByLabel('Invite link', { exact: true }).inputValue();
+
+  // Joined, not yet granted a role.
+  const member = await (await browser.newContext()).newPage();
+  await member.goto(link);
+  await member.getByRole('tab', { name: 'Study & people' }).click();
+  await expect(member.getByTestId('study-name')).toHaveText('Custody trial');
+  await member.getByRole('tab', { name: 'De-identify' }).click();
+  await expect(member.getByLabel('Why the map cannot be exported')).toHaveText(
+    /Only an admin of the current study can export the re-identification map \(your role: none\)/,
+  );
+  await expect(member.getByLabel('I understand this file identifies patients')).toBeDisabled();
+  await expect(member.getByRole('button', { name: 'Export re-identification map' })).toBeDisabled();
+
+  // The admin of the same study may (after the acknowledgement).
+  await admin.getByRole('tab', { name: 'De-identify' }).click();
+  await expect(admin.getByLabel('Why the map cannot be exported')).toHaveCount(0);
+  await expect(admin.getByLabel('I understand this file identifies patients')).toBeEnabled();
+  await admin.context().close();
+  await member.context().close();
+});

@@ -88,6 +88,8 @@ export interface JournalEntry {
   sourceSha256: string;
   series: string;
   decisions: RiskDecision[];
+  /** Pixels were blanked (absent in journals of older runs). */
+  masked?: boolean;
 }
 
 export const JOURNAL = '.deid-journal.jsonl';

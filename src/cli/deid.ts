@@ -4,18 +4,26 @@ import { createHash, createHmac } from 'node:crypto';
 import { existsSync, readFileSync, statSync, mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
-import { basicProfile, parseProfile, type DeidProfile } from '../core/deid/profile';
+import {
+  basicProfile,
+  parseProfile,
+  serializeProfile,
+  type DeidProfile,
+} from '../core/deid/profile';
 import {
   addDecisions,
   countOutcome,
   deidentificationJson,
   deidentificationMd,
   DeidRun,
+  emptyCounts,
   keyFingerprint,
   manifestJson,
   parseSubjectMapping,
+  parseReviewFile,
   parseVisitMapping,
   type ManifestEntry,
+  type ReviewDecisions,
   type RunRecord,
   type SubjectMapping,
   type VisitRule,
@@ -81,6 +89,12 @@ function tables(a: DeidArgs): { mapping?: SubjectMapping; visits?: VisitRule[] }
   return out;
 }
 
+function loadReview(path: string | undefined): ReviewDecisions | undefined | string {
+  if (!path) return undefined;
+  const r = parseReviewFile(readFileSync(path, 'utf8'));
+  return r.ok ? r.decisions : `${path}: ${r.path || '(top)'}: ${r.message}`;
+}
+
 const sha = (parts: readonly Uint8Array[]): string => {
   const h = createHash('sha256');
   for (const p of parts) h.update(p);
@@ -98,6 +112,9 @@ export async function run(argv: string[]): Promise<number> {
   if (folders) return fail(folders);
   const profile = loadProfile(a.profile);
   if (typeof profile === 'string') return fail(profile);
+  if (a.cleanPixelData) profile.options.cleanPixelDataOpt = true;
+  const review = loadReview(a.review);
+  if (typeof review === 'string') return fail(review);
   const t = tables(a);
   if (typeof t === 'string') return fail(t);
   mkdirSync(a.output, { recursive: true });
@@ -105,6 +122,7 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof key === 'string') return fail(key);
   const started = new Date();
   const site = a.trial.siteId ?? '';
+  const runBy = a.operator ?? userInfo().username;
   const deid = new DeidRun({
     profile,
     key,
@@ -114,6 +132,10 @@ export async function run(argv: string[]): Promise<number> {
     ...(a.prefix ? { pseudonymPrefix: a.prefix } : {}),
     ...(a.passBurnedIn ? { passBurnedIn: a.passBurnedIn } : {}),
     ...(a.waiveFacialRisk ? { waiveFacialRisk: a.waiveFacialRisk } : {}),
+    ...(a.attestDefaced ? { attestDefaced: a.attestDefaced } : {}),
+    ...(review ? { review } : {}),
+    maskBurnedIn: a.maskBurnedIn,
+    runBy,
   });
   const cleaned = removeTemporaries(a.output);
   if (cleaned) say(`removed ${cleaned} temporary file(s) left by an interrupted run`);
@@ -127,17 +149,32 @@ export async function run(argv: string[]): Promise<number> {
       visitMapping: Boolean(a.visits),
       passBurnedIn: Boolean(a.passBurnedIn),
       waiveFacialRisk: Boolean(a.waiveFacialRisk),
+      maskBurnedIn: a.maskBurnedIn,
+      ...(a.attestDefaced ? { attestDefaced: a.attestDefaced } : {}),
+      reviewedSeries: String(review?.size ?? 0),
       ...a.trial,
     },
     keyFingerprint: keyFingerprint(key),
-    runBy: a.operator ?? userInfo().username,
+    runBy,
     startedAt: started.toISOString(),
     finishedAt: '',
     decisions: [],
-    counts: { written: 0, alreadyPresent: 0, held: {}, skipped: 0, leakChecked: 0, leakHeld: 0 },
+    counts: emptyCounts(),
     held: [],
     skipped: [],
   };
+  // A file written under other settings (profile, answers, trial) is redone, not reused: a
+  // series excluded or masked now must not ride on an output written before.
+  const settings = JSON.stringify([
+    serializeProfile(profile),
+    site,
+    a.trial,
+    [...(review ?? [])],
+    a.passBurnedIn ?? '',
+    a.maskBurnedIn,
+    a.waiveFacialRisk ?? '',
+    a.attestDefaced ?? '',
+  ]);
   const manifest = new Map<string, ManifestEntry>();
   const local: string[] = [];
   let bytesIn = 0;
@@ -148,13 +185,14 @@ export async function run(argv: string[]): Promise<number> {
     const src = join(a.input, rel);
     const st = statSync(src);
     const k = createHmac('sha256', key)
-      .update(`journal\0${rel}\0${st.size}\0${st.mtimeMs}`)
+      .update(`journal\0${settings}\0${rel}\0${st.size}\0${st.mtimeMs}`)
       .digest('hex');
     const done = journal.get(k);
     const target = done ? join(a.output, done.path) : '';
     if (done && existsSync(target) && statSync(target).size === done.size) {
       manifest.set(done.path, done);
       addDecisions(record.decisions, done.series, done.decisions);
+      if (done.masked) record.counts.masked = (record.counts.masked ?? 0) + 1;
       record.counts.alreadyPresent++;
       record.counts.written++;
       continue;
@@ -196,7 +234,13 @@ export async function run(argv: string[]): Promise<number> {
     }
     const entry = { path: o.path, size: o.size, sha256: outSha, sourceSha256: o.sourceSha256 };
     manifest.set(o.path, entry);
-    appendJournal(a.output, { k, ...entry, series: o.series, decisions: o.decisions });
+    appendJournal(a.output, {
+      k,
+      ...entry,
+      series: o.series,
+      decisions: o.decisions,
+      masked: o.masked,
+    });
     addDecisions(record.decisions, o.series, o.decisions);
     record.counts.written++;
     fresh++;
@@ -215,6 +259,7 @@ export async function run(argv: string[]): Promise<number> {
   const mb = bytesIn / 1e6;
   say(`written: ${c.written} (${c.alreadyPresent} already present from an earlier run)`);
   say(`held back: ${heldText || 'none'}`);
+  say(`masked: ${c.masked ?? 0} (stored pixel values blanked)`);
   say(`skipped: ${c.skipped}`);
   say(`leak check: checked ${c.leakChecked}, held ${c.leakHeld}`);
   say(

@@ -9,3 +9,4 @@ export * from './run';
 export * from './review';
 export { burnedInDecision, facialDecision, type GlobalAnswers } from './answers';
 export * from './pixel-plan';
+export * from './review-file';

@@ -11,6 +11,7 @@ import {
 } from '../../../../src/core/deid/run/docs';
 import { DeidRun, type FileOutcome, type RunOptions } from '../../../../src/core/deid/run/run';
 import type { ReviewDecision } from '../../../../src/core/deid/run/review';
+import { parseReviewFile } from '../../../../src/core/deid/run/review-file';
 import { hash, layout, makeNative, nativeFile, opts, SERIES, usHeader, written } from './fixture';
 
 const at = '2026-11-29T08:00:00Z';
@@ -213,5 +214,85 @@ describe('DEID-56 decisions in the output documentation', () => {
         expect(doc, source).not.toContain(source);
       }
     }
+  });
+});
+
+describe('DEID-57 the review decisions file', () => {
+  const ok = { justification: 'why', by: 'who', at: '2026-11-29T08:00:00Z' };
+  const parse = (x: unknown) => parseReviewFile(JSON.stringify(x));
+
+  test('a valid file gives decisions keyed by source series, regions only with mask', () => {
+    const r = parse([
+      {
+        series: SERIES,
+        burnedIn: { action: 'mask', ...ok, regions: [{ x0: 0, y0: 0, x1: 9, y1: 4 }] },
+      },
+      { series: MR_SERIES, facial: { action: 'defaced', ...ok, tool: 'pydeface 2.0.2' } },
+    ]);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.decisions.get(SERIES)?.burnedIn?.regions).toEqual([{ x0: 0, y0: 0, x1: 9, y1: 4 }]);
+    expect(r.decisions.get(MR_SERIES)?.facial?.tool).toBe('pydeface 2.0.2');
+  });
+
+  test.each([
+    ['{', '', /not JSON/],
+    [{}, '', /a list/],
+    [[{ series: 'abc', facial: { action: 'waive', ...ok } }], '[0].series', /UID/],
+    [[{ series: '1.2' }], '[0]', /answers nothing/],
+    [
+      [{ series: '1.2', facial: { action: 'blur', ...ok } }],
+      '[0].facial.action',
+      /waive, defaced, exclude/,
+    ],
+    [
+      [{ series: '1.2', burnedIn: { action: 'pass', ...ok, justification: '' } }],
+      '[0].burnedIn.justification',
+      /non-blank/,
+    ],
+    [
+      [{ series: '1.2', burnedIn: { action: 'pass', ...ok, at: 'yesterday' } }],
+      '[0].burnedIn.at',
+      /ISO 8601/,
+    ],
+    [
+      [{ series: '1.2', burnedIn: { action: 'pass', ...ok, regions: [] } }],
+      '[0].burnedIn.regions',
+      /only with action 'mask'/,
+    ],
+    [
+      [
+        {
+          series: '1.2',
+          burnedIn: { action: 'mask', ...ok, regions: [{ x0: 5, y0: 0, x1: 5, y1: 1 }] },
+        },
+      ],
+      '[0].burnedIn.regions[0]',
+      /empty region/,
+    ],
+    [
+      [{ series: '1.2', facial: { action: 'waive', ...ok, tool: 'x' } }],
+      '[0].facial.tool',
+      /only with action 'defaced'/,
+    ],
+    [
+      [{ series: '1.2', facial: { action: 'waive', ...ok, note: 'x' } }],
+      '[0].facial.note',
+      /unknown field/,
+    ],
+    [
+      [
+        { series: '1.2', facial: { action: 'waive', ...ok } },
+        { series: '1.2', facial: { action: 'waive', ...ok } },
+      ],
+      '[1].series',
+      /answered twice/,
+    ],
+  ])('refused: %j at %s', (input, path, message) => {
+    const r = typeof input === 'string' ? parseReviewFile(input) : parse(input);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.path).toBe(path);
+    expect(r.message).toMatch(message);
   });
 });

@@ -43,6 +43,8 @@ function summary(e: Entry, who: string, nameOf: (k: AuthorKey) => string): strin
       return `${who} replaced the pseudonym key ${str(b.previous)} with ${str(b.fingerprint)} from a backup`;
     case 'deid.reidmap.export':
       return `${who} exported the re-identification map: ${str(b.count)} patients, ${str(b.pseudonyms)} pseudonyms (key ${str(b.keyFingerprint)}, file SHA-256 ${str(b.fileSha256).slice(0, 16)}…)`;
+    case 'deid.review':
+      return `${who} reviewed a series for ${str(b.kind)} risk: ${str(b.action)}${b.tool ? ` (${str(b.tool)})` : ''}`;
     case 'correction':
       return `${who} corrected ${str(b.field)} of entry ${str(b.target).slice(0, 12)}`;
     default:

@@ -20,6 +20,7 @@ export const POLICY = {
   'deid.key.export': ['admin', 'site'],
   'deid.key.import': ['admin', 'site'],
   'deid.reidmap.export': ['admin'],
+  'deid.review': ['admin', 'site'],
   correction: 'member',
 } as const satisfies Record<string, readonly Role[] | 'member'>;
 
@@ -138,6 +139,16 @@ const SHAPES: Record<EntryType, Record<string, Check>> = {
     keyFingerprint,
     fileSha256: sha256Hex,
     pseudonyms: (v) => v === 'keyed' || v === 'mapping',
+  },
+  // The series by a keyed hash (32 hex digits), never its UID.
+  'deid.review': {
+    series: (v) => typeof v === 'string' && /^[0-9a-f]{32}$/.test(v),
+    kind: (v) => v === 'burned-in' || v === 'facial',
+    action: (v) =>
+      typeof v === 'string' &&
+      ['pass', 'mask', 'exclude', 'waive', 'defaced', 'withdrawn'].includes(v),
+    justification: text,
+    tool: nullable(text),
   },
   correction: { target: (v) => isEntryId(v), field: label, previous: any, next: any, reason: text },
 };

@@ -199,6 +199,13 @@ describe('ledger checks, one per quarantine code', () => {
         fileSha256: 'ab'.repeat(32),
         pseudonyms: 'keyed',
       },
+      'deid.review': {
+        series: 'ab'.repeat(16),
+        kind: 'facial',
+        action: 'waive',
+        justification: 'phantom',
+        tool: null,
+      },
     };
     // Every type a role may not write is tried: a new type needs a body here.
     for (const type of adminOnly) expect(bodies[type], type).toBeDefined();

@@ -195,13 +195,17 @@ export class DeidRun {
       pixelsCleaned: plan.kind === 'masked',
     });
     const series = outValue(res.elements, 0x0020000e);
-    const held = (category: HoldCategory, reasons: string[]): FileOutcome => ({
+    const held = (
+      category: HoldCategory,
+      reasons: string[],
+      recorded: RiskDecision[] = decisions,
+    ): FileOutcome => ({
       kind: 'held',
       category,
       sourceSha256,
       series,
       reasons,
-      decisions,
+      decisions: recorded,
     });
     for (const d of excluded) {
       return held('excluded', [
@@ -234,7 +238,17 @@ export class DeidRun {
         d.kind === 'facial' ? 'facial risk, not waived' : 'burned-in text risk, not passed';
       return held(d.kind, [`${what}: ${d.reasons.join('; ')}`]);
     }
-    if (plan.kind === 'held') return held('burned-in', [plan.reason]);
+    if (plan.kind === 'held') {
+      // The documentation must say the series was held, not that it was masked as asked.
+      const why = { kind: 'burned-in' as const, decision: 'held' as const };
+      const others = decisions.filter((d) => d.kind !== 'burned-in');
+      const mine = burned ?? { ...why, reasons: [] };
+      return held(
+        'burned-in',
+        [plan.reason],
+        [...others, { ...mine, ...why, reasons: [...mine.reasons, plan.reason] }],
+      );
+    }
     // The meta group names the SOP class too: the engine keeps SOPClassUID as raw bytes,
     // which the writer cannot read it back from, so it is passed explicitly.
     const sopClass = top(parsed, 0x00080016);

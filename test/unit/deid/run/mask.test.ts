@@ -191,6 +191,10 @@ describe('DEID-54 what cannot be masked is held', () => {
     expect(r.kind === 'held' && r.reasons[0]).toMatch(
       /pixel rule Any Scanned Document or Secondary Save \(deid\.dicom line \d+\) rejects/,
     );
+    // Recorded as held, not as masked: the reviewer asked for a mask that could not be done.
+    expect(r.kind === 'held' && r.decisions).toEqual([
+      expect.objectContaining({ kind: 'burned-in', decision: 'held', action: 'mask' }),
+    ]);
   });
 });
 

@@ -16,6 +16,7 @@ import type {
 import type { DeidKeyStore } from './deid/key-store';
 import { previewRows } from './deid/preview';
 import { DeidCustody, pseudonymFor } from './deid/custody';
+import { DeidReview } from './deid/review';
 import type { Role } from '../core/ledger/types';
 
 export interface DeidDeps {
@@ -33,6 +34,7 @@ type Picker = (o: { mode: 'readwrite'; id?: string }) => Promise<FileSystemDirec
 export class DeidService implements DeidApi {
   private output: FileSystemDirectoryHandle | null = null;
   readonly custody: DeidCustody;
+  readonly review: DeidReview;
 
   constructor(private readonly deps: DeidDeps) {
     this.custody = new DeidCustody({
@@ -40,6 +42,13 @@ export class DeidService implements DeidApi {
       record: deps.record,
       role: deps.role,
       patients: (inputId) => this.patients(inputId),
+    });
+    this.review = new DeidReview({
+      store: deps.store,
+      inputHandle: (id) => this.inputHandle(id),
+      key: () => deps.keys.key(),
+      record: deps.record,
+      runBy: deps.runBy,
     });
   }
 
@@ -91,6 +100,8 @@ export class DeidService implements DeidApi {
       ...(req.mapping ? { mapping: req.mapping } : {}),
       ...(req.visits ? { visits: req.visits } : {}),
       ...(req.pseudonymPrefix ? { pseudonymPrefix: req.pseudonymPrefix } : {}),
+      // The worker builds DeidRun's `review: new Map(job.review)` from these pairs.
+      ...(req.review?.length ? { review: req.review } : {}),
     };
     const worker = new Worker(new URL('../../workers/deid.worker.ts', import.meta.url), {
       type: 'module',

@@ -3,6 +3,8 @@ import type { DeidProfile } from '../../core/deid/profile';
 import type { TrialAttributes } from '../../core/deid/method';
 import type { SubjectMapping, VisitRule } from '../../core/deid/run/pseudonym';
 import type { Role } from '../../core/ledger/types';
+import type { ReviewDecision } from '../../core/deid/run/review';
+import type { DeidReviewApi } from './deid-review-api';
 
 export interface DeidFolder {
   id: string;
@@ -20,6 +22,8 @@ export interface DeidRequest {
   mapping?: SubjectMapping;
   visits?: VisitRule[];
   pseudonymPrefix?: string;
+  /** Review queue answers keyed by SOURCE SeriesInstanceUID (see deid-review.svelte.ts). */
+  review?: Array<[string, ReviewDecision]>;
 }
 
 export interface DeidHeldView {
@@ -67,6 +71,8 @@ export interface DeidApi {
   preview(seriesUid: string, req: DeidRequest): Promise<PreviewRow[]>;
   /** Key backup and re-identification map (src/app/deid/custody.ts). */
   custody?: DeidCustodyApi;
+  /** The review queue of at-risk series (src/app/deid/review.ts). */
+  review?: DeidReviewApi;
 }
 
 export interface SavedFile {

@@ -1,0 +1,166 @@
+// The review queue's data (issue 4 item 5): every series of an input folder at burned-in or
+// facial risk, judged from one instance's header (the middle one, whose middle frame is the
+// thumbnail), with the pixel rules' regions; decisions kept per folder in localStorage and
+// recorded in the ledger by a keyed hash of the series, never its UID.
+import { parseDicomBytes } from '../../core/dicom/file';
+import type { ParsedDicom } from '../../core/dicom/types';
+import { numberValues } from '../../core/dicom/values';
+import { pixelAttrsFromDicom } from '../../core/deid/pixels/from-dicom';
+import { matchRules, regionsToMask } from '../../core/deid/pixels/match';
+import { burnedInRisk, facialRisk, type VolumeGeometry } from '../../core/deid/pixels/risk';
+import { RUN_PIXEL_RULES } from '../../core/deid/run/pixel-plan';
+import type { BurnedInAnswer, FacialAnswer, ReviewDecision } from '../../core/deid/run/review';
+import { hmacSha256, utf8 } from '../../core/deid/sha256';
+import type { Json } from '../../core/ledger/types';
+import type { IndexStore } from '../../core/ports/store';
+import { renderThumbnail } from '../../core/image/thumbnail';
+import type { DeidReviewApi, ReviewItem, ReviewKind } from '../../ui/state/deid-review-api';
+
+export interface ReviewDeps {
+  store: Pick<IndexStore, 'listSeries' | 'listInstances'>;
+  inputHandle: (id: string) => Promise<FileSystemDirectoryHandle>;
+  key: () => Promise<Uint8Array>;
+  record: (type: string, body: { [key: string]: Json }) => Promise<unknown>;
+  runBy: () => Promise<string>;
+  storage?: Pick<Storage, 'getItem' | 'setItem'>;
+}
+
+const STORAGE_PREFIX = 'trialbench.deid.review.';
+
+function num(d: ParsedDicom, tag: number, at = 0): number | undefined {
+  const el = d.dataset.byTag.get(tag);
+  const v = el && !el.items ? numberValues(d.datasetBytes, el, d.dataset)[at] : undefined;
+  return v !== undefined && Number.isFinite(v) ? v : undefined;
+}
+
+function geometry(d: ParsedDicom, instances: number): VolumeGeometry {
+  const frames = num(d, 0x00280008) ?? 1;
+  const r = num(d, 0x00280030, 0);
+  const c = num(d, 0x00280030, 1);
+  const spacing = num(d, 0x00180088) ?? num(d, 0x00180050);
+  return {
+    slices: frames > 1 ? frames : instances,
+    ...(spacing !== undefined ? { sliceSpacing: Math.abs(spacing) } : {}),
+    ...(r !== undefined && c !== undefined ? { pixelSpacing: [r, c] as const } : {}),
+    ...(num(d, 0x00280010) !== undefined ? { rows: num(d, 0x00280010) } : {}),
+    ...(num(d, 0x00280011) !== undefined ? { columns: num(d, 0x00280011) } : {}),
+  };
+}
+
+/** What one file says about its series' risks, or null when it cannot be read. */
+export function reviewOf(
+  bytes: Uint8Array,
+  instances: number,
+): Omit<ReviewItem, 'series' | 'label' | 'modality' | 'instances'> | null {
+  const out = parseDicomBytes(bytes);
+  if (out.kind !== 'parsed' || !out.dicom.pixelData) return null;
+  const d = out.dicom;
+  const attrs = pixelAttrsFromDicom(d);
+  const burned = burnedInRisk(attrs);
+  const facial = facialRisk(attrs, geometry(d, instances));
+  const masks = burned.atRisk
+    ? regionsToMask(matchRules(attrs, RUN_PIXEL_RULES))
+    : { regions: [], keep: [] };
+  const rules = burned.atRisk
+    ? matchRules(attrs, RUN_PIXEL_RULES, ['graylist']).map((m) => m.rule.label)
+    : [];
+  const t = burned.atRisk || facial.atRisk ? renderThumbnail(d) : 'not at risk';
+  return {
+    burnedIn: burned.reasons,
+    facial: facial.reasons,
+    thumbnail: typeof t === 'string' ? { reason: t } : t,
+    ruleRegions: masks.regions,
+    ruleKeep: masks.keep,
+    rules,
+  };
+}
+
+async function readFile(root: FileSystemDirectoryHandle, path: string): Promise<Uint8Array> {
+  let dir = root;
+  const parts = path.split('/');
+  for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p);
+  const file = await (await dir.getFileHandle(parts.at(-1)!)).getFile();
+  return new Uint8Array(await file.arrayBuffer());
+}
+
+const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+
+export class DeidReview implements DeidReviewApi {
+  constructor(private readonly deps: ReviewDeps) {}
+
+  private get storage(): Pick<Storage, 'getItem' | 'setItem'> | null {
+    return this.deps.storage ?? (typeof localStorage === 'undefined' ? null : localStorage);
+  }
+
+  async queue(inputId: string): Promise<ReviewItem[]> {
+    const root = await this.deps.inputHandle(inputId);
+    const out: ReviewItem[] = [];
+    for (const s of await this.deps.store.listSeries({ folderId: inputId })) {
+      const inst = (await this.deps.store.listInstances(s.seriesInstanceUid))
+        .filter((i) => i.folderId === inputId && !i.missing)
+        .sort((a, b) => (a.instanceNumber ?? 0) - (b.instanceNumber ?? 0));
+      const middle = inst[Math.floor(inst.length / 2)];
+      if (!middle) continue;
+      let found: ReturnType<typeof reviewOf>;
+      try {
+        found = reviewOf(await readFile(root, middle.path), inst.length);
+      } catch {
+        continue; // gone since the scan: the run will report it
+      }
+      if (!found || (!found.burnedIn.length && !found.facial.length)) continue;
+      out.push({
+        series: s.seriesInstanceUid,
+        label: `${s.patientId} ${s.modality} ${s.seriesNumber ?? ''} ${s.seriesDescription}`
+          .replace(/\s+/g, ' ')
+          .trim(),
+        modality: s.modality,
+        instances: inst.length,
+        ...found,
+      });
+    }
+    return out;
+  }
+
+  async load(inputId: string): Promise<Array<[string, ReviewDecision]>> {
+    const text = this.storage?.getItem(STORAGE_PREFIX + inputId);
+    if (!text) return [];
+    try {
+      const v = JSON.parse(text) as unknown;
+      return Array.isArray(v)
+        ? v.filter(
+            (e): e is [string, ReviewDecision] =>
+              Array.isArray(e) && typeof e[0] === 'string' && !!e[1] && typeof e[1] === 'object',
+          )
+        : [];
+    } catch {
+      return [];
+    }
+  }
+
+  async save(inputId: string, decisions: Array<[string, ReviewDecision]>): Promise<void> {
+    this.storage?.setItem(STORAGE_PREFIX + inputId, JSON.stringify(decisions));
+  }
+
+  by(): Promise<string> {
+    return this.deps.runBy();
+  }
+
+  /** The series as the ledger names it: 32 hex digits of HMAC-SHA-256 under the local key. */
+  async seriesRef(series: string): Promise<string> {
+    return hex(hmacSha256(await this.deps.key(), utf8(`review-series:${series}`))).slice(0, 32);
+  }
+
+  async record(
+    series: string,
+    kind: ReviewKind,
+    answer: BurnedInAnswer | FacialAnswer | null,
+  ): Promise<void> {
+    await this.deps.record('deid.review', {
+      series: await this.seriesRef(series),
+      kind,
+      action: answer ? answer.action : 'withdrawn',
+      justification: answer?.justification ?? '',
+      tool: (answer && 'tool' in answer && answer.tool) || null,
+    });
+  }
+}

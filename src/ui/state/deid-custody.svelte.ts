@@ -101,12 +101,15 @@ export class DeidCustodyState {
 
   /** The pseudonyms the next run gives, in words. */
   inUse = $derived.by(() => {
-    const subjects = this.mappingView
-      ? `subject IDs from ${this.mappingView.file} (${this.mappingView.rows} patients)`
-      : `keyed pseudonyms with prefix "${this.prefix.trim()}"`;
-    const visits = this.visitsView
-      ? `visits from ${this.visitsView.file} (${this.visitsView.rows} rules)`
-      : 'no visit mapping';
+    // From the tables actually sent: a file with no usable row is shown but not used.
+    const subjects =
+      this.mapping && this.mappingView
+        ? `subject IDs from ${this.mappingView.file} (${this.mappingView.rows} patients)`
+        : `keyed pseudonyms with prefix "${this.prefix.trim() || 'TB-'}"`;
+    const visits =
+      this.visits && this.visitsView
+        ? `visits from ${this.visitsView.file} (${this.visitsView.rows} rules)`
+        : 'no visit mapping';
     return `The next run uses ${subjects}; ${visits}.`;
   });
 

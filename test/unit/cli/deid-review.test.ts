@@ -1,7 +1,10 @@
 // DEID-57: `trialbench deid --review <json> --attest-defaced "<tool>"` over the generated
 // corpus: one facial-risk series excluded by its source Series Instance UID, the others
 // attested defaced; both recorded; a malformed review file is refused with where and why.
-import { readFileSync, writeFileSync } from 'node:fs';
+// And --mask-burned-in over generated LOGIQ9 ultrasound (native and RLE): masked, counted,
+// read by dcmdump with BurnedInAnnotation NO, and still counted when a rerun resumes.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { run } from '../../../src/cli/deid';
@@ -10,6 +13,7 @@ import { parseDicomBytes } from '../../../src/core/dicom/file';
 import { stringValue } from '../../../src/core/dicom/values';
 import { facialRisk, pixelAttrsFromDicom } from '../../../src/core/deid/pixels';
 import { writeCorpus } from './deid-corpus';
+import { layout, makeNative, nativeFile, rleFile, usHeader } from '../deid/run/fixture';
 
 const corpus = writeCorpus({
   sites: 1,
@@ -141,5 +145,40 @@ describe('DEID-57 trialbench deid --review / --attest-defaced', () => {
     );
     expect(both.code).toBe(2);
     expect(both.text).toMatch(/exclude each other/);
+  });
+});
+
+describe('DEID-57 trialbench deid --mask-burned-in', () => {
+  test('ultrasound masked by rule, counted, readable by dcmdump, counted again on resume', async () => {
+    const input = join(corpus.root, 'us-in');
+    mkdirSync(input, { recursive: true });
+    writeFileSync(join(input, 'native.dcm'), nativeFile(usHeader(), makeNative(layout())));
+    const rle = usHeader([
+      { tag: 0x00080018, vr: 'UI', value: '1.2.826.0.1.3680043.9.7777.1.2' },
+      { tag: 0x00200013, vr: 'IS', value: '2' },
+    ]);
+    writeFileSync(join(input, 'rle.dcm'), rleFile(rle));
+    const out = join(corpus.root, 'us-out');
+    const args = [input, out, '--key', keyFile, '--mask-burned-in', '--quiet'];
+    const r = await cli(...args);
+    expect(r.code).toBe(0);
+    expect(r.text).toMatch(/written: 2 /);
+    expect(r.text).toMatch(/masked: 2 /);
+    const files = listFiles(out).filter((f) => f.endsWith('.dcm'));
+    expect(files).toHaveLength(2);
+    if (existsSync('/usr/bin/dcmdump')) {
+      for (const f of files) {
+        const d = spawnSync('/usr/bin/dcmdump', ['-q', '-dc', join(out, f)], { encoding: 'utf8' });
+        expect(d.status, d.stderr).toBe(0);
+        expect(d.stdout).toMatch(/\(0028,0301\) CS \[NO\]/);
+        expect(d.stdout).toMatch(/\(0008,0100\) SH \[113101\]/);
+      }
+    } else console.warn('SKIPPED (loudly): dcmdump absent, masked output not read by DCMTK');
+    const again = await cli(...args);
+    expect(again.text).toMatch(/\(2 already present/);
+    expect(again.text).toMatch(/masked: 2 /);
+    expect(readFileSync(join(out, 'DEIDENTIFICATION.md'), 'utf8')).toMatch(
+      /Masked \(stored pixel values blanked, 113101 written\): 2/,
+    );
   });
 });

@@ -9,7 +9,7 @@ import { test, expect, type Download, type Page } from '@playwright/test';
 import { demoPlan } from '../../src/core/demo/archive';
 import { exportKeyBackup } from '../../src/app/deid/key-backup';
 import { keyFingerprint, parseSubjectMapping } from '../../src/core/deid/run';
-import { parseProfile } from '../../src/core/deid/profile';
+import { basicProfile, parseProfile, serializeProfile } from '../../src/core/deid/profile';
 import { usePickerFolder, waitForScan } from './app';
 
 const plan = demoPlan();
@@ -198,6 +198,17 @@ test('key backup and import with confirmation, mapping into the run, re-identifi
   await expect(deidStatus(page)).toContainText('Profile "Trial X imaging (version 3)" imported');
   await expect(page.getByLabel('Profile name')).toHaveValue('Trial X imaging');
   await expect(page.getByLabel('Profile version')).toHaveValue('3');
+  await expect(page.getByRole('table', { name: 'Profile overrides' })).toHaveCount(0);
+  const withOverride = basicProfile('Overrides shown');
+  withOverride.overrides.push({ tag: 0x00081030, action: 'K', reason: 'study description vetted' });
+  await page.getByLabel('Study profile file').setInputFiles({
+    name: 'override.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(serializeProfile(withOverride)),
+  });
+  await expect(page.getByRole('table', { name: 'Profile overrides' })).toContainText(
+    '(0008,1030)Kstudy description vetted',
+  );
 
   // 7. The audit trail: key export, two key imports, one map export, with no patient ID.
   await page.getByRole('tab', { name: 'Audit trail' }).click();

@@ -10,6 +10,7 @@ import type {
   PreviewSeries,
 } from './deid-api';
 import { DeidCustodyState } from './deid-custody.svelte';
+import { DeidReviewState } from './deid-review.svelte';
 
 export class DeidState {
   folders = $state<DeidFolder[]>([]);
@@ -41,9 +42,11 @@ export class DeidState {
   /** Mapping tables and prefix for the request (set by the custody state). */
   extras: () => Partial<DeidRequest> = () => ({});
   readonly custody: DeidCustodyState | null;
+  readonly review: DeidReviewState | null;
 
   constructor(readonly api: DeidApi) {
     this.custody = api.custody ? new DeidCustodyState(api.custody, this) : null;
+    this.review = api.review ? new DeidReviewState(api.review) : null;
   }
 
   async load(): Promise<void> {
@@ -57,6 +60,7 @@ export class DeidState {
     this.series = this.inputId ? await this.api.previewSeries(this.inputId) : [];
     if (!this.series.some((s) => s.uid === this.previewSeries))
       this.previewSeries = this.series[0]?.uid ?? '';
+    void this.review?.load(this.inputId);
   }
 
   async chooseOutput(): Promise<void> {
@@ -104,6 +108,7 @@ export class DeidState {
       ...(this.waiveFacialRisk.trim() ? { waiveFacialRisk: this.waiveFacialRisk.trim() } : {}),
       ...(this.passBurnedIn.trim() ? { passBurnedIn: this.passBurnedIn.trim() } : {}),
       ...this.extras(),
+      ...(this.review?.forRun().length ? { review: this.review.forRun() } : {}),
     };
   }
 

@@ -1,0 +1,234 @@
+// The review queue's state: the at-risk series of the input folder, the answer a person is
+// drafting for each, and the signed decisions the run carries (keyed by SOURCE series UID).
+// Decisions stay changeable until the run; each one is saved locally and recorded.
+import type { Region } from '../../core/deid/pixels/types';
+import type { BurnedInAnswer, FacialAnswer, ReviewDecision } from '../../core/deid/run/review';
+import type { DeidReviewApi, ReviewItem, ReviewKind } from './deid-review-api';
+
+export interface ReviewDraft {
+  burnedJustification: string;
+  facialJustification: string;
+  tool: string;
+  /** Rectangles drawn or entered, in stored pixels. */
+  regions: Region[];
+  /** The numeric rectangle inputs. */
+  rect: { x0: number; y0: number; x1: number; y1: number };
+}
+
+export type BurnedAction = BurnedInAnswer['action'];
+export type FacialAction = FacialAnswer['action'];
+
+const BURNED_WORDS: Record<BurnedAction, string> = {
+  pass: 'confirmed clean',
+  mask: 'masked',
+  exclude: 'excluded',
+};
+const FACIAL_WORDS: Record<FacialAction, string> = {
+  waive: 'waived',
+  defaced: 'defaced by an external tool',
+  exclude: 'excluded',
+};
+
+/** When a decision was made; not reactive state, just a timestamp. */
+function nowIso(): string {
+  return new Date(Date.now()).toISOString();
+}
+
+function emptyDraft(): ReviewDraft {
+  return {
+    burnedJustification: '',
+    facialJustification: '',
+    tool: '',
+    regions: [],
+    rect: { x0: 0, y0: 0, x1: 0, y1: 0 },
+  };
+}
+
+export class DeidReviewState {
+  items = $state<ReviewItem[]>([]);
+  decisions = $state<Record<string, ReviewDecision>>({});
+  drafts = $state<Record<string, ReviewDraft>>({});
+  loading = $state(false);
+  status = $state('');
+  private folder = '';
+
+  constructor(readonly api: DeidReviewApi) {}
+
+  /** Series that need an answer for each risk they carry. */
+  get pending(): number {
+    return this.items.filter((i) => !this.complete(i)).length;
+  }
+
+  get summary(): string {
+    if (this.loading) return 'Looking for series at risk…';
+    if (!this.items.length) return 'No series at burned-in or facial risk in this folder.';
+    const decided = this.items.length - this.pending;
+    return `${decided} of ${this.items.length} series decided`;
+  }
+
+  complete(i: ReviewItem): boolean {
+    const d = this.decisions[i.series];
+    return (!i.burnedIn.length || !!d?.burnedIn) && (!i.facial.length || !!d?.facial);
+  }
+
+  /** Every listed series has a draft (made by load); reading never creates one. */
+  draft(series: string): ReviewDraft {
+    return this.drafts[series] ?? emptyDraft();
+  }
+
+  async load(inputId: string): Promise<void> {
+    this.folder = inputId;
+    this.items = [];
+    if (!inputId) return;
+    this.loading = true;
+    try {
+      const [items, saved] = await Promise.all([this.api.queue(inputId), this.api.load(inputId)]);
+      if (this.folder !== inputId) return;
+      const drafts: Record<string, ReviewDraft> = {};
+      const decisions: Record<string, ReviewDecision> = {};
+      for (const [series, d] of saved) decisions[series] = d;
+      for (const i of items) {
+        const d = decisions[i.series];
+        drafts[i.series] = {
+          ...emptyDraft(),
+          burnedJustification: d?.burnedIn?.justification ?? '',
+          facialJustification: d?.facial?.justification ?? '',
+          tool: d?.facial?.tool ?? '',
+          regions: d?.burnedIn?.regions ?? [],
+        };
+      }
+      this.decisions = decisions;
+      this.drafts = drafts;
+      this.items = items;
+      this.status = '';
+    } catch (e) {
+      this.status = `Could not list series at risk: ${e instanceof Error ? e.message : String(e)}`;
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  /** Why the button for `action` cannot be used yet, or '' when it can. */
+  blocker(item: ReviewItem, kind: ReviewKind, action: BurnedAction | FacialAction): string {
+    const d = this.draft(item.series);
+    if (kind === 'burned-in') {
+      if (!d.burnedJustification.trim()) return 'Write a justification first.';
+      if (
+        action === 'mask' &&
+        !d.regions.length &&
+        !item.ruleRegions.length &&
+        !item.ruleKeep.length
+      )
+        return 'No pixel rule matches this series: draw or enter a rectangle to mask first.';
+      return '';
+    }
+    if (!d.facialJustification.trim()) return 'Write a justification first.';
+    if (action === 'defaced' && !d.tool.trim()) return 'Name the defacing tool and version first.';
+    return '';
+  }
+
+  addRect(series: string, r: Region): void {
+    const d = this.draft(series);
+    const x0 = Math.min(r.x0, r.x1);
+    const x1 = Math.max(r.x0, r.x1);
+    const y0 = Math.min(r.y0, r.y1);
+    const y1 = Math.max(r.y0, r.y1);
+    const ok = [x0, y0, x1, y1].every((v) => Number.isFinite(v) && v >= 0);
+    if (!ok || x1 <= x0 || y1 <= y0) {
+      this.status = 'A rectangle needs x1 > x0 and y1 > y0, in stored pixels.';
+      return;
+    }
+    d.regions = [...d.regions, { x0, y0, x1, y1 }];
+    this.status = `Rectangle ${x0},${y0}–${x1},${y1} added (${d.regions.length} drawn).`;
+  }
+
+  removeRect(series: string, index: number): void {
+    const d = this.draft(series);
+    d.regions = d.regions.filter((_, i) => i !== index);
+  }
+
+  async decide(
+    item: ReviewItem,
+    kind: ReviewKind,
+    action: BurnedAction | FacialAction,
+  ): Promise<void> {
+    const why = this.blocker(item, kind, action);
+    if (why) {
+      this.status = why;
+      return;
+    }
+    const d = this.draft(item.series);
+    const signed = { by: await this.api.by(), at: nowIso() };
+    const current = { ...this.decisions[item.series] };
+    let answer: BurnedInAnswer | FacialAnswer;
+    if (kind === 'burned-in') {
+      const a: BurnedInAnswer = {
+        action: action as BurnedAction,
+        justification: d.burnedJustification.trim(),
+        ...signed,
+      };
+      if (a.action === 'mask' && d.regions.length) a.regions = d.regions.map((r) => ({ ...r }));
+      current.burnedIn = answer = a;
+    } else {
+      const a: FacialAnswer = {
+        action: action as FacialAction,
+        justification: d.facialJustification.trim(),
+        ...signed,
+      };
+      if (a.action === 'defaced') a.tool = d.tool.trim();
+      current.facial = answer = a;
+    }
+    this.decisions = { ...this.decisions, [item.series]: current };
+    await this.persist(item, kind, answer);
+    this.status = `${item.label}: ${this.describe(item.series, kind)}. ${this.summary}.`;
+  }
+
+  async withdraw(item: ReviewItem, kind: ReviewKind): Promise<void> {
+    const current = { ...this.decisions[item.series] };
+    if (kind === 'burned-in') delete current.burnedIn;
+    else delete current.facial;
+    const next = { ...this.decisions };
+    if (current.burnedIn || current.facial) next[item.series] = current;
+    else delete next[item.series];
+    this.decisions = next;
+    await this.persist(item, kind, null);
+    this.status = `${item.label}: ${kind} decision withdrawn. ${this.summary}.`;
+  }
+
+  private async persist(
+    item: ReviewItem,
+    kind: ReviewKind,
+    answer: BurnedInAnswer | FacialAnswer | null,
+  ): Promise<void> {
+    try {
+      await this.api.save(this.folder, Object.entries($state.snapshot(this.decisions)));
+      await this.api.record(item.series, kind, answer);
+    } catch (e) {
+      this.status = `Decision kept here but not recorded: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+
+  /** The decision for one risk of a series, in words; '' when undecided. */
+  describe(series: string, kind: ReviewKind): string {
+    const d = this.decisions[series];
+    const a = kind === 'burned-in' ? d?.burnedIn : d?.facial;
+    if (!a) return '';
+    const what =
+      kind === 'burned-in'
+        ? BURNED_WORDS[a.action as BurnedAction]
+        : FACIAL_WORDS[a.action as FacialAction];
+    const extra =
+      'regions' in a && a.regions?.length
+        ? ` (${a.regions.length} drawn rectangle(s))`
+        : 'tool' in a && a.tool
+          ? ` (${a.tool})`
+          : '';
+    return `${kind} ${what}${extra} by ${a.by} at ${a.at}: ${a.justification}`;
+  }
+
+  /** Decisions for the series listed in this folder, for the run request. */
+  forRun(): Array<[string, ReviewDecision]> {
+    const listed = this.items.map((i) => i.series);
+    return Object.entries($state.snapshot(this.decisions)).filter(([s]) => listed.includes(s));
+  }
+}

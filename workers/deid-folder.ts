@@ -1,0 +1,113 @@
+// Folder access for the de-identification worker: listing in a stable order, atomic writes
+// (temporary name, then rename), removal, and the clean-up of temporaries a crash left.
+
+/** Suffix of files being written; a file with it was never completed. */
+export const TMP_SUFFIX = '.tmp';
+
+export async function* walk(
+  root: FileSystemDirectoryHandle,
+  prefix = '',
+): AsyncGenerator<{ path: string; file: File }> {
+  const entries: FileSystemHandle[] = [];
+  for await (const e of root.values()) entries.push(e);
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    if (e.kind === 'directory') yield* walk(e as FileSystemDirectoryHandle, `${prefix}${e.name}/`);
+    else yield { path: prefix + e.name, file: await (e as FileSystemFileHandle).getFile() };
+  }
+}
+
+type Movable = FileSystemFileHandle & { move?: (name: string) => Promise<void> };
+
+/** Writes into one folder; directory handles are looked up once per folder. */
+export class FolderWriter {
+  private readonly dirs = new Map<string, Promise<FileSystemDirectoryHandle>>();
+
+  /** `tag` keeps temporary names of writers working in parallel apart. */
+  constructor(
+    private readonly root: FileSystemDirectoryHandle,
+    private readonly tag = '',
+  ) {}
+
+  dir(path: string): Promise<FileSystemDirectoryHandle> {
+    if (path === '') return Promise.resolve(this.root);
+    let found = this.dirs.get(path);
+    if (!found) {
+      const slash = path.lastIndexOf('/');
+      const parent = this.dir(slash < 0 ? '' : path.slice(0, slash));
+      found = parent.then((d) => d.getDirectoryHandle(path.slice(slash + 1), { create: true }));
+      // A failed lookup is not cached: the next write tries again.
+      found.catch(() => this.dirs.delete(path));
+      this.dirs.set(path, found);
+    }
+    return found;
+  }
+
+  private async parent(path: string): Promise<[FileSystemDirectoryHandle, string]> {
+    const slash = path.lastIndexOf('/');
+    return [await this.dir(slash < 0 ? '' : path.slice(0, slash)), path.slice(slash + 1)];
+  }
+
+  /**
+   * Writes under a temporary name, then renames, so a file appears under its final name
+   * only once complete. Where handles cannot move, createWritable alone still commits only
+   * on close(). Returns the handle of the written file, to read it back.
+   */
+  async write(path: string, data: Uint8Array | string): Promise<FileSystemFileHandle> {
+    const [dir, name] = await this.parent(path);
+    const tmp = `${name}${this.tag ? `.${this.tag}` : ''}${TMP_SUFFIX}`;
+    const probe = (await dir.getFileHandle(tmp, { create: true })) as Movable;
+    const target = probe.move ? probe : await dir.getFileHandle(name, { create: true });
+    const w = await target.createWritable();
+    await w.write(data as FileSystemWriteChunkType);
+    await w.close();
+    if (!probe.move) {
+      await dir.removeEntry(tmp).catch(() => undefined);
+      return target;
+    }
+    try {
+      await probe.move(name);
+    } catch {
+      // A file of that name from an earlier run: replace it.
+      await dir.removeEntry(name);
+      await probe.move(name);
+    }
+    return probe;
+  }
+
+  async remove(path: string): Promise<void> {
+    const [dir, name] = await this.parent(path);
+    await dir.removeEntry(name).catch(() => undefined);
+  }
+}
+
+/** Removes every `*.tmp` file under `root` (left by an interrupted run); returns how many. */
+export async function removeTemporaries(root: FileSystemDirectoryHandle): Promise<number> {
+  let removed = 0;
+  const names: string[] = [];
+  for await (const e of root.values()) {
+    if (e.kind === 'directory') removed += await removeTemporaries(e as FileSystemDirectoryHandle);
+    else if (e.name.endsWith(TMP_SUFFIX)) names.push(e.name);
+  }
+  for (const n of names) {
+    await root.removeEntry(n);
+    removed++;
+  }
+  return removed;
+}
+
+/** True when `path` exists under `root` with this size. */
+export async function exists(
+  root: FileSystemDirectoryHandle,
+  path: string,
+  size: number,
+): Promise<boolean> {
+  try {
+    const parts = path.split('/');
+    let dir = root;
+    for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p);
+    return (await (await dir.getFileHandle(parts.at(-1)!)).getFile()).size === size;
+  } catch {
+    return false;
+  }
+}

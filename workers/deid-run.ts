@@ -13,11 +13,13 @@ import {
   deidentificationJson,
   deidentificationMd,
   DeidRun,
+  emptyCounts,
   keyFingerprint,
   manifestJson,
   redactReason,
   type HoldCategory,
   type ManifestEntry,
+  type ReviewDecision,
   type RiskDecision,
   type RunRecord,
   type SubjectMapping,
@@ -36,7 +38,13 @@ export interface DeidJob {
   site: string;
   trial: Omit<TrialAttributes, 'timePointId'>;
   passBurnedIn?: string;
+  /** Mask at-risk series by pixel rules (takes precedence over passBurnedIn). */
+  maskBurnedIn?: boolean;
   waiveFacialRisk?: string;
+  /** The external defacing tool and version (takes precedence over waiveFacialRisk). */
+  attestDefaced?: string;
+  /** Review answers keyed by SOURCE Series Instance UID. */
+  review?: Array<[string, ReviewDecision]>;
   runBy: string;
   mapping?: SubjectMapping;
   visits?: VisitRule[];
@@ -82,6 +90,7 @@ export interface OutputPort {
 interface JournalEntry extends ManifestEntry {
   series: string;
   decisions: RiskDecision[];
+  masked?: boolean;
 }
 
 export const JOURNAL = '.deid-journal';
@@ -163,6 +172,10 @@ export async function runDeid(
     trial: job.trial,
     ...(job.passBurnedIn ? { passBurnedIn: job.passBurnedIn } : {}),
     ...(job.waiveFacialRisk ? { waiveFacialRisk: job.waiveFacialRisk } : {}),
+    ...(job.attestDefaced ? { attestDefaced: job.attestDefaced } : {}),
+    ...(job.review ? { review: new Map(job.review) } : {}),
+    maskBurnedIn: Boolean(job.maskBurnedIn),
+    runBy: job.runBy,
     ...(job.mapping ? { mapping: job.mapping } : {}),
     ...(job.visits ? { visits: job.visits } : {}),
     ...(job.pseudonymPrefix ? { pseudonymPrefix: job.pseudonymPrefix } : {}),
@@ -174,6 +187,9 @@ export async function runDeid(
       keyedPseudonyms: true,
       passBurnedIn: Boolean(job.passBurnedIn),
       waiveFacialRisk: Boolean(job.waiveFacialRisk),
+      maskBurnedIn: Boolean(job.maskBurnedIn),
+      ...(job.attestDefaced ? { attestDefaced: job.attestDefaced } : {}),
+      reviewedSeries: String(job.review?.length ?? 0),
       ...Object.fromEntries(Object.entries(job.trial).filter(([, v]) => typeof v === 'string')),
     },
     keyFingerprint: keyFingerprint(job.key),
@@ -181,7 +197,7 @@ export async function runDeid(
     startedAt: new Date().toISOString(),
     finishedAt: '',
     decisions: [],
-    counts: { written: 0, alreadyPresent: 0, held: {}, skipped: 0, leakChecked: 0, leakHeld: 0 },
+    counts: emptyCounts(),
     held: [],
     skipped: [],
   };
@@ -217,10 +233,18 @@ export async function runDeid(
   const skipped: DeidSummary['skipped'] = [];
   // Holds decided by the read-back arrive out of order: they are added in input order.
   const late: Array<{ i: number; sourceSha256: string; category: HoldCategory; h: DeidHeld }> = [];
-  // Outputs are reused only by a run with the same profile, site and trial attributes,
-  // and the same subject mapping, visit rules and pseudonym prefix.
+  // Outputs are reused only by a run with the same profile, site and trial attributes, the
+  // same subject mapping, visit rules and pseudonym prefix, and the same answers: a series
+  // excluded or masked now must not ride on an output written before.
   const tables = [[...(job.mapping?.bySitePatient ?? [])], job.visits, job.pseudonymPrefix];
-  const settings = `${serializeProfile(job.profile)}\0${job.site}\0${JSON.stringify(job.trial)}\0${JSON.stringify(tables)}`;
+  const answers = [
+    job.review ?? [],
+    job.passBurnedIn ?? '',
+    Boolean(job.maskBurnedIn),
+    job.waiveFacialRisk ?? '',
+    job.attestDefaced ?? '',
+  ];
+  const settings = `${serializeProfile(job.profile)}\0${job.site}\0${JSON.stringify(job.trial)}\0${JSON.stringify(tables)}\0${JSON.stringify(answers)}`;
   let bytesIn = 0;
   // Reads (and the source's hash) run ahead of the synchronous de-identification.
   const reads = new Map<number, Promise<{ bytes: Uint8Array; sha256: string }>>();
@@ -258,6 +282,7 @@ export async function runDeid(
       manifest.set(earlier.path, earlier);
       claimed.set(earlier.path, Promise.resolve(earlier.sha256));
       addDecisions(record.decisions, earlier.series, earlier.decisions);
+      if (earlier.masked) record.counts.masked = (record.counts.masked ?? 0) + 1;
       record.counts.alreadyPresent++;
       record.counts.written++;
       reads.delete(i);
@@ -318,11 +343,12 @@ export async function runDeid(
         const entry = { path: o.path, size: o.size, sha256: r.sha256, sourceSha256: sourceSha };
         manifest.set(o.path, entry);
         record.counts.leakChecked++;
-        const j: JournalEntry = { ...entry, series: o.series, decisions };
+        const j: JournalEntry = { ...entry, series: o.series, decisions, masked: o.masked };
         lines.push(JSON.stringify({ k, ...j }));
         return;
       }
       record.counts.written--;
+      if (o.masked) record.counts.masked = (record.counts.masked ?? 1) - 1;
       if (r.leakChecked) record.counts.leakChecked++;
       if (r.category === 'leak') record.counts.leakHeld++;
       late.push({

@@ -93,6 +93,17 @@ describe('the worker run', () => {
     expect(again.manifestSha256).toBe(r.manifestSha256);
   });
 
+  it('reuses outputs only under the same answers', async () => {
+    const input = await corpus();
+    const output = new MemDir('out');
+    await run(job(input, output));
+    const other = { ...job(input, output), waiveFacialRisk: 'another justification' };
+    expect((await run(other)).record.counts.alreadyPresent).toBe(0);
+    const review = { ...job(input, output), review: [['1.2.3', {}]] as DeidJob['review'] };
+    expect((await run(review)).record.counts.alreadyPresent).toBe(0);
+    expect((await run(review)).record.counts.alreadyPresent).toBe(10);
+  });
+
   it('gives byte-identical output with one output stage or two', async () => {
     const input = await corpus();
     const one = new MemDir('one');

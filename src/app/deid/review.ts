@@ -61,9 +61,12 @@ export function reviewOf(
   const masks = burned.atRisk
     ? regionsToMask(matchRules(attrs, RUN_PIXEL_RULES))
     : { regions: [], keep: [] };
-  const rules = burned.atRisk
-    ? matchRules(attrs, RUN_PIXEL_RULES, ['graylist']).map((m) => m.rule.label)
-    : [];
+  const named = (list: 'graylist' | 'blacklist') =>
+    burned.atRisk
+      ? matchRules(attrs, RUN_PIXEL_RULES, [list]).map(
+          (m) => `${m.rule.label} (${m.rule.source} line ${m.rule.line})`,
+        )
+      : [];
   const t = burned.atRisk || facial.atRisk ? renderThumbnail(d) : 'not at risk';
   return {
     burnedIn: burned.reasons,
@@ -71,7 +74,8 @@ export function reviewOf(
     thumbnail: typeof t === 'string' ? { reason: t } : t,
     ruleRegions: masks.regions,
     ruleKeep: masks.keep,
-    rules,
+    rules: named('graylist'),
+    blacklist: named('blacklist'),
   };
 }
 

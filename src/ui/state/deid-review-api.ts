@@ -20,6 +20,8 @@ export interface ReviewItem {
   ruleRegions: Region[];
   ruleKeep: Region[];
   rules: string[];
+  /** Blacklist rules that match: the run holds such images rather than mask them. */
+  blacklist: string[];
 }
 
 export type ReviewKind = 'burned-in' | 'facial';

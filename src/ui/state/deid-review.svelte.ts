@@ -113,6 +113,8 @@ export class DeidReviewState {
     const d = this.draft(item.series);
     if (kind === 'burned-in') {
       if (!d.burnedJustification.trim()) return 'Write a justification first.';
+      if (action === 'mask' && item.blacklist.length)
+        return `Pixel rule ${item.blacklist.join(', ')} rejects this image outright: masking would hold it back. Confirm clean or exclude.`;
       if (
         action === 'mask' &&
         !d.regions.length &&

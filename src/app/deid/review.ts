@@ -47,6 +47,14 @@ function geometry(d: ParsedDicom, instances: number): VolumeGeometry {
   };
 }
 
+/** Whether a header (everything before Pixel Data will do) puts its series at risk. */
+export function atRisk(header: Uint8Array, instances: number): boolean {
+  const out = parseDicomBytes(header);
+  if (out.kind !== 'parsed') return true; // unreadable here: let the full file decide
+  const attrs = pixelAttrsFromDicom(out.dicom);
+  return burnedInRisk(attrs).atRisk || facialRisk(attrs, geometry(out.dicom, instances)).atRisk;
+}
+
 /** What one file says about its series' risks, or null when it cannot be read. */
 export function reviewOf(
   bytes: Uint8Array,
@@ -79,13 +87,14 @@ export function reviewOf(
   };
 }
 
-async function readFile(root: FileSystemDirectoryHandle, path: string): Promise<Uint8Array> {
+async function readFile(root: FileSystemDirectoryHandle, path: string): Promise<File> {
   let dir = root;
   const parts = path.split('/');
   for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p);
-  const file = await (await dir.getFileHandle(parts.at(-1)!)).getFile();
-  return new Uint8Array(await file.arrayBuffer());
+  return (await dir.getFileHandle(parts.at(-1)!)).getFile();
 }
+
+const bytesOf = async (b: Blob) => new Uint8Array(await b.arrayBuffer());
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 
@@ -104,10 +113,13 @@ export class DeidReview implements DeidReviewApi {
         .filter((i) => i.folderId === inputId && !i.missing)
         .sort((a, b) => (a.instanceNumber ?? 0) - (b.instanceNumber ?? 0));
       const middle = inst[Math.floor(inst.length / 2)];
-      if (!middle) continue;
+      if (!middle || middle.pixelDataOffset === null) continue;
       let found: ReturnType<typeof reviewOf>;
       try {
-        found = reviewOf(await readFile(root, middle.path), inst.length);
+        const file = await readFile(root, middle.path);
+        // The header alone says whether the series is at risk; pixels only for those that are.
+        if (!atRisk(await bytesOf(file.slice(0, middle.pixelDataOffset)), inst.length)) continue;
+        found = reviewOf(await bytesOf(file), inst.length);
       } catch {
         continue; // gone since the scan: the run will report it
       }

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { writePart10, type DataElement } from '../../../src/core/dicom/writer';
 import { bodyProblem } from '../../../src/core/ledger/policy';
 import type { Json } from '../../../src/core/ledger/types';
-import { DeidReview, reviewOf } from '../../../src/app/deid/review';
+import { atRisk, DeidReview, reviewOf } from '../../../src/app/deid/review';
+import { parseDicomBytes } from '../../../src/core/dicom/file';
 
 function file(attrs: DataElement[], rows = 8, columns = 8): Uint8Array {
   const ds: DataElement[] = [
@@ -69,6 +70,18 @@ describe('reviewOf', () => {
   it('a matching blacklist rule is named (the run would hold the image on mask)', () => {
     const sc = reviewOf(file([cs(0x00080060, 'OT')]), 1)!;
     expect(sc.blacklist.join()).toContain('Missing ImageType');
+  });
+
+  it('the header before Pixel Data decides whether the pixels are read at all', () => {
+    const header = (b: Uint8Array) => {
+      const p = parseDicomBytes(b);
+      if (p.kind !== 'parsed') throw new Error(p.kind);
+      return b.subarray(0, p.dicom.pixelData!.offset);
+    };
+    expect(atRisk(header(file([cs(0x00080060, 'MR'), cs(0x00180015, 'HEAD')])), 1)).toBe(true);
+    expect(atRisk(header(file([cs(0x00080060, 'US')])), 1)).toBe(true);
+    expect(atRisk(header(file([cs(0x00080060, 'CT'), cs(0x00180015, 'CHEST')])), 1)).toBe(false);
+    expect(atRisk(new Uint8Array([1, 2, 3]), 1)).toBe(true);
   });
 
   it('a file without pixel data or not DICOM gives null', () => {

@@ -67,6 +67,21 @@ describe('reviewOf', () => {
     expect([ct.burnedIn, ct.facial]).toEqual([[], []]);
   });
 
+  it('a matching graylist rule brings its regions for the overlay', () => {
+    const dose = reviewOf(
+      file([
+        cs(0x00080060, 'CT'),
+        cs(0x00080008, ['DERIVED', 'SECONDARY', 'SCREEN SAVE']),
+        { tag: 0x00081090, vr: 'LO', value: 'LightSpeed VCT' },
+        { tag: 0x00080070, vr: 'LO', value: 'GE MEDICAL SYSTEMS' },
+      ]),
+      1,
+    )!;
+    expect(dose.burnedIn.join()).toContain('screen capture');
+    expect(dose.rules.join()).toContain('LightSpeed Dose Report');
+    expect(dose.ruleRegions).toContainEqual({ x0: 0, y0: 0, x1: 512, y1: 121 });
+  });
+
   it('a matching blacklist rule is named (the run would hold the image on mask)', () => {
     const sc = reviewOf(file([cs(0x00080060, 'OT')]), 1)!;
     expect(sc.blacklist.join()).toContain('Missing ImageType');

@@ -19,7 +19,12 @@ const port = arg('port', 4390);
 const syncCount = arg('sync', 100_000);
 const ledgerCount = arg('ledger', 100_000);
 // --deid N: CT files (256x256) de-identified OPFS -> OPFS vs plainly copied (default 500).
+// --deid-workers N: helper workers for its write + read-back stage (default: the app's).
 const deidCount = arg('deid', 500);
+const deidWorkers = arg('deid-workers', undefined);
+// --dist DIR: build into and serve DIR instead of dist/, so parallel runs do not collide.
+const distIndex = process.argv.indexOf('--dist');
+const dist = distIndex >= 0 ? process.argv[distIndex + 1] : null;
 
 const executablePath = findChromium({ install: true });
 if (!executablePath) {
@@ -27,8 +32,14 @@ if (!executablePath) {
   process.exit(1);
 }
 
-execSync('npx vite build --logLevel warn', { stdio: 'inherit' });
-const server = spawn('node', ['scripts/serve.js', '--port', String(port)], { stdio: 'ignore' });
+execSync(`npx vite build --logLevel warn${dist ? ` --outDir ${dist} --emptyOutDir` : ''}`, {
+  stdio: 'inherit',
+});
+const server = spawn(
+  'node',
+  ['scripts/serve.js', '--port', String(port), ...(dist ? ['--dir', dist] : [])],
+  { stdio: 'ignore' },
+);
 const browser = await chromium.launch({
   executablePath,
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
@@ -126,25 +137,29 @@ try {
 
   if (deidCount) {
     const d = await page.evaluate(
-      (count) =>
-        window.trialbenchDeid.run({
-          modality: 'CT',
-          count,
-          rows: 256,
-          columns: 256,
-          seed: 11,
-          phantom: false,
-        }),
-      deidCount,
+      ([count, outputWorkers]) =>
+        window.trialbenchDeid.run(
+          { modality: 'CT', count, rows: 256, columns: 256, seed: 11, phantom: false },
+          outputWorkers === null ? {} : { outputWorkers },
+        ),
+      [deidCount, deidWorkers ?? null],
     );
     console.log(
-      `\nDe-identification: ${d.files} files written (${d.held} held), ${d.megabytes.toFixed(0)} MB`,
+      `\nDe-identification: ${d.files} files written (${d.held} held, ${d.leakChecked} read back and leak-checked), ${d.megabytes.toFixed(0)} MB`,
     );
     console.table({
       'plain copy OPFS -> OPFS, MB/s': d.copyMBs.toFixed(1),
+      'plain copy, 4 files in flight, MB/s': d.copy4MBs.toFixed(1),
       'de-identify OPFS -> OPFS, MB/s': d.deidMBs.toFixed(1),
       'de-identify / copy': d.ratio.toFixed(2),
+      'de-identify / copy with 4 in flight': d.ratio4.toFixed(2),
     });
+    if (d.timing) {
+      const t = d.timing;
+      console.log(
+        `  run worker: listing ${t.list.toFixed(2)} s, waiting for reads ${t.readWait.toFixed(2)} s, de-identifying ${t.deid.toFixed(2)} s, waiting for write + read-back ${t.outputWait.toFixed(2)} s, finishing ${t.finish.toFixed(2)} s`,
+      );
+    }
     headline.push(['deid-vs-copy', d.ratio.toFixed(2), 'x']);
   }
 

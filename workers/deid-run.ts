@@ -54,6 +54,8 @@ export interface DeidJob {
    * machine's cores. 0: all in the run's own worker. The output is the same either way.
    */
   outputWorkers?: number;
+  /** Outputs waiting at each output stage (default PER_PORT); for tuning and benchmarks. */
+  outputsInFlight?: number;
 }
 
 export interface DeidProgress {
@@ -365,7 +367,8 @@ export async function runDeid(
       () => undefined,
     );
     lap('deid');
-    while (inFlight.size >= ports.length * PER_PORT) await Promise.race(inFlight);
+    while (inFlight.size >= ports.length * (job.outputsInFlight ?? PER_PORT))
+      await Promise.race(inFlight);
     if (lines.length >= JOURNAL_CHUNK) await flush();
     progress();
     lap('outputWait');

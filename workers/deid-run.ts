@@ -45,6 +45,8 @@ export interface DeidJob {
   attestDefaced?: string;
   /** Review answers keyed by SOURCE Series Instance UID. */
   review?: Array<[string, ReviewDecision]>;
+  /** Images per SOURCE series from the index, for the head-volume facial-risk test. */
+  seriesSizes?: Array<[string, number]>;
   runBy: string;
   mapping?: SubjectMapping;
   visits?: VisitRule[];
@@ -176,6 +178,7 @@ export async function runDeid(
     ...(job.waiveFacialRisk ? { waiveFacialRisk: job.waiveFacialRisk } : {}),
     ...(job.attestDefaced ? { attestDefaced: job.attestDefaced } : {}),
     ...(job.review ? { review: new Map(job.review) } : {}),
+    ...(job.seriesSizes ? { seriesSizes: new Map(job.seriesSizes) } : {}),
     maskBurnedIn: Boolean(job.maskBurnedIn),
     runBy: job.runBy,
     ...(job.mapping ? { mapping: job.mapping } : {}),
@@ -186,7 +189,10 @@ export async function runDeid(
     tool: 'Trialbench (browser)',
     profile: job.profile,
     options: {
-      keyedPseudonyms: true,
+      // As the CLI records them: a mapped run must not read as keyed in the documentation.
+      keyedPseudonyms: !job.mapping,
+      ...(job.pseudonymPrefix && !job.mapping ? { pseudonymPrefix: job.pseudonymPrefix } : {}),
+      visitMapping: Boolean(job.visits?.length),
       passBurnedIn: Boolean(job.passBurnedIn),
       waiveFacialRisk: Boolean(job.waiveFacialRisk),
       maskBurnedIn: Boolean(job.maskBurnedIn),
@@ -245,6 +251,7 @@ export async function runDeid(
     Boolean(job.maskBurnedIn),
     job.waiveFacialRisk ?? '',
     job.attestDefaced ?? '',
+    [...(job.seriesSizes ?? [])].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
   ];
   const settings = `${serializeProfile(job.profile)}\0${job.site}\0${JSON.stringify(job.trial)}\0${JSON.stringify(tables)}\0${JSON.stringify(answers)}`;
   let bytesIn = 0;

@@ -102,6 +102,10 @@ export class DeidService implements DeidApi {
       ...(req.pseudonymPrefix ? { pseudonymPrefix: req.pseudonymPrefix } : {}),
       // The worker builds DeidRun's `review: new Map(job.review)` from these pairs.
       ...(req.review?.length ? { review: req.review } : {}),
+      // The run judges head volumes as the review queue does: by the series' image count.
+      seriesSizes: (await this.deps.store.listSeries({ folderId: req.inputId })).map(
+        (s) => [s.seriesInstanceUid, s.instances] as [string, number],
+      ),
     };
     const worker = new Worker(new URL('../../workers/deid.worker.ts', import.meta.url), {
       type: 'module',
@@ -201,6 +205,10 @@ function runBody(s: DeidSummary): { [key: string]: Json } {
       decision: d.decision,
       files: d.files,
       justification: d.justification ?? null,
+      // Who answered, when, and which defacing tool was attested: the trail names them too.
+      by: d.by ?? null,
+      at: d.at ?? null,
+      tool: d.tool ?? null,
     })),
   };
 }

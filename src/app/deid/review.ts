@@ -3,11 +3,9 @@
 // thumbnail), with the pixel rules' regions; decisions kept per folder in localStorage and
 // recorded in the ledger by a keyed hash of the series, never its UID.
 import { parseDicomBytes } from '../../core/dicom/file';
-import type { ParsedDicom } from '../../core/dicom/types';
-import { numberValues } from '../../core/dicom/values';
-import { pixelAttrsFromDicom } from '../../core/deid/pixels/from-dicom';
+import { geometryFromDicom, pixelAttrsFromDicom } from '../../core/deid/pixels/from-dicom';
 import { matchRules, regionsToMask } from '../../core/deid/pixels/match';
-import { burnedInRisk, facialRisk, type VolumeGeometry } from '../../core/deid/pixels/risk';
+import { burnedInRisk, facialRisk } from '../../core/deid/pixels/risk';
 import { RUN_PIXEL_RULES } from '../../core/deid/run/pixel-plan';
 import type { BurnedInAnswer, FacialAnswer, ReviewDecision } from '../../core/deid/run/review';
 import { hmacSha256, utf8 } from '../../core/deid/sha256';
@@ -27,32 +25,14 @@ export interface ReviewDeps {
 
 const STORAGE_PREFIX = 'trialbench.deid.review.';
 
-function num(d: ParsedDicom, tag: number, at = 0): number | undefined {
-  const el = d.dataset.byTag.get(tag);
-  const v = el && !el.items ? numberValues(d.datasetBytes, el, d.dataset)[at] : undefined;
-  return v !== undefined && Number.isFinite(v) ? v : undefined;
-}
-
-function geometry(d: ParsedDicom, instances: number): VolumeGeometry {
-  const frames = num(d, 0x00280008) ?? 1;
-  const r = num(d, 0x00280030, 0);
-  const c = num(d, 0x00280030, 1);
-  const spacing = num(d, 0x00180088) ?? num(d, 0x00180050);
-  return {
-    slices: frames > 1 ? frames : instances,
-    ...(spacing !== undefined ? { sliceSpacing: Math.abs(spacing) } : {}),
-    ...(r !== undefined && c !== undefined ? { pixelSpacing: [r, c] as const } : {}),
-    ...(num(d, 0x00280010) !== undefined ? { rows: num(d, 0x00280010) } : {}),
-    ...(num(d, 0x00280011) !== undefined ? { columns: num(d, 0x00280011) } : {}),
-  };
-}
-
 /** Whether a header (everything before Pixel Data will do) puts its series at risk. */
 export function atRisk(header: Uint8Array, instances: number): boolean {
   const out = parseDicomBytes(header);
   if (out.kind !== 'parsed') return true; // unreadable here: let the full file decide
   const attrs = pixelAttrsFromDicom(out.dicom);
-  return burnedInRisk(attrs).atRisk || facialRisk(attrs, geometry(out.dicom, instances)).atRisk;
+  return (
+    burnedInRisk(attrs).atRisk || facialRisk(attrs, geometryFromDicom(out.dicom, instances)).atRisk
+  );
 }
 
 /** What one file says about its series' risks, or null when it cannot be read. */
@@ -65,7 +45,7 @@ export function reviewOf(
   const d = out.dicom;
   const attrs = pixelAttrsFromDicom(d);
   const burned = burnedInRisk(attrs);
-  const facial = facialRisk(attrs, geometry(d, instances));
+  const facial = facialRisk(attrs, geometryFromDicom(d, instances));
   const masks = burned.atRisk
     ? regionsToMask(matchRules(attrs, RUN_PIXEL_RULES))
     : { regions: [], keep: [] };

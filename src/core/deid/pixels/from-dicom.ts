@@ -4,6 +4,7 @@ import { isPrivateTag, keywordOf } from '../../dicom/dictionary';
 import type { DataSet, ParsedDicom } from '../../dicom/types';
 import { numberValues, stringValue } from '../../dicom/values';
 import type { MaskInput } from './mask';
+import type { VolumeGeometry } from './risk';
 
 function num(d: ParsedDicom, tag: number): number | undefined {
   const el = d.dataset.byTag.get(tag);
@@ -59,4 +60,30 @@ export function pixelAttrsFromDicom(d: ParsedDicom): Record<string, string> {
   if (d.meta) add(d.meta, d.bytes);
   add(d.dataset, d.datasetBytes);
   return out;
+}
+
+function numAt(d: ParsedDicom, tag: number, at: number): number | undefined {
+  const el = d.dataset.byTag.get(tag);
+  const v = el && !el.items ? numberValues(d.datasetBytes, el, d.dataset)[at] : undefined;
+  return v !== undefined && Number.isFinite(v) ? v : undefined;
+}
+
+/**
+ * A series' shape as one of its files sees it, for the head-volume test: `instances` is how
+ * many images the series has (known to the index, not to one file).
+ */
+export function geometryFromDicom(d: ParsedDicom, instances: number): VolumeGeometry {
+  const frames = numAt(d, 0x00280008, 0) ?? 1;
+  const r = numAt(d, 0x00280030, 0);
+  const c = numAt(d, 0x00280030, 1);
+  const spacing = numAt(d, 0x00180088, 0) ?? numAt(d, 0x00180050, 0);
+  const rows = numAt(d, 0x00280010, 0);
+  const columns = numAt(d, 0x00280011, 0);
+  return {
+    slices: frames > 1 ? frames : instances,
+    ...(spacing !== undefined ? { sliceSpacing: Math.abs(spacing) } : {}),
+    ...(r !== undefined && c !== undefined ? { pixelSpacing: [r, c] as const } : {}),
+    ...(rows !== undefined ? { rows } : {}),
+    ...(columns !== undefined ? { columns } : {}),
+  };
 }

@@ -12,8 +12,8 @@ import { deidentifyDataset } from '../engine';
 import type { TrialAttributes } from '../method';
 import { writePart10 } from '../../dicom/writer';
 import type { DeidProfile } from '../profile';
-import { burnedInRisk, facialRisk } from '../pixels/risk';
-import { pixelAttrsFromDicom } from '../pixels/from-dicom';
+import { burnedInRisk, facialRisk, type VolumeGeometry } from '../pixels/risk';
+import { geometryFromDicom, pixelAttrsFromDicom } from '../pixels/from-dicom';
 import type { PixelRule } from '../pixels/types';
 import {
   burnedInDecision,
@@ -45,6 +45,11 @@ export interface RunOptions extends GlobalAnswers {
    * (passBurnedIn, maskBurnedIn, waiveFacialRisk, attestDefaced), else is held.
    */
   review?: ReviewDecisions;
+  /**
+   * Images per SOURCE Series Instance UID (the index knows them; one file does not), so a
+   * near-isotropic head volume is at facial risk in the run as in the review queue.
+   */
+  seriesSizes?: ReadonlyMap<string, number>;
   /** Region rules for masking; default RUN_PIXEL_RULES (plus a profile's, by the caller). */
   pixelRules?: readonly PixelRule[];
 }
@@ -128,11 +133,15 @@ export class DeidRun {
     return { subject };
   }
 
-  private risks(attrs: Record<string, string> | null, answer?: ReviewDecision): RiskDecision[] {
+  private risks(
+    attrs: Record<string, string> | null,
+    answer: ReviewDecision | undefined,
+    geometry: VolumeGeometry | undefined,
+  ): RiskDecision[] {
     if (!attrs) return [];
     return [
       burnedInDecision(burnedInRisk(attrs), answer?.burnedIn, this.options),
-      facialDecision(facialRisk(attrs), answer?.facial, this.options),
+      facialDecision(facialRisk(attrs, geometry), answer?.facial, this.options),
     ].filter((d): d is RiskDecision => d !== null);
   }
 
@@ -159,8 +168,11 @@ export class DeidRun {
     }
     const parsed = outcome.dicom;
     const attrs = parsed.pixelData ? pixelAttrsFromDicom(parsed) : null;
-    const answer = o.review?.get(top(parsed, 0x0020000e));
-    const decisions = this.risks(attrs, answer);
+    const sourceSeries = top(parsed, 0x0020000e);
+    const answer = o.review?.get(sourceSeries);
+    const size = o.seriesSizes?.get(sourceSeries);
+    const geometry = size === undefined ? undefined : geometryFromDicom(parsed, size);
+    const decisions = this.risks(attrs, answer, geometry);
     const excluded = decisions.filter((d) => d.decision === 'excluded');
     const stopped = decisions.filter((d) => d.decision === 'held');
     const burned = decisions.find((d) => d.kind === 'burned-in');

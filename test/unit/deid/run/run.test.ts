@@ -63,6 +63,28 @@ describe('DEID-32 risk decisions', () => {
   });
 });
 
+describe('DEID-58 head volumes by series size', () => {
+  // An MR with no head in its text: only its shape (1 mm isotropic, 256 mm field) says head.
+  const slab = base([
+    { tag: 0x00080060, vr: 'CS', value: 'MR' },
+    { tag: 0x00180050, vr: 'DS', value: '1' },
+    { tag: 0x00280010, vr: 'US', value: 256 },
+    { tag: 0x00280011, vr: 'US', value: 256 },
+    { tag: 0x00280030, vr: 'DS', value: '1\\1' },
+  ]);
+  const series = '1.2.3.4.1';
+
+  test('a file of a 176-image series of that shape is held; of a 20-image series it is not', () => {
+    const big = new DeidRun(opts({ seriesSizes: new Map([[series, 176]]) })).file(slab, 'a');
+    expect(big.kind === 'held' && big.category).toBe('facial');
+    expect(big.kind === 'held' && big.reasons.join(' ')).toMatch(/near-isotropic 3D volume/);
+    const small = new DeidRun(opts({ seriesSizes: new Map([[series, 20]]) })).file(slab, 'a');
+    expect(small.kind).toBe('written');
+    // Without sizes the run cannot tell: it judges by text alone, as before.
+    expect(new DeidRun(opts()).file(slab, 'a').kind).toBe('written');
+  });
+});
+
 describe('DEID-32 unsafe inputs and what is written', () => {
   test('bytes after Pixel Data are held, not passed through', () => {
     const tail = writePart10([

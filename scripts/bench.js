@@ -8,9 +8,12 @@ import { chromium } from '@playwright/test';
 import { findChromium, CHROMIUM_HINT } from './chromium.js';
 import { startRelay } from './signal.js';
 
+// A flag given without a number (`--deid`) keeps its default instead of becoming NaN,
+// which would silently skip that benchmark.
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  const v = i >= 0 ? Number(process.argv[i + 1]) : NaN;
+  return i >= 0 && process.argv[i + 1] !== undefined && Number.isFinite(v) ? v : fallback;
 };
 const ctCount = arg('ct', 2000);
 const mrCount = arg('mr', 2000);

@@ -155,7 +155,8 @@ export function signerOf(identity: StoredIdentity): Signer {
   };
 }
 
-async function passphraseKey(
+/** AES-GCM key from a passphrase (PBKDF2-SHA-256); also used by the de-id key backup. */
+export async function passphraseKey(
   passphrase: string,
   salt: Uint8Array<ArrayBuffer>,
   iterations: number,

@@ -4,6 +4,7 @@
 // data: a file whose fingerprint was edited does not open. Only WebCrypto: page and Node.
 import { keyFingerprint } from '../../core/deid/run';
 import { fromBase64url, PBKDF2_ITERATIONS, toBase64url } from '../../adapters/crypto/identity';
+import { passphraseKey } from '../../adapters/crypto/identity';
 
 const FORMAT = 'trialbench-deid-key';
 /** The same floor as the view's (src/ui/state/deid-custody.svelte.ts), enforced here. */
@@ -36,23 +37,6 @@ const subtle = () => globalThis.crypto.subtle;
 
 function associated(fingerprint: string): Uint8Array<ArrayBuffer> {
   return new TextEncoder().encode(`${FORMAT} v1\0${fingerprint}`);
-}
-
-async function passphraseKey(passphrase: string, salt: Uint8Array<ArrayBuffer>, n: number) {
-  const base = await subtle().importKey(
-    'raw',
-    new TextEncoder().encode(passphrase.normalize('NFC')),
-    'PBKDF2',
-    false,
-    ['deriveKey'],
-  );
-  return subtle().deriveKey(
-    { name: 'PBKDF2', hash: 'SHA-256', salt, iterations: n },
-    base,
-    { name: 'AES-GCM', length: 256 },
-    false,
-    ['encrypt', 'decrypt'],
-  );
 }
 
 /** `trialbench-deid-key-<fingerprint>.json`, the colons as dashes (not allowed everywhere). */

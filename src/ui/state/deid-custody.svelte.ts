@@ -12,6 +12,7 @@ import {
 import type { CsvError } from '../../core/deid/run/csv';
 import type { Role } from '../../core/ledger/types';
 import type { DeidCustodyApi, DeidRequest, KeyImportPreview } from './deid-api';
+import { saveBlob } from './download';
 
 export const MIN_KEY_PASSPHRASE = 12;
 
@@ -130,7 +131,7 @@ export class DeidCustodyState {
       if (this.passphrase !== this.again)
         throw new Error('Key not exported: the two passphrases differ.');
       const f = await this.api.exportKey(this.passphrase);
-      save(f.blob, f.name);
+      saveBlob(f.blob, f.name);
       this.passphrase = '';
       this.again = '';
       return `Key backup exported as ${f.name}. Keep the file and its passphrase apart.`;
@@ -186,7 +187,7 @@ export class DeidCustodyState {
         ...(this.mapping ? { mapping: this.mapping } : {}),
         ...(!this.mapping && this.prefix.trim() ? { pseudonymPrefix: this.prefix.trim() } : {}),
       });
-      save(f.blob, f.name);
+      saveBlob(f.blob, f.name);
       this.reidUnderstood = false;
       return `Re-identification map exported: ${f.count} patients in ${f.name}. Recorded in the ledger.`;
     });
@@ -245,19 +246,7 @@ export class DeidCustodyState {
     p.name = version ? `${name} (version ${version})` : name;
     const safe = p.name.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '');
     const file = `trialbench-deid-profile-${safe || 'profile'}.json`;
-    save(new Blob([serializeProfile(p)], { type: 'application/json' }), file);
+    saveBlob(new Blob([serializeProfile(p)], { type: 'application/json' }), file);
     this.status = `Profile "${p.name}" exported as ${file}: import it at every site.`;
   }
-}
-
-/** Downloads a blob through a temporary link (no server involved). */
-function save(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

@@ -14,6 +14,7 @@ import type {
   VerifyReport,
 } from './ledger-api';
 import { describeImport, describeVerify, downloadName } from '../ledger/words';
+import { saveBlob } from './download';
 
 export const MIN_PASSPHRASE = 12;
 
@@ -192,7 +193,7 @@ export class LedgerState {
         throw new Error(`the passphrase needs at least ${MIN_PASSPHRASE} characters.`);
       if (passphrase !== again) throw new Error('the two passphrases differ.');
       const blob = await this.api.exportIdentity(passphrase);
-      save(blob, `trialbench-identity-${stamp()}.json`);
+      saveBlob(blob, `trialbench-identity-${stamp()}.json`);
       return 'Identity exported. Keep the file and its passphrase apart.';
     });
 
@@ -259,7 +260,7 @@ export class LedgerState {
 
   exportAudit = () =>
     this.act(async () => {
-      save(await this.api.exportAudit(), downloadName('audit', this.study?.id ?? '', 'jsonl'));
+      saveBlob(await this.api.exportAudit(), downloadName('audit', this.study?.id ?? '', 'jsonl'));
       return 'Audit trail exported.';
     });
 
@@ -271,7 +272,10 @@ export class LedgerState {
 
   exportUpdates = () =>
     this.act(async () => {
-      save(await this.api.exportUpdates(), downloadName('updates', this.study?.id ?? '', 'jsonl'));
+      saveBlob(
+        await this.api.exportUpdates(),
+        downloadName('updates', this.study?.id ?? '', 'jsonl'),
+      );
       return 'Updates exported: carry the file to the other site and import it there.';
     });
 
@@ -292,17 +296,4 @@ function unique(values: (string | null)[]): string[] {
 
 function stamp(): string {
   return new Date().toISOString().replace(/[:.]/g, '-');
-}
-
-/** Downloads a blob through a temporary link (no server involved). */
-function save(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  // Revoke after the click has been handled; the download keeps its own reference.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }

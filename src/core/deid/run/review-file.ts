@@ -66,16 +66,20 @@ function regions(x: unknown, path: string): Region[] {
   });
 }
 
-function burnedIn(x: unknown, path: string): BurnedInAnswer {
-  if (!isObj(x)) throw new Refused(path, 'an object');
-  only(x, ['action', 'justification', 'by', 'at', 'regions'], path);
-  const a = action(x, ['pass', 'mask', 'exclude'] as const, path);
-  const out: BurnedInAnswer = {
-    action: a,
+/** Who answered, when and why: required alike on every answer. */
+function signed(x: Record<string, unknown>, path: string) {
+  return {
     justification: text(x, 'justification', path),
     by: text(x, 'by', path),
     at: when(x, path),
   };
+}
+
+function burnedIn(x: unknown, path: string): BurnedInAnswer {
+  if (!isObj(x)) throw new Refused(path, 'an object');
+  only(x, ['action', 'justification', 'by', 'at', 'regions'], path);
+  const a = action(x, ['pass', 'mask', 'exclude'] as const, path);
+  const out: BurnedInAnswer = { action: a, ...signed(x, path) };
   if (x.regions !== undefined) {
     if (a !== 'mask') throw new Refused(`${path}.regions`, "only with action 'mask'");
     out.regions = regions(x.regions, `${path}.regions`);
@@ -87,12 +91,7 @@ function facial(x: unknown, path: string): FacialAnswer {
   if (!isObj(x)) throw new Refused(path, 'an object');
   only(x, ['action', 'justification', 'by', 'at', 'tool'], path);
   const a = action(x, ['waive', 'defaced', 'exclude'] as const, path);
-  const out: FacialAnswer = {
-    action: a,
-    justification: text(x, 'justification', path),
-    by: text(x, 'by', path),
-    at: when(x, path),
-  };
+  const out: FacialAnswer = { action: a, ...signed(x, path) };
   if (a === 'defaced') out.tool = text(x, 'tool', path);
   else if (x.tool !== undefined) throw new Refused(`${path}.tool`, "only with action 'defaced'");
   return out;

@@ -26,6 +26,8 @@ import {
   type VisitRule,
 } from '../src/core/deid/run';
 import { serializeProfile, type DeidProfile } from '../src/core/deid/profile';
+import { parseSource } from '../src/core/deid/engine';
+import { inflateRaw } from './platform';
 import type { TrialAttributes } from '../src/core/deid/method';
 import { exists, FolderWriter, removeTemporaries, walk } from './deid-folder';
 import { sha256Hex, type OutputResult, type OutputTask } from './deid-output';
@@ -306,7 +308,7 @@ export async function runDeid(
     readAhead(i + 1);
     lap('readWait');
     bytesIn += bytes.length;
-    const o = deid.file(bytes, sourceSha);
+    const o = deid.file(bytes, sourceSha, await parseSource(bytes, inflateRaw));
     lap('deid');
     countOutcome(record, o);
     if (o.kind !== 'written') {

@@ -4,6 +4,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { existsSync, readFileSync, statSync, mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import {
   basicProfile,
   parseProfile,
@@ -29,6 +30,12 @@ import {
   type VisitRule,
 } from '../core/deid/run';
 import { DEID_USAGE, parseDeidArgs, type DeidArgs } from './deid-args';
+import { parseSource } from '../core/deid/engine';
+import type { Inflate } from '../core/index/record';
+
+/** Raw inflate capped at maxBytes (over it: code ERR_BUFFER_TOO_LARGE, DEID-61). */
+const inflateNode: Inflate = async (data, maxBytes) =>
+  new Uint8Array(inflateRawSync(data, { maxOutputLength: maxBytes }));
 import {
   appendJournal,
   checkFolders,
@@ -204,7 +211,7 @@ export async function run(argv: string[]): Promise<number> {
     const buf = readFileSync(src);
     const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
     bytesIn += bytes.length;
-    const o = deid.file(bytes, sha([bytes]));
+    const o = deid.file(bytes, sha([bytes]), await parseSource(bytes, inflateNode));
     countOutcome(record, o);
     if (o.kind === 'skipped') {
       local.push(`skipped ${rel}: ${o.reason}`);

@@ -1,16 +1,24 @@
 // The de-identification engine step (DEID-21..): one parsed file in, the de-identified
-// header elements (writer input, file meta excluded) and a change log out. Pixel Data is
-// never copied: the caller splices the original bytes from `pixelDataOffset`.
-import { keywordOf, formatTag } from '../dicom/dictionary';
-import type { DataSet, DicomElement, ParsedDicom } from '../dicom/types';
+// header elements (writer input, file meta excluded), the elements after Pixel Data
+// (DEID-60), a change log and closed reasons to hold the file out. Pixel Data is never
+// copied: the caller splices the original value bytes (`pixel.start`..`pixel.end`).
+import { keywordOf, formatTag, lookupTag } from '../dicom/dictionary';
+import { parseDicomBytes, parseInflated, readAfterPixelData } from '../dicom/file';
+import {
+  DEFLATED_EXPLICIT_VR_LE,
+  EXPLICIT_VR_LE,
+  STORED_TRANSFER_SYNTAXES,
+} from '../dicom/transfer-syntax';
+import type { DataSet, DicomElement, ParsedDicom, ParseOutcome } from '../dicom/types';
 import { displayValue, rawValue, stringValue, stringValues } from '../dicom/values';
 import type { DataElement, Item, Value, Vr } from '../dicom/writer';
+import type { Inflate } from '../index/record';
 import type { Action } from './actions';
 import { shiftDateValue, subjectDayOffset, type OffsetRange } from './dates';
 import type { DeidProfile } from './profile';
 import { resolveAction } from './resolve';
 import { addDeidAttributes, type TrialAttributes } from './method';
-import { keyedHash, remapUid, type KeyedHash } from './uid';
+import { isWellKnownUid, keyedHash, remapUid, type KeyedHash } from './uid';
 
 export interface DeidContext {
   key: Uint8Array;
@@ -31,11 +39,44 @@ export interface DeidChange {
   after: string;
 }
 
+/** Why a file is not written (DEID-66, DEID-67): a closed code and one sentence. */
+export type DeidHoldReason =
+  | 'unsupported-transfer-syntax'
+  | 'missing-uid'
+  | 'unparseable-after-pixel-data'
+  | 'duplicate-after-pixel-data';
+
+export interface DeidHold {
+  reason: DeidHoldReason;
+  message: string;
+}
+
+/** Where the Pixel Data value lies in `parsed.datasetBytes`, and its re-encoded tag. */
+export interface PixelSplice {
+  tag: number;
+  /** VR to write (explicit VR syntaxes). */
+  vr: 'OB' | 'OW' | 'OF' | 'OD' | 'OL' | 'OV';
+  /** Declared value length, or 0xFFFFFFFF when encapsulated. */
+  length: number;
+  /** First value byte (encapsulated: the first item tag). */
+  start: number;
+  /** Just past the value (encapsulated: past the sequence delimiter). */
+  end: number;
+}
+
 export interface DeidResult {
   elements: DataElement[];
   changes: DeidChange[];
   /** Offset in `parsed.datasetBytes` of the Pixel Data tag, or null when there is none. */
   pixelDataOffset: number | null;
+  /** Pixel Data to splice, or null when there is none (DEID-60). */
+  pixel: PixelSplice | null;
+  /** De-identified elements that followed Pixel Data, written after it (DEID-60). */
+  trailer: DataElement[];
+  /** Transfer syntax of the output: the source's, explicit VR LE for deflated input (DEID-61). */
+  transferSyntaxUid: string;
+  /** Non-empty: the file must not be written (DEID-66, DEID-67). */
+  holds: DeidHold[];
   problems: string[];
   sopInstanceUid: string | undefined;
 }
@@ -101,8 +142,47 @@ function creatorOf(ds: DataSet, stream: Uint8Array, tag: number): string | undef
   return creator ? stringValue(stream, creator, ds).trim() : undefined;
 }
 
+/** Text VRs: their bytes read the same in any byte order, so a UN value can take them. */
+const TEXT_VRS = new Set('AE AS CS DA DS DT IS LO LT PN SH ST TM UC UI UR UT'.split(' '));
+
+/**
+ * The VR to treat an element with (DEID-63): a sequence read from UN is SQ; a public
+ * element written as UN takes its dictionary VR when that is a text VR (a UID stored as
+ * UN is remapped, not blanked).
+ */
+function effectiveVr(el: DicomElement): Vr {
+  if (el.items) return 'SQ';
+  if (el.vr === 'UN' && ((el.tag >>> 16) & 1) === 0) {
+    const vr = lookupTag(el.tag)?.vr;
+    if (vr && TEXT_VRS.has(vr)) return vr as Vr;
+  }
+  return el.vr as Vr;
+}
+
+/** Overlay groups 60xx (even xx 00..1E, DEID-9) of a dataset. */
+function overlayGroup(tag: number): number | null {
+  const group = tag >>> 16;
+  return (group & 0xff00) === 0x6000 && (group & 1) === 0 && (group & 0xff) <= 0x1e ? group : null;
+}
+
+/**
+ * DEID-64: an overlay whose Overlay Data (60xx,3000) the profile removes goes whole: the
+ * Overlay Plane module without its data is invalid, and its other attributes describe
+ * nothing that is left.
+ */
+function removedOverlays(ds: DataSet, w: Walk): Set<number> {
+  const out = new Set<number>();
+  for (const el of ds.elements) {
+    const group = overlayGroup(el.tag >>> 0);
+    if (group === null || (el.tag & 0xffff) !== 0x3000) continue;
+    if (resolveAction(w.profile, el.tag >>> 0).action === 'X') out.add(group);
+  }
+  return out;
+}
+
 function walk(ds: DataSet, w: Walk, prefix: string): DataElement[] {
   const out: DataElement[] = [];
+  const overlaysGone = removedOverlays(ds, w);
   for (const el of ds.elements) {
     const tag = el.tag >>> 0;
     const group = tag >>> 16;
@@ -110,12 +190,12 @@ function walk(ds: DataSet, w: Walk, prefix: string): DataElement[] {
     const odd = (group & 1) === 1;
     const privateCreator = odd ? creatorOf(ds, w.stream, tag) : undefined;
     const res = resolveAction(w.profile, tag, privateCreator ? { privateCreator } : undefined);
-    const vr = (el.vr === 'UN' && el.items ? 'SQ' : el.vr) as Vr;
+    const vr = effectiveVr(el);
     const before = el.items ? `${el.items.length} item(s)` : displayValue(w.stream, el, ds);
     const log = (action: DeidChange['action'], after: string): void => {
       w.changes.push({ path, keyword: keywordOf(tag), action, before, after });
     };
-    if (res.action === 'X') {
+    if (res.action === 'X' || overlaysGone.has(group)) {
       log('X', '(removed)');
       continue;
     }
@@ -132,13 +212,23 @@ function walk(ds: DataSet, w: Walk, prefix: string): DataElement[] {
       }
       continue;
     }
-    const value = transform(el, ds, vr, res.action, w, path);
+    // DEID-62: a UID the profile keeps is remapped unless the standard defines it. Kept
+    // by an override (a stated reason) or by Retain UIDs, it stays as it is.
+    const remapKept =
+      vr === 'UI' &&
+      (res.action === 'K' || res.action === 'C') &&
+      res.source !== 'override' &&
+      !w.profile.options.rtnUIDsOpt;
+    const action: Action = remapKept ? 'U' : res.action;
+    const value = transform(el, ds, vr, action, w, path);
     if (value === null) {
       log('X', '(removed)');
       continue;
     }
     out.push({ tag, vr, value });
-    if (res.action !== 'K') log(res.action, typeof value === 'string' ? value : '');
+    if (action !== 'K' && !(remapKept && value === '')) {
+      log(action, typeof value === 'string' ? value : '');
+    }
   }
   return dropOrphanCreators(out);
 }
@@ -156,7 +246,7 @@ function transform(
   if (action === 'U' || (action === 'D' && vr === 'UI')) {
     if (vr !== 'UI') return dummyValue(vr);
     return stringValues(w.stream, el, ds)
-      .map((u) => remapUid(u, w.hash))
+      .map((u) => (u.trim() === '' || isWellKnownUid(u) ? u.trim() : remapUid(u, w.hash)))
       .join('\\');
   }
   if (action === 'C' && DATE_VRS.has(vr) && w.profile.options.rtnLongModifDatesOpt) {
@@ -185,6 +275,66 @@ function dropOrphanCreators(out: DataElement[]): DataElement[] {
   });
 }
 
+/** Largest inflated stream a deflated source may give (DEID-61); beyond it, held. */
+export const MAX_INFLATED_BYTES = 512 * 1024 * 1024;
+
+/**
+ * Parses a source for de-identification, inflating a deflated dataset with the platform's
+ * `inflate` (DEID-61), capped at MAX_INFLATED_BYTES: the whole stream is needed, pixels
+ * included, so the cap is larger than the index's header cap. Without `inflate`, a deflated
+ * source stays the 'deflated' outcome. Never throws for bad input.
+ */
+export async function parseSource(
+  bytes: Uint8Array,
+  inflate?: Inflate,
+  maxInflated = MAX_INFLATED_BYTES,
+): Promise<ParseOutcome> {
+  const first = parseDicomBytes(bytes);
+  if (first.kind !== 'deflated' || !inflate) return first;
+  let inflated: Uint8Array;
+  try {
+    inflated = await inflate(bytes.subarray(first.streamOffset), maxInflated);
+  } catch (e) {
+    const tooLarge =
+      typeof e === 'object' &&
+      e !== null &&
+      (e as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE';
+    return {
+      kind: 'problem',
+      problem: tooLarge
+        ? {
+            code: 'deflate-too-large',
+            message: `deflated data inflate to more than ${maxInflated} bytes`,
+            offset: first.streamOffset,
+          }
+        : {
+            code: 'deflate-corrupt',
+            message: 'deflated data could not be inflated',
+            offset: first.streamOffset,
+          },
+    };
+  }
+  return parseInflated(bytes, first.meta, inflated, first.hasPreamble);
+}
+
+const REQUIRED_UIDS: ReadonlyArray<readonly [number, string]> = [
+  [0x0020000d, 'StudyInstanceUID'],
+  [0x0020000e, 'SeriesInstanceUID'],
+  [0x00080018, 'SOPInstanceUID'],
+];
+
+function pixelVr(parsed: ParsedDicom): PixelSplice['vr'] {
+  const px = parsed.pixelData!;
+  if (px.undefinedLength) return 'OB';
+  if (['OB', 'OW', 'OF', 'OD', 'OL', 'OV'].includes(px.vr)) return px.vr as PixelSplice['vr'];
+  if (px.tag === 0x7fe00008) return 'OF';
+  if (px.tag === 0x7fe00009) return 'OD';
+  // Implicit VR (or UN): OW unless 8-bit samples say OB (PS3.5 8.2, A.1).
+  const bits = parsed.dataset.byTag.get(0x00280100);
+  const allocated = bits ? stringValue(parsed.datasetBytes, bits, parsed.dataset) : '';
+  return allocated === '8' || allocated === '1' ? 'OB' : 'OW';
+}
+
 /** De-identifies the header of one parsed file (DEID-21..). */
 export function deidentifyDataset(
   parsed: ParsedDicom,
@@ -202,13 +352,23 @@ export function deidentifyDataset(
     changes: [],
     problems: [],
   };
-  if (parsed.deflated) {
-    w.problems.push('deflated input: pixel offsets refer to the inflated stream; not spliceable');
+  const holds: DeidHold[] = [];
+  // DEID-66: only a transfer syntax the standard defines for stored files is written.
+  const sourceTs = parsed.transferSyntaxUid;
+  if (!STORED_TRANSFER_SYNTAXES.has(sourceTs)) {
+    holds.push({
+      reason: 'unsupported-transfer-syntax',
+      message: sourceTs
+        ? `transfer syntax ${sourceTs} is not one the standard defines for stored files`
+        : 'the data are implicit VR big endian, which no transfer syntax allows',
+    });
   }
-  const px = parsed.pixelData;
-  if (px && !px.undefinedLength && px.valueOffset + px.length < stream.length) {
-    // Whatever follows Pixel Data would be spliced verbatim, unprocessed (DEID-25).
-    w.problems.push(`${stream.length - px.valueOffset - px.length} byte(s) follow Pixel Data`);
+  // DEID-67: what the index cannot file (no Study, Series or SOP Instance UID) is not written.
+  for (const [tag, keyword] of REQUIRED_UIDS) {
+    const el = parsed.dataset.byTag.get(tag);
+    if (!el || stringValue(stream, el, parsed.dataset).trim() === '') {
+      holds.push({ reason: 'missing-uid', message: `the source has no ${keyword}` });
+    }
   }
   const walked = walk(parsed.dataset, w, '');
   const elements = addDeidAttributes(
@@ -219,11 +379,57 @@ export function deidentifyDataset(
     w.changes,
     ctx.pixelsCleaned === true,
   );
+  // DEID-60: what follows Pixel Data is parsed and de-identified like the rest.
+  let pixel: PixelSplice | null = null;
+  let trailer: DataElement[] = [];
+  const px = parsed.pixelData;
+  if (px) {
+    const after = readAfterPixelData(parsed);
+    if (after.kind === 'problem') {
+      holds.push({
+        reason: 'unparseable-after-pixel-data',
+        message: `the data after Pixel Data do not parse (${after.problem.code}: ${after.problem.message})`,
+      });
+    } else {
+      pixel = {
+        tag: px.tag,
+        vr: pixelVr(parsed),
+        length: px.undefinedLength ? 0xffffffff : px.length,
+        start: px.valueOffset,
+        end: after.pixelEnd,
+      };
+      if (after.zeroPadding > 0) {
+        w.problems.push(`${after.zeroPadding} zero byte(s) after the last element dropped`);
+      }
+      if (after.trailer) {
+        const walkedTrailer = walk(after.trailer, w, '');
+        const headerTags = new Set(elements.map((e) => e.tag));
+        for (const e of walkedTrailer) {
+          if (e.tag >>> 0 > px.tag) {
+            trailer.push(e);
+          } else if (headerTags.has(e.tag)) {
+            holds.push({
+              reason: 'duplicate-after-pixel-data',
+              message: `${formatTag(e.tag)} occurs both before and after Pixel Data`,
+            });
+          } else {
+            // Out of order after Pixel Data: written in its place in the header.
+            elements.push(e);
+          }
+        }
+        trailer = trailer.sort((a, b) => (a.tag >>> 0) - (b.tag >>> 0));
+      }
+    }
+  }
   const sop = elements.find((e) => e.tag === 0x00080018)?.value;
   return {
     elements,
     changes: w.changes,
-    pixelDataOffset: parsed.pixelData ? parsed.pixelData.offset : null,
+    pixelDataOffset: px ? px.offset : null,
+    pixel,
+    trailer,
+    transferSyntaxUid: sourceTs === DEFLATED_EXPLICIT_VR_LE ? EXPLICIT_VR_LE : sourceTs,
+    holds,
     problems: w.problems,
     sopInstanceUid: typeof sop === 'string' ? sop : undefined,
   };

@@ -1,8 +1,9 @@
 // The attributes the engine adds (DEID-26): PatientIdentityRemoved, DeidentificationMethod
 // and its CID 7050 code sequence for the options actually applied, the subject's pseudonym
 // and the Clinical Trial attributes; and the header writer that stops at Pixel Data.
+import type { ParsedDicom } from '../dicom/types';
 import type { DataElement, Item } from '../dicom/writer';
-import { writePart10 } from '../dicom/writer';
+import { encodingOf, writeDataset, writePart10 } from '../dicom/writer';
 import type { DeidChange, DeidResult } from './engine';
 import type { DeidProfile, ProfileOption } from './profile';
 import { STANDARD_EDITION } from './profile-table.generated';
@@ -110,8 +111,55 @@ export function addDeidAttributes(
  * The new Part 10 header (preamble zeroed, meta rewritten with the remapped SOP Instance
  * UID) ending right before Pixel Data; write `new Blob([header, file.slice(offset)])`.
  */
-export function deidentifiedHeader(result: DeidResult, transferSyntaxUid: string): Uint8Array {
+export function deidentifiedHeader(
+  result: DeidResult,
+  transferSyntaxUid = result.transferSyntaxUid,
+): Uint8Array {
   const opts: Parameters<typeof writePart10>[1] = { transferSyntaxUid };
   if (result.sopInstanceUid) opts.mediaStorageSopInstanceUid = result.sopInstanceUid;
   return writePart10(result.elements, opts);
+}
+
+/** The Pixel Data element's tag, VR and length in the output's encoding (DEID-60). */
+export function pixelElementHeader(result: DeidResult): Uint8Array {
+  const px = result.pixel;
+  if (!px) return new Uint8Array(0);
+  const encoding = encodingOf(result.transferSyntaxUid);
+  const little = encoding !== 'explicit-be';
+  const explicit = encoding !== 'implicit-le';
+  const out = new Uint8Array(explicit ? 12 : 8);
+  const view = new DataView(out.buffer);
+  view.setUint16(0, px.tag >>> 16, little);
+  view.setUint16(2, px.tag & 0xffff, little);
+  if (explicit) {
+    out[4] = px.vr.charCodeAt(0);
+    out[5] = px.vr.charCodeAt(1);
+    view.setUint32(8, px.length, little);
+  } else view.setUint32(4, px.length, little);
+  return out;
+}
+
+/** The elements that followed Pixel Data, de-identified and encoded (DEID-60). */
+export function trailerBytes(result: DeidResult): Uint8Array {
+  if (result.trailer.length === 0) return new Uint8Array(0);
+  return writeDataset(result.trailer, { encoding: encodingOf(result.transferSyntaxUid) });
+}
+
+/**
+ * Everything after the header, in order: the Pixel Data element's own header, its value
+ * bytes as a view of the source (never copied), then the re-encoded trailer. Empty parts
+ * are left out. `pixelElement` replaces the first two (a masked element, DEID-53).
+ */
+export function deidentifiedTail(
+  result: DeidResult,
+  parsed: ParsedDicom,
+  pixelElement?: Uint8Array,
+): Uint8Array[] {
+  const px = result.pixel;
+  if (!px) return [];
+  const parts = pixelElement
+    ? [pixelElement]
+    : [pixelElementHeader(result), parsed.datasetBytes.subarray(px.start, px.end)];
+  const trailer = trailerBytes(result);
+  return trailer.length ? [...parts, trailer] : parts;
 }

@@ -102,6 +102,7 @@ function fromRow(row: ProfileRow, profile: DeidProfile, context?: IodContext): R
 }
 
 const ITEM_TAGS = new Set([0xfffee000, 0xfffee00d, 0xfffee0dd]);
+const DATA_SET_TRAILING_PADDING = 0xfffcfffc;
 /** DEID-11: what the writer takes from the source file meta; the rest it writes itself. */
 const FILE_META_KEPT = new Set([0x00020002, 0x00020010]);
 const MEDIA_STORAGE_SOP_INSTANCE_UID = 0x00020003;
@@ -145,6 +146,8 @@ export function resolveAction(
   const group = t >>> 16;
   const element = t & 0xffff;
   if (ITEM_TAGS.has(t)) return { action: 'K', source: 'structural', ruleId: 'DEID-10' };
+  if (t === DATA_SET_TRAILING_PADDING)
+    return { action: 'X', source: 'structural', ruleId: 'DEID-60' };
   if ((group & 1) === 1) return resolvePrivate(t, profile, context);
   if (group === 0x0002) {
     if (t === MEDIA_STORAGE_SOP_INSTANCE_UID) {

@@ -1,6 +1,8 @@
 // From file bytes to a parsed header: preamble, file meta group, transfer syntax (or
 // sniffing when there is none), then the dataset reader.
 import { readDataset, newDataSet } from './parse';
+import { skipFragments } from './lengths';
+import type { Problem } from '../index/record';
 import { Stream, need, problem, type Shortfall } from './stream';
 import { DEFLATED_EXPLICIT_VR_LE, encodingForUid, uidForEncoding } from './transfer-syntax';
 import {
@@ -9,6 +11,7 @@ import {
   type Encoding,
   type Limits,
   type ParseOutcome,
+  type ParsedDicom,
 } from './types';
 import { LONG_VRS, VRS } from './vr';
 
@@ -240,4 +243,86 @@ function sniff(s: Stream, pos: number, strict: boolean): Encoding | null | 'need
     if (len !== 0xffffffff && len > s.size - pos - 8) return null;
   }
   return { explicitVR, littleEndian };
+}
+
+/** What follows the top-level Pixel Data element (see `readAfterPixelData`). */
+export type AfterPixelData =
+  | {
+      kind: 'read';
+      /** Offset in `datasetBytes` just past Pixel Data (after the delimiter if encapsulated). */
+      pixelEnd: number;
+      /** The elements after Pixel Data, or null when there are none. */
+      trailer: DataSet | null;
+      /** Zero bytes at the very end that hold no element (some writers pad with NULs). */
+      zeroPadding: number;
+    }
+  | { kind: 'problem'; problem: Problem };
+
+function allZero(bytes: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (bytes[i] !== 0) return false;
+  return true;
+}
+
+/**
+ * Reads what a file holds after its top-level Pixel Data: Data Set Trailing Padding
+ * (FFFC,FFFC), or elements a vendor writes last. They are parsed like the rest of the
+ * dataset (offsets into `datasetBytes`); only bytes that do not parse are a problem.
+ * Trailing NUL bytes that start where no element can are taken as padding.
+ */
+export function readAfterPixelData(
+  d: ParsedDicom,
+  limits: Limits = DEFAULT_LIMITS,
+): AfterPixelData {
+  const bytes = d.datasetBytes;
+  const px = d.pixelData;
+  if (!px) return { kind: 'read', pixelEnd: bytes.length, trailer: null, zeroPadding: 0 };
+  const where = d.deflated ? ' of the inflated data' : '';
+  const s = new Stream(bytes, bytes.length, where);
+  let pixelEnd = px.valueOffset + px.length;
+  if (px.undefinedLength) {
+    const end = skipFragments(s, px.valueOffset, d.encoding.littleEndian, px.tag);
+    if (typeof end !== 'number') {
+      return 'problem' in end
+        ? { kind: 'problem', problem: end.problem }
+        : {
+            kind: 'problem',
+            problem: { code: 'truncated', message: `Pixel Data fragments end early${where}` },
+          };
+    }
+    pixelEnd = end;
+  }
+  if (pixelEnd >= bytes.length) return { kind: 'read', pixelEnd, trailer: null, zeroPadding: 0 };
+  if (allZero(bytes, pixelEnd, bytes.length)) {
+    return { kind: 'read', pixelEnd, trailer: null, zeroPadding: bytes.length - pixelEnd };
+  }
+  // The header limit counts from where the trailer starts, not from the start of the file.
+  const trailerLimits = { ...limits, maxHeaderBytes: pixelEnd + limits.maxHeaderBytes };
+  const read = (stream: Stream) => readDataset(stream, pixelEnd, d.encoding, trailerLimits);
+  let r = read(s);
+  let zeroPadding = 0;
+  if ('problem' in r && r.problem.offset !== undefined && r.problem.offset > pixelEnd) {
+    const at = r.problem.offset;
+    if (allZero(bytes, at, bytes.length)) {
+      r = read(new Stream(bytes.subarray(0, at), at, where));
+      zeroPadding = bytes.length - at;
+    }
+  }
+  if ('needMore' in r) {
+    return {
+      kind: 'problem',
+      problem: { code: 'truncated', message: `the data after Pixel Data end early${where}` },
+    };
+  }
+  if ('problem' in r) return { kind: 'problem', problem: r.problem };
+  if (r.pixelData) {
+    return {
+      kind: 'problem',
+      problem: {
+        code: 'bad-length',
+        message: `a second Pixel Data element at byte ${r.pixelData.offset}${where}`,
+        offset: r.pixelData.offset,
+      },
+    };
+  }
+  return { kind: 'read', pixelEnd, trailer: r.dataset, zeroPadding };
 }

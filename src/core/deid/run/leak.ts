@@ -1,11 +1,15 @@
-// The leak check (DEID-30, DEID-31): every identifying value of a source, in the forms it
-// may take, searched for in its output: in the parsed text at every depth and in the raw
-// bytes. A hit holds the file back. Reasons name the attribute and place, never the value,
-// because they go into documentation that leaves the site.
+// The leak check (DEID-30, DEID-31, DEID-68): every identifying value of a source, whole
+// and as tokens distinctive enough to identify, searched for in its output: in the parsed
+// text at every depth (the elements after Pixel Data too) and in the raw bytes. A hit holds
+// the file back. Reasons name the attribute and place, never the value, because they go
+// into documentation that leaves the site.
 import { formatTag, keywordOf, lookupTag } from '../../dicom/dictionary';
 import { parseDicomBytes } from '../../dicom/file';
-import type { DataSet, ParsedDicom } from '../../dicom/types';
+import { readDataset } from '../../dicom/parse';
+import { Stream } from '../../dicom/stream';
+import { DEFAULT_LIMITS, type DataSet, type Encoding, type ParsedDicom } from '../../dicom/types';
 import { knownVr, stringValue } from '../../dicom/values';
+import { LONG_VRS } from '../../dicom/vr';
 import type { DeidProfile } from '../profile';
 import { resolveAction } from '../resolve';
 import { utf8 } from '../sha256';
@@ -55,7 +59,7 @@ function nameForms(value: string): string[] {
   for (const group of value.split('=')) {
     const [family = '', given = '', middle = ''] = group.split('^').map((c) => c.trim());
     out.push(group.trim());
-    for (const c of [family, given, middle]) out.push(c, ...c.split(/[\s,.-]+/));
+    for (const c of [family, given, middle]) out.push(c, ...distinctiveTokens(c));
     if (family && given) {
       out.push(`${given} ${family}`, `${family} ${given}`, `${family}, ${given}`);
       if (middle) out.push(`${given} ${middle} ${family}`);
@@ -79,19 +83,72 @@ function dateForms(value: string): string[] {
 }
 
 function addressForms(value: string): string[] {
-  return [value, ...value.split(/[\^,;\r\n]+/)];
+  return [value, ...value.split(/[\^,;\r\n\\]+/), ...distinctiveTokens(value)];
 }
 
-function phoneForms(value: string): string[] {
-  return value.split('\\').flatMap((v) => [v, v.replace(/\D+/g, '')]);
+function idForms(value: string): string[] {
+  return value.split('\\').flatMap((v) => [v, ...distinctiveTokens(v)]);
 }
+
+/** A phone number whole, and its digits when there are enough to identify (7+). */
+function phoneForms(value: string): string[] {
+  return value.split('\\').flatMap((v) => {
+    const digits = v.replace(/\D+/g, '');
+    return digits.length >= 7 ? [v, digits] : [v];
+  });
+}
+
+/**
+ * Words too common to identify anyone on their own (DEID-68): English function words, the
+ * words of addresses, of hospitals and of imaging descriptions. A name or an address that
+ * holds one is still searched whole and by its other words.
+ */
+// prettier-ignore
+export const COMMON_WORDS: ReadonlySet<string> = new Set((
+  'the and for with from not but are was were has have had its this that all any one two ' +
+  'three four five six new old our out off per via van von der den del des les los las ' +
+  'mrs miss prof doctor sir rev ' +
+  'street road avenue ave lane drive court place square way close park hill north south ' +
+  'east west upper lower main high little great long short green white black brown red ' +
+  'blue grey gray king queen church mill station bridge river lake house flat apt suite ' +
+  'floor unit building block city town county state village new york london paris usa ' +
+  'hospital clinic clinical center centre medical health care university general saint ' +
+  'memorial regional national community children department dept radiology imaging ' +
+  'institute foundation trust service services unit ward room ' +
+  'head neck brain chest thorax abdomen pelvis spine lumbar cervical thoracic knee hip ' +
+  'shoulder ankle wrist hand foot arm leg heart liver kidney lung breast prostate whole ' +
+  'body left right both bilateral axial sagittal coronal oblique contrast without routine ' +
+  'series study scan image images view views localizer scout survey protocol sequence ' +
+  'standard sharp soft tissue bone lung mediastinum recon reconstruction primary original ' +
+  'derived secondary other monochrome phantom test demo sample anonymous unknown none ' +
+  'patient subject research trial site visit baseline follow followup pre post day week ' +
+  'month year date time first second third final report dose low mid min max fast slow ' +
+  'thin thick mri ct pet spect xray x-ray ultrasound mammo mammography angio perfusion ' +
+  'diffusion flair weighted echo spin gradient field fat water sat stir dwi adc bold ' +
+  'cine loop stack volume slab slice helical spiral smart auto manual default mrn acc pid'
+).split(' '));
 
 /** Worth searching: long enough not to match by chance, and not a word the engine writes. */
 function searchable(v: string): boolean {
   const t = v.trim().toLowerCase();
-  if (GENERIC.has(t)) return false;
+  if (GENERIC.has(t) || COMMON_WORDS.has(t)) return false;
   if (/^[\d\s.\-/+()]+$/.test(t)) return t.replace(/\D/g, '').length >= 4;
   return t.replace(/[^\p{L}\p{N}]/gu, '').length >= 3;
+}
+
+/**
+ * The tokens of a value that identify on their own (DEID-68): numbers of 4+ digits, words
+ * of 3+ letters that are not common words, and mixed letter-digit tokens of 4+ characters.
+ * A one- or two-character component (a house number, an initial) is never a token.
+ */
+export function distinctiveTokens(value: string): string[] {
+  return (value.match(/[\p{L}\p{N}]+/gu) ?? []).filter((t) => {
+    const lower = t.toLowerCase();
+    if (/^\d+$/.test(t)) return t.length >= 4;
+    if (/^\p{L}+$/u.test(t))
+      return t.length >= 3 && !COMMON_WORDS.has(lower) && !GENERIC.has(lower);
+    return t.length >= 4;
+  });
 }
 
 /**
@@ -131,7 +188,7 @@ export function collectIdentifiers(parsed: ParsedDicom, profile: DeidProfile): I
     if (kind === 'birth-date') add(dateForms(value), kind, from);
     else if (kind === 'address' || kind === 'institution') add(addressForms(value), kind, from);
     else if (kind === 'phone') add(phoneForms(value), kind, from);
-    else add(value.split('\\'), kind, from);
+    else add(idForms(value), kind, from);
   });
   // An institution value that is also a kept, non-identifying value (a manufacturer's
   // own hospital, say) is what the profile deliberately keeps; names and IDs never are.
@@ -235,13 +292,86 @@ function bytesContain(hay: Uint8Array, forms: readonly string[]): Map<string, nu
 /** Tokens at least this long are searched inside Pixel Data; shorter ones occur by chance. */
 export const PIXEL_TOKEN_MIN = 6;
 
+/** Values never searched as text: UIDs (remapped or the standard's, DEID-62) and numbers. */
+const NOT_TEXT = new Set([
+  'UI',
+  'DS',
+  'IS',
+  'AS',
+  'TM',
+  'US',
+  'SS',
+  'UL',
+  'SL',
+  'FL',
+  'FD',
+  'UV',
+  'SV',
+  'AT',
+  'OF',
+  'OD',
+  'OL',
+  'OV',
+]);
+const DATE_VRS = new Set(['DA', 'DT']);
+
+/** Bytes of `parts` (one stream cut in pieces) from `from` to `to`. */
+function slice(parts: readonly Uint8Array[], from: number, to: number): Uint8Array {
+  const out = new Uint8Array(Math.max(0, to - from));
+  let base = 0;
+  for (const p of parts) {
+    const a = Math.max(from, base);
+    const b = Math.min(to, base + p.length);
+    if (a < b) out.set(p.subarray(a - base, b - base), a - from);
+    base += p.length;
+  }
+  return out;
+}
+
+/**
+ * Where the Pixel Data element that starts `tail` ends, or null when the tail does not
+ * start with one (then it is all taken for pixel data).
+ */
+function pixelEnd(parts: readonly Uint8Array[], total: number, enc: Encoding): number | null {
+  const head = slice(parts, 0, 12);
+  if (head.length < 8) return null;
+  const view = new DataView(head.buffer);
+  const little = enc.littleEndian;
+  const group = view.getUint16(0, little);
+  if (group !== 0x7fe0) return null;
+  let len: number;
+  let at: number;
+  if (enc.explicitVR) {
+    const vr = String.fromCharCode(head[4] ?? 0, head[5] ?? 0);
+    if (!LONG_VRS.has(vr) || head.length < 12) return null;
+    len = view.getUint32(8, little);
+    at = 12;
+  } else {
+    len = view.getUint32(4, little);
+    at = 8;
+  }
+  if (len !== 0xffffffff) return at + len <= total ? at + len : null;
+  // Encapsulated: walk the fragments by their item headers, reading 8 bytes at a time.
+  for (let pos = at; pos + 8 <= total;) {
+    const item = new DataView(slice(parts, pos, pos + 8).buffer);
+    const tag = ((item.getUint16(0, little) << 16) | item.getUint16(2, little)) >>> 0;
+    const n = item.getUint32(4, little);
+    if (tag === 0xfffee0dd) return pos + 8;
+    if (tag !== 0xfffee000 || n === 0xffffffff) return null;
+    pos += 8 + n;
+  }
+  return null;
+}
+
 /**
  * Searches an output for the identifiers of its source. `header` is everything before
- * Pixel Data (it parses on its own); `tail` is the Pixel Data element and anything after.
+ * Pixel Data (it parses on its own); `tail` is the Pixel Data element and anything after,
+ * whole or in the parts it is written in. What follows Pixel Data is parsed and searched
+ * as the header is (DEID-68); Pixel Data itself only for tokens of 6+ bytes.
  */
 export function findLeaks(
   header: Uint8Array,
-  tail: Uint8Array,
+  tail: Uint8Array | readonly Uint8Array[],
   ids: readonly Identifier[],
 ): LeakHit[] {
   const hits: LeakHit[] = [];
@@ -261,36 +391,88 @@ export function findLeaks(
   }
   const d = parsed.dicom;
   const lowered = ids.map((id) => ({ id, lower: id.value.toLowerCase() }));
-  const visit = (ds: DataSet, stream: Uint8Array): void =>
+  /** Parsed text values; returns the byte ranges of values that are not text, to blank. */
+  const visit = (ds: DataSet, stream: Uint8Array, place: string): Array<[number, number]> => {
+    const blank: Array<[number, number]> = [];
     walk(ds, (owner, el) => {
       const vr = knownVr(el);
-      if (!TEXT_VRS.has(vr) && !['DA', 'DT', 'UR', 'UI', 'IS', 'DS', 'AS', 'TM'].includes(vr))
+      if (NOT_TEXT.has(vr)) {
+        blank.push([el.valueOffset, el.valueOffset + el.length]);
         return;
+      }
+      const dates = DATE_VRS.has(vr);
+      if (!dates && !TEXT_VRS.has(vr) && vr !== 'UR') return;
       const text = stringValue(stream, el, owner).toLowerCase();
       for (const { id, lower } of lowered) {
+        if (dates && id.kind !== 'birth-date') continue;
         if (wordIndex(text, lower) >= 0)
           hit(
             id,
-            `parsed ${formatTag(el.tag)}${lookupTag(el.tag)?.keyword ? ` ${keywordOf(el.tag)}` : ''}`,
+            `${place}${formatTag(el.tag)}${lookupTag(el.tag)?.keyword ? ` ${keywordOf(el.tag)}` : ''}`,
           );
       }
+      if (dates) blank.push([el.valueOffset, el.valueOffset + el.length]);
     });
-  if (d.meta) visit(d.meta, d.bytes);
-  visit(d.dataset, d.datasetBytes);
-  const raw = latin1(header).toLowerCase();
+    return blank;
+  };
+  /** Raw bytes with the ranges blanked, searched for every form (unparsed private text). */
+  const rawSearch = (bytes: Uint8Array, blank: Array<[number, number]>, place: string): void => {
+    const copy = bytes.slice();
+    for (const [a, b] of blank) copy.fill(0x20, a, Math.min(b, copy.length));
+    const raw = latin1(copy).toLowerCase();
+    for (const { id } of lowered) {
+      for (const form of byteForms(id.value)) {
+        const at = wordIndex(raw, form);
+        if (at >= 0) hit(id, `${place} at ${at}`);
+      }
+    }
+  };
+  // The file meta group is the writer's own (DEID-11): transfer syntax, remapped SOP UIDs.
+  const metaEnd = d.meta ? d.meta.end : 0;
+  const blank = visit(d.dataset, d.datasetBytes, 'parsed ');
+  rawSearch(header, [[0, metaEnd], ...blank], 'raw header bytes');
   const long: Array<{ id: Identifier; form: string }> = [];
   for (const { id } of lowered) {
     for (const form of byteForms(id.value)) {
-      const at = wordIndex(raw, form);
-      if (at >= 0) hit(id, `raw header bytes at ${at}`);
       if (form.length >= PIXEL_TOKEN_MIN) long.push({ id, form });
     }
   }
-  if (tail.length > 0 && long.length > 0) {
-    const found = bytesContain(tail, [...new Set(long.map((l) => l.form))]);
-    for (const { id, form } of long) {
-      const at = found.get(form);
-      if (at !== undefined) hit(id, `pixel data bytes at ${header.length + at}`);
+  const parts: readonly Uint8Array[] = tail instanceof Uint8Array ? [tail] : tail;
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const end = total > 0 ? pixelEnd(parts, total, d.encoding) : null;
+  const pixelParts: Uint8Array[] = [];
+  let base = 0;
+  for (const p of parts) {
+    const stop = end === null ? p.length : Math.max(0, Math.min(p.length, end - base));
+    if (stop > 0) pixelParts.push(p.subarray(0, stop));
+    base += p.length;
+  }
+  if (long.length > 0) {
+    let offset = header.length;
+    for (const p of pixelParts) {
+      const found = bytesContain(p, [...new Set(long.map((l) => l.form))]);
+      for (const { id, form } of long) {
+        const at = found.get(form);
+        if (at !== undefined) hit(id, `pixel data bytes at ${offset + at}`);
+      }
+      offset += p.length;
+    }
+  }
+  if (end !== null && end < total) {
+    const trailer = slice(parts, end, total);
+    const r = readDataset(new Stream(trailer, trailer.length), 0, d.encoding, DEFAULT_LIMITS);
+    if ('problem' in r || 'needMore' in r || r.pixelData) {
+      hits.push({
+        kind: 'free-text',
+        from: '(output)',
+        where: 'the data after Pixel Data do not parse back',
+      });
+    } else {
+      rawSearch(
+        trailer,
+        visit(r.dataset, trailer, 'after Pixel Data, parsed '),
+        'after Pixel Data, raw bytes',
+      );
     }
   }
   return hits;

@@ -19,7 +19,7 @@ export const RUN_PIXEL_RULES: readonly PixelRule[] = PIXEL_RULES.filter(
 export type PixelPlan =
   /** Nothing to blank: the original bytes are spliced. `note` says why, when worth saying. */
   | { kind: 'keep'; note?: string }
-  /** Blanked; `tail` replaces everything from the Pixel Data tag on. */
+  /** Blanked; `tail` is the new Pixel Data element (the engine writes what follows it). */
   | { kind: 'masked'; tail: Uint8Array; note: string }
   | { kind: 'held'; reason: string };
 
@@ -66,11 +66,8 @@ export function planPixels(parsed: ParsedDicom, attrs: PixelAttrs, req: PixelReq
       reason: `burned-in text regions to blank, but ${r.reason}: held back, not passed through`,
     };
   }
-  const px = parsed.pixelData!;
-  const rest = parsed.datasetBytes.subarray(px.valueOffset + r.consumed);
-  const tail = new Uint8Array(r.element.length + rest.length);
-  tail.set(r.element, 0);
-  tail.set(rest, r.element.length);
+  // The masked Pixel Data element alone: what followed it is de-identified by the engine.
+  const tail = r.element;
   const by = [
     ...new Set(matches.filter((m) => m.rule.list === 'graylist').map((m) => ruleName(m.rule))),
   ];

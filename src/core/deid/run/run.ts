@@ -7,9 +7,9 @@
 import { parseDicomBytes } from '../../dicom/file';
 import type { DataElement } from '../../dicom/writer';
 import { stringValue } from '../../dicom/values';
-import type { ParsedDicom } from '../../dicom/types';
+import type { ParsedDicom, ParseOutcome } from '../../dicom/types';
 import { deidentifyDataset } from '../engine';
-import type { TrialAttributes } from '../method';
+import { deidentifiedTail, type TrialAttributes } from '../method';
 import { writePart10 } from '../../dicom/writer';
 import type { DeidProfile } from '../profile';
 import { burnedInRisk, facialRisk, type VolumeGeometry } from '../pixels/risk';
@@ -145,15 +145,22 @@ export class DeidRun {
     ].filter((d): d is RiskDecision => d !== null);
   }
 
-  /** `sourceSha256`: hex SHA-256 of `bytes`, the only trace of the source in the outputs. */
-  file(bytes: Uint8Array, sourceSha256: string): FileOutcome {
+  /**
+   * `sourceSha256`: hex SHA-256 of `bytes`, the only trace of the source in the outputs.
+   * `outcome`: the source parsed by `parseSource(bytes, inflate)` (needed to inflate a
+   * deflated source, DEID-61); by default parsed here, without inflating.
+   */
+  file(
+    bytes: Uint8Array,
+    sourceSha256: string,
+    outcome: ParseOutcome = parseDicomBytes(bytes),
+  ): FileOutcome {
     const o = this.options;
-    const outcome = parseDicomBytes(bytes);
     if (outcome.kind === 'deflated') {
       return {
         kind: 'skipped',
         sourceSha256,
-        reason: 'deflated transfer syntax: not supported here',
+        reason: 'deflated transfer syntax: parse it with parseSource and an inflater',
       };
     }
     if (outcome.kind === 'need-more') {
@@ -225,11 +232,11 @@ export class DeidRun {
       ]);
     }
     if ('problem' in who) return held('pseudonym', [who.problem]);
-    const unsafe = res.problems.filter((p) => /follow Pixel Data|deflated/.test(p));
-    if (unsafe.length)
+    // DEID-66, DEID-67: unknown transfer syntax, missing UIDs, unparseable trailing data.
+    if (res.holds.length)
       return held(
         'unsafe',
-        unsafe.map((p) => `${p}: not passed through unprocessed`),
+        res.holds.map((h) => h.message),
       );
     const lost = (
       [
@@ -265,16 +272,12 @@ export class DeidRun {
     // which the writer cannot read it back from, so it is passed explicitly.
     const sopClass = top(parsed, 0x00080016);
     const header = writePart10(res.elements, {
-      transferSyntaxUid: parsed.transferSyntaxUid,
+      transferSyntaxUid: res.transferSyntaxUid,
       ...(res.sopInstanceUid ? { mediaStorageSopInstanceUid: res.sopInstanceUid } : {}),
       ...(sopClass ? { mediaStorageSopClassUid: sopClass } : {}),
     });
-    const tail =
-      plan.kind === 'masked'
-        ? plan.tail
-        : res.pixelDataOffset === null
-          ? new Uint8Array(0)
-          : bytes.subarray(res.pixelDataOffset);
+    // DEID-60: Pixel Data spliced from the source (or masked), then the trailer re-encoded.
+    const tail = deidentifiedTail(res, parsed, plan.kind === 'masked' ? plan.tail : undefined);
     const leaks = findLeaks(header, tail, collectIdentifiers(parsed, o.profile));
     if (leaks.length) {
       return held(
@@ -282,7 +285,7 @@ export class DeidRun {
         leaks.map((h) => `leak check: identifying ${h.kind} from ${h.from} found in ${h.where}`),
       );
     }
-    const parts = [header, tail];
+    const parts = [header, ...tail];
     const path = outputPath({
       site: o.site,
       subject,
@@ -298,7 +301,7 @@ export class DeidRun {
       kind: 'written',
       path,
       parts,
-      size: header.length + tail.length,
+      size: header.length + tail.reduce((n, p) => n + p.length, 0),
       sourceSha256,
       subject,
       series,

@@ -203,10 +203,14 @@ function walk(ds: DataSet, w: Walk, prefix: string): DataElement[] {
       if (el.itemEncoding) {
         w.problems.push(`${path}: sequence encoded differently from its dataset; removed`);
         log('X', '(removed)');
-      } else if (res.action === 'Z' || res.action === 'D') {
+      } else if (res.action === 'Z' || (res.action === 'D' && el.items.length === 0)) {
         out.push({ tag, vr: 'SQ', value: [] });
         log(res.action, '(empty sequence)');
       } else {
+        // K, C, U, and D on a sequence with items (DEID-69): the items stay, and every
+        // attribute in them takes its own action (names dummied, dates shifted or dummied,
+        // free text removed, UIDs remapped), so a Type 1 sequence keeps its items.
+        if (res.action === 'D') log('D', `${el.items.length} item(s), each de-identified`);
         const items: Item[] = el.items.map((item, i) => walk(item, w, `${path}[${i}]`));
         out.push({ tag, vr: 'SQ', value: items });
       }

@@ -86,6 +86,20 @@ function isRepeatingGroupMember(tag: number): boolean {
   return (group & 1) === 0 && (group & 0xff) <= 0x1e;
 }
 
+/**
+ * DEID-70: attributes with a combined code that are Type 3 in every module of PS3.3 that
+ * holds them: removing them (the first action) keeps any IOD valid, where an emptied or
+ * dummied value would not add validity (an empty Type 3 sequence is worse than none).
+ */
+export const TYPE3_EVERYWHERE: ReadonlySet<number> = new Set([
+  0x00080012, // InstanceCreationDate, SOP Common
+  0x00080013, // InstanceCreationTime, SOP Common
+  0x00080082, // InstitutionCodeSequence, General Equipment
+  0x00081072, // OperatorIdentificationSequence, General Series
+  0x00081110, // ReferencedStudySequence, General Study
+  0x00081111, // ReferencedPerformedProcedureStepSequence, General Series
+]);
+
 /** DEID-6, DEID-7: enabled options override the Basic Profile; disagreement -> more protective. */
 function fromRow(row: ProfileRow, profile: DeidProfile, context?: IodContext): Resolution {
   let best: { action: Action; option: TableOption } | undefined;
@@ -96,6 +110,10 @@ function fromRow(row: ProfileRow, profile: DeidProfile, context?: IodContext): R
   }
   if (best) {
     return { action: best.action, source: best.option, ruleId: 'DEID-6', row };
+  }
+  if (context?.attributeType === undefined && TYPE3_EVERYWHERE.has(row.tag)) {
+    const { action } = narrow(row.basic, row, { attributeType: '3' });
+    return { action, source: 'basic', ruleId: 'DEID-70', row };
   }
   const { action, ruleId } = narrow(row.basic, row, context);
   return { action, source: 'basic', ruleId, row };

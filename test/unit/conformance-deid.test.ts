@@ -14,7 +14,7 @@ import { TRIAL_DEFAULTS } from '../../src/core/deid/run/run';
 import { stringValue } from '../../src/core/dicom/values';
 import { writeFileMeta, writePart10 } from '../../src/core/dicom/writer';
 import { inflate } from './dicom/inflate';
-import { corpusFiles, hex, read, reasonClass, surveyRun } from './deid/survey';
+import { corpusFiles, errorClasses, hex, read, reasonClass, surveyRun } from './deid/survey';
 
 const DCIODVFY = '/usr/bin/dciodvfy';
 const banner = (msg: string) => console.warn(`\n${'!'.repeat(72)}\n!! ${msg}\n${'!'.repeat(72)}\n`);
@@ -23,22 +23,6 @@ const noCorpus = files.length === 0 ? 'no DICOM corpus found (set DICOM_CORPUS)'
 const noTool = existsSync(DCIODVFY) ? null : `${DCIODVFY} not installed`;
 if (noCorpus) banner(`SKIPPED: de-identification conformance: ${noCorpus}`);
 if (noTool) banner(`SKIPPED: de-identification validity check: ${noTool}`);
-
-/** One class per dciodvfy error line: values, indices, numbers and offsets stripped. */
-export function errorClasses(report: string): Set<string> {
-  const out = new Set<string>();
-  for (const line of report.split('\n')) {
-    if (!line.startsWith('Error')) continue;
-    out.add(
-      line
-        .replace(/\[\d+\]/g, '')
-        .replace(/ = +<[^>]*>/g, ' = <>')
-        .replace(/\b\d+ (item|frame)s?\b/g, 'N $1s')
-        .trim(),
-    );
-  }
-  return out;
-}
 
 function dciodvfy(file: string): string {
   const r = spawnSync(DCIODVFY, ['-new', file], { encoding: 'utf8' });
@@ -58,60 +42,65 @@ describe.skipIf(noCorpus)('DEID-65 de-identified corpus files', () => {
       counts.set(k, (counts.get(k) ?? 0) + 1);
     }
     const lines = [...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n}\t${k}`);
-    console.log(`de-identification of ${files.length} corpus files (DeidRun):\n${lines.join('\n')}`);
+    console.log(
+      `de-identification of ${files.length} corpus files (DeidRun):\n${lines.join('\n')}`,
+    );
     expect([...counts.keys()].some((k) => k.startsWith('unsafe: N byte'))).toBe(false);
     expect(counts.get('written') ?? 0).toBeGreaterThan(files.length / 2);
   });
 
-  test.skipIf(noTool)('dciodvfy finds no error class in an output that its source lacked', async () => {
-    const profile = basicProfile();
-    const worse: string[] = [];
-    let checked = 0;
-    const holds = new Map<string, number>();
-    for (const f of files) {
-      const b = read(f);
-      const outcome = await parseSource(b, inflate);
-      if (outcome.kind !== 'parsed') continue;
-      const parsed = outcome.dicom;
-      const res = deidentifyDataset(parsed, profile, {
-        key: new Uint8Array(32).fill(5),
-        subjectId: 'TB-CONF01',
-        trial: TRIAL_DEFAULTS,
-      });
-      if (res.holds.length) {
-        for (const r of new Set(res.holds.map((h) => h.reason)))
-          holds.set(r, (holds.get(r) ?? 0) + 1);
-        continue;
-      }
-      const cls = parsed.dataset.byTag.get(0x00080016);
-      const sopClass = cls ? stringValue(parsed.datasetBytes, cls, parsed.dataset) : '';
-      const header = writePart10(res.elements, {
-        transferSyntaxUid: res.transferSyntaxUid,
-        ...(res.sopInstanceUid ? { mediaStorageSopInstanceUid: res.sopInstanceUid } : {}),
-        ...(sopClass ? { mediaStorageSopClassUid: sopClass } : {}),
-      });
-      const out = path.join(tmp, 'out.dcm');
-      writeFileSync(out, Buffer.concat([header, ...deidentifiedTail(res, parsed)]));
-      // dciodvfy does not read deflated data: the source is checked as its inflated stream.
-      let source = f;
-      if (parsed.deflated) {
-        source = path.join(tmp, 'source.dcm');
-        const meta = writeFileMeta({
-          transferSyntaxUid: res.transferSyntaxUid,
-          mediaStorageSopClassUid: sopClass,
+  test.skipIf(noTool)(
+    'dciodvfy finds no error class in an output that its source lacked',
+    async () => {
+      const profile = basicProfile();
+      const worse: string[] = [];
+      let checked = 0;
+      const holds = new Map<string, number>();
+      for (const f of files) {
+        const b = read(f);
+        const outcome = await parseSource(b, inflate);
+        if (outcome.kind !== 'parsed') continue;
+        const parsed = outcome.dicom;
+        const res = deidentifyDataset(parsed, profile, {
+          key: new Uint8Array(32).fill(5),
+          subjectId: 'TB-CONF01',
+          trial: TRIAL_DEFAULTS,
         });
-        writeFileSync(source, Buffer.concat([meta, parsed.datasetBytes]));
+        if (res.holds.length) {
+          for (const r of new Set(res.holds.map((h) => h.reason)))
+            holds.set(r, (holds.get(r) ?? 0) + 1);
+          continue;
+        }
+        const cls = parsed.dataset.byTag.get(0x00080016);
+        const sopClass = cls ? stringValue(parsed.datasetBytes, cls, parsed.dataset) : '';
+        const header = writePart10(res.elements, {
+          transferSyntaxUid: res.transferSyntaxUid,
+          ...(res.sopInstanceUid ? { mediaStorageSopInstanceUid: res.sopInstanceUid } : {}),
+          ...(sopClass ? { mediaStorageSopClassUid: sopClass } : {}),
+        });
+        const out = path.join(tmp, 'out.dcm');
+        writeFileSync(out, Buffer.concat([header, ...deidentifiedTail(res, parsed)]));
+        // dciodvfy does not read deflated data: the source is checked as its inflated stream.
+        let source = f;
+        if (parsed.deflated) {
+          source = path.join(tmp, 'source.dcm');
+          const meta = writeFileMeta({
+            transferSyntaxUid: res.transferSyntaxUid,
+            mediaStorageSopClassUid: sopClass,
+          });
+          writeFileSync(source, Buffer.concat([meta, parsed.datasetBytes]));
+        }
+        const before = errorClasses(dciodvfy(source));
+        const after = errorClasses(dciodvfy(out));
+        checked++;
+        const added = [...after].filter((e) => !before.has(e));
+        if (added.length) worse.push(`${path.basename(f)}:\n  ${added.join('\n  ')}`);
       }
-      const before = errorClasses(dciodvfy(source));
-      const after = errorClasses(dciodvfy(out));
-      checked++;
-      const added = [...after].filter((e) => !before.has(e));
-      if (added.length) worse.push(`${path.basename(f)}:\n  ${added.join('\n  ')}`);
-    }
-    console.log(
-      `dciodvfy: ${checked} outputs checked; files held by the engine: ${JSON.stringify(Object.fromEntries(holds))}`,
-    );
-    expect(checked).toBeGreaterThan(50);
-    expect(worse, worse.join('\n')).toEqual([]);
-  });
+      console.log(
+        `dciodvfy: ${checked} outputs checked; files held by the engine: ${JSON.stringify(Object.fromEntries(holds))}`,
+      );
+      expect(checked).toBeGreaterThan(50);
+      expect(worse, worse.join('\n')).toEqual([]);
+    },
+  );
 });

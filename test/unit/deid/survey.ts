@@ -63,3 +63,19 @@ export function read(file: string): Uint8Array {
   const buf = readFileSync(file);
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
 }
+
+/** One class per dciodvfy error line: values, indices, numbers and offsets stripped. */
+export function errorClasses(report: string): Set<string> {
+  const out = new Set<string>();
+  for (const line of report.split('\n')) {
+    if (!line.startsWith('Error')) continue;
+    out.add(
+      line
+        .replace(/\[\d+\]/g, '')
+        .replace(/ = +<[^>]*>/g, ' = <>')
+        .replace(/\b\d+ (item|frame)s?\b/g, 'N $1s')
+        .trim(),
+    );
+  }
+  return out;
+}

@@ -125,7 +125,8 @@ export const COMMON_WORDS: ReadonlySet<string> = new Set((
   'month year date time first second third final report dose low mid min max fast slow ' +
   'thin thick mri ct pet spect xray x-ray ultrasound mammo mammography angio perfusion ' +
   'diffusion flair weighted echo spin gradient field fat water sat stir dwi adc bold ' +
-  'cine loop stack volume slab slice helical spiral smart auto manual default mrn acc pid'
+  'cine loop stack volume slab slice helical spiral smart auto manual default mrn acc pid ' +
+  'ray view matter window level grey'
 ).split(' '));
 
 /** Worth searching: long enough not to match by chance, and not a word the engine writes. */

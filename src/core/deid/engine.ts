@@ -357,6 +357,7 @@ export function deidentifyDataset(
     problems: [],
   };
   const holds: DeidHold[] = [];
+  if (parsed.deflated) w.problems.push('deflated input written as Explicit VR Little Endian');
   // DEID-66: only a transfer syntax the standard defines for stored files is written.
   const sourceTs = parsed.transferSyntaxUid;
   if (!STORED_TRANSFER_SYNTAXES.has(sourceTs)) {

@@ -126,7 +126,8 @@ export const COMMON_WORDS: ReadonlySet<string> = new Set((
   'thin thick mri ct pet spect xray x-ray ultrasound mammo mammography angio perfusion ' +
   'diffusion flair weighted echo spin gradient field fat water sat stir dwi adc bold ' +
   'cine loop stack volume slab slice helical spiral smart auto manual default mrn acc pid ' +
-  'ray view matter window level grey'
+  'ray view matter window level grey back bay held written skipped file files run key ' +
+  'risk review text burned facial leak check output input source profile option options basic'
 ).split(' '));
 
 /** Worth searching: long enough not to match by chance, and not a word the engine writes. */

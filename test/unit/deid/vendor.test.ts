@@ -99,6 +99,21 @@ describe('DEID-60 what follows Pixel Data is parsed, de-identified and written',
     },
   );
 
+  test('padding after encapsulated Pixel Data: removed, fragments spliced unchanged', async () => {
+    const src = V.encapsulatedWithPadding();
+    const { o, out, d } = await deid(src);
+    expect(o.kind, JSON.stringify(o)).toBe('written');
+    expect(hasBytes(out, 'Vandermeer')).toBe(false);
+    expect(d!.transferSyntaxUid).toBe(V.RLE_LOSSLESS);
+    const px = d!.pixelData!;
+    const srcPx = parsed(src).pixelData!;
+    const tail = (b: Uint8Array, at: number, n: number) => Buffer.from(b.subarray(at, at + n));
+    // Fragments and delimiter as in the source; the padding element (12 + 26 bytes) gone.
+    const n = out.length - px.valueOffset;
+    expect(tail(out, px.valueOffset, n).equals(tail(src, srcPx.valueOffset, n))).toBe(true);
+    expect(src.length - srcPx.valueOffset - n).toBe(12 + 26);
+  });
+
   test('the pixel value is a view of the source, never copied', () => {
     const src = V.elementsAfterPixelData();
     const d = parsed(src);

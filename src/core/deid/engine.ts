@@ -16,7 +16,7 @@ import type { Inflate } from '../index/record';
 import type { Action } from './actions';
 import { shiftDateValue, subjectDayOffset, type OffsetRange } from './dates';
 import type { DeidProfile } from './profile';
-import { resolveAction } from './resolve';
+import { resolveAction, typeFromSopClass } from './resolve';
 import { addDeidAttributes, type TrialAttributes } from './method';
 import { isWellKnownUid, keyedHash, remapUid, type KeyedHash } from './uid';
 
@@ -88,7 +88,30 @@ interface Walk {
   days: number;
   changes: DeidChange[];
   problems: string[];
+  /** Inside a sequence given D (DEID-69): values that could carry identity become dummies. */
+  dummy?: boolean;
+  /** The source's SOP Class UID, for what the IOD tells of an attribute's type (DEID-70). */
+  sopClass: string;
 }
+
+/** VRs whose kept values could identify: replaced by dummies inside a D sequence. */
+const DUMMY_VRS = new Set([
+  'AE',
+  'DA',
+  'DT',
+  'LO',
+  'LT',
+  'OB',
+  'OW',
+  'PN',
+  'SH',
+  'ST',
+  'TM',
+  'UC',
+  'UN',
+  'UR',
+  'UT',
+]);
 
 const DATE_VRS = new Set(['DA', 'DT', 'TM']);
 const TEXT_DUMMY = 'ANONYMOUS';
@@ -189,7 +212,12 @@ function walk(ds: DataSet, w: Walk, prefix: string): DataElement[] {
     const path = `${prefix}${formatTag(tag)}`;
     const odd = (group & 1) === 1;
     const privateCreator = odd ? creatorOf(ds, w.stream, tag) : undefined;
-    const res = resolveAction(w.profile, tag, privateCreator ? { privateCreator } : undefined);
+    const attributeType = prefix === '' ? typeFromSopClass(tag, w.sopClass) : undefined;
+    const res = resolveAction(
+      w.profile,
+      tag,
+      privateCreator ? { privateCreator } : attributeType ? { attributeType } : undefined,
+    );
     const vr = effectiveVr(el);
     const before = el.items ? `${el.items.length} item(s)` : displayValue(w.stream, el, ds);
     const log = (action: DeidChange['action'], after: string): void => {
@@ -207,11 +235,13 @@ function walk(ds: DataSet, w: Walk, prefix: string): DataElement[] {
         out.push({ tag, vr: 'SQ', value: [] });
         log(res.action, '(empty sequence)');
       } else {
-        // K, C, U, and D on a sequence with items (DEID-69): the items stay, and every
-        // attribute in them takes its own action (names dummied, dates shifted or dummied,
-        // free text removed, UIDs remapped), so a Type 1 sequence keeps its items.
+        // K, C, U, and D on a sequence with items (DEID-69): the items stay, every
+        // attribute in them takes its own action, and under D every value the profile
+        // would keep that could identify (text, names, dates, bytes) becomes a dummy;
+        // UIDs are remapped (DEID-62). A Type 1 sequence keeps its items.
         if (res.action === 'D') log('D', `${el.items.length} item(s), each de-identified`);
-        const items: Item[] = el.items.map((item, i) => walk(item, w, `${path}[${i}]`));
+        const inner: Walk = res.action === 'D' ? { ...w, dummy: true } : w;
+        const items: Item[] = el.items.map((item, i) => walk(item, inner, `${path}[${i}]`));
         out.push({ tag, vr: 'SQ', value: items });
       }
       continue;
@@ -223,7 +253,8 @@ function walk(ds: DataSet, w: Walk, prefix: string): DataElement[] {
       (res.action === 'K' || res.action === 'C') &&
       res.source !== 'override' &&
       !w.profile.options.rtnUIDsOpt;
-    const action: Action = remapKept ? 'U' : res.action;
+    const dummied = w.dummy === true && res.action === 'K' && DUMMY_VRS.has(vr);
+    const action: Action = remapKept ? 'U' : dummied ? 'D' : res.action;
     const value = transform(el, ds, vr, action, w, path);
     if (value === null) {
       log('X', '(removed)');
@@ -355,7 +386,10 @@ export function deidentifyDataset(
     days: subjectDayOffset(ctx.key, originalPid, ctx.dateOffsetRange),
     changes: [],
     problems: [],
+    sopClass: '',
   };
+  const cls = parsed.dataset.byTag.get(0x00080016);
+  w.sopClass = cls ? stringValue(stream, cls, parsed.dataset).trim() : '';
   const holds: DeidHold[] = [];
   if (parsed.deflated) w.problems.push('deflated input written as Explicit VR Little Endian');
   // DEID-66: only a transfer syntax the standard defines for stored files is written.

@@ -97,8 +97,21 @@ export const TYPE3_EVERYWHERE: ReadonlySet<number> = new Set([
   0x00080082, // InstitutionCodeSequence, General Equipment
   0x00081072, // OperatorIdentificationSequence, General Series
   0x00081110, // ReferencedStudySequence, General Study
-  0x00081111, // ReferencedPerformedProcedureStepSequence, General Series
 ]);
+
+/**
+ * DEID-70: an attribute's type known from the SOP class alone. Referenced Performed
+ * Procedure Step Sequence is Type 3 in General Series (composite image IODs) but Type 2 in
+ * the SR and Key Object document series (SOP classes 1.2.840.10008.5.1.4.1.1.88.x); for
+ * those, and where unsure (encapsulated documents), the type stays unknown (DEID-5).
+ */
+export function typeFromSopClass(tag: number, sopClassUid: string): IodContext['attributeType'] {
+  if (tag !== 0x00081111) return undefined;
+  const storage = '1.2.840.10008.5.1.4.1.1.';
+  if (!sopClassUid.startsWith(storage)) return undefined;
+  const family = sopClassUid.slice(storage.length).split('.')[0];
+  return family === '88' || family === '104' ? undefined : '3';
+}
 
 /** DEID-6, DEID-7: enabled options override the Basic Profile; disagreement -> more protective. */
 function fromRow(row: ProfileRow, profile: DeidProfile, context?: IodContext): Resolution {

@@ -227,6 +227,72 @@ describe('DEID-64, DEID-70 output no less valid than its input', () => {
     expect(d!.dataset.byTag.has(0x00080012)).toBe(false);
   });
 
+  test('DEID-69 a D sequence keeps its items, every value that could identify dummied', async () => {
+    const src = V.ctFile(
+      V.ctHeader([
+        {
+          tag: 0x00081049, // PhysiciansOfRecordIdentificationSequence
+          vr: 'SQ',
+          value: [
+            [
+              {
+                tag: 0x00401101, // PersonIdentificationCodeSequence (D)
+                vr: 'SQ',
+                value: [
+                  [
+                    { tag: 0x00080100, vr: 'SH', value: 'EMP77123' },
+                    { tag: 0x00080102, vr: 'SH', value: 'HOSPSTAFF' },
+                    { tag: 0x00080104, vr: 'LO', value: 'Okafor Chidi' },
+                  ],
+                ],
+              },
+            ],
+          ],
+        },
+      ]),
+    );
+    const p = basicProfile();
+    p.overrides.push({ tag: 0x00081049, action: 'K', reason: 'test: keep to reach the D' });
+    const res = deidentifyDataset(parsed(src), p, { key: KEY, subjectId: 'S' });
+    const outer = res.elements.find((e) => e.tag === 0x00081049)!.value as ReadonlyArray<
+      ReadonlyArray<{ tag: number; value: unknown }>
+    >;
+    const codes = outer[0]!.find((e) => e.tag === 0x00401101)!.value as ReadonlyArray<
+      ReadonlyArray<{ tag: number; value: unknown }>
+    >;
+    expect(codes).toHaveLength(1);
+    for (const e of codes[0]!) expect(e.value).toBe('ANONYMOUS');
+  });
+
+  test('DEID-70, DEID-69 in an SR (Type 2 there) it keeps its item, the UID remapped', async () => {
+    const sr = V.withType3Sequence();
+    const d0 = parsed(sr);
+    const res = deidentifyDataset(d0, basicProfile(), { key: KEY, subjectId: 'S' });
+    expect(res.elements.some((e) => e.tag === 0x00081111)).toBe(false);
+    const asSr = V.ctFile(
+      V.ctHeader([
+        { tag: 0x00080016, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.88.22' },
+        ...V.ctHeader().filter((e) => e.tag === 0x00081111),
+        {
+          tag: 0x00081111,
+          vr: 'SQ',
+          value: [
+            [
+              { tag: 0x00081150, vr: 'UI', value: '1.2.840.10008.3.1.2.3.3' },
+              { tag: 0x00081155, vr: 'UI', value: V.UIDS.pps },
+            ],
+          ],
+        },
+      ]),
+    );
+    const r2 = deidentifyDataset(parsed(asSr), basicProfile(), { key: KEY, subjectId: 'S' });
+    const seq = r2.elements.find((e) => e.tag === 0x00081111);
+    const item = (seq?.value as ReadonlyArray<ReadonlyArray<{ tag: number; value: unknown }>>)[0];
+    expect(item?.find((e) => e.tag === 0x00081155)?.value).toBe(
+      remapUid(V.UIDS.pps, keyedHash(KEY)),
+    );
+  });
+
   test.skipIf(!hasDciodvfy)(
     'DEID-65 dciodvfy: no output of the set has an error class its source lacked',
     async () => {

@@ -71,12 +71,17 @@ export type QuarantineCode =
   | 'predicate'
   | 'unknown-type';
 
+/** A rule of src/core/ledger/SPEC.md, cited by the check that enforces it. */
+export type LedgerRule = `LEDGER-${number}`;
+
 export interface Quarantined {
   /** The entry's id when it could be computed (null for text that is not an entry). */
   id: EntryId | null;
   /** The item as received (text over 1 KiB is cut to its first 1 KiB). */
   entry: unknown;
   code: QuarantineCode;
+  /** The SPEC rule the entry breaks (absent in rows stored before rules had ids). */
+  rule?: LedgerRule;
   reason: string;
   source: string;
 }

@@ -606,9 +606,7 @@ export class LedgerService implements LedgerApi {
 
   async exportAudit(): Promise<Blob> {
     const s = this.need();
-    const names: Record<AuthorKey, string> = {};
-    for (const m of s.ledger.state.members.values()) names[m.author] = m.name;
-    const text = await exportLog(s.ledger, this.signer!, names, this.now());
+    const text = await exportLog(s.ledger, this.signer!, this.now());
     return new Blob([text], { type: 'application/x-ndjson' });
   }
 

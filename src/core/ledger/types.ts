@@ -124,10 +124,45 @@ export interface AddReport {
   pending: number;
 }
 
+export interface VerifyProblem {
+  line: number;
+  id: string | null;
+  kind: string;
+  /** The SPEC rule broken; the message ends with it too. */
+  rule: LedgerRule;
+  message: string;
+}
+
+export interface CheckpointSummary {
+  id: string;
+  line: number;
+  /** Entries in the checkpoint's causal past. */
+  count: number;
+  /** Distinct members who co-signed it (checkpoint.witness entries). */
+  witnesses: number;
+}
+
 /** What verifying an export finds; each problem names the exact line and entry. */
 export interface VerifyReport {
   ok: boolean;
+  /** False when the file is not an audit trail export at all (the CLI exits 2). */
+  readable: boolean;
   entries: number;
+  /** The exporter's signed checkpoint lines. */
   checkpoints: number;
-  problems: { line: number; id: string | null; kind: string; message: string }[];
+  problems: VerifyProblem[];
+  /** The study id (genesis hash) the trail names, and its founding admin's fingerprint. */
+  study: string | null;
+  founder: string | null;
+  /** Which anchors the inspector gave; without both, the check is internal only. */
+  anchored: { study: boolean; admin: boolean };
+  exporter: {
+    fingerprint: string;
+    status: 'member' | 'revoked' | 'not-member';
+    /** For a revoked exporter: the line of its revocation, up to which it vouches. */
+    upToLine: number | null;
+  } | null;
+  /** The last checkpoint entry, and the last one any member witnessed. */
+  lastCheckpoint: CheckpointSummary | null;
+  lastWitnessed: CheckpointSummary | null;
 }

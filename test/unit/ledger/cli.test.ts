@@ -1,5 +1,5 @@
 // `trialbench verify` as a user runs it: exit 0 and "intact" on a good export, exit 1 and
-// the line of the change on a tampered one.
+// the line of the change on a tampered one; exit 2 and one line when unreadable (LEDGER-23).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,8 +1,8 @@
 // The forger campaign (issue 10): a trail re-signed by a stranger's fresh key, and by each
 // real member's key, must fail at the line of the forgery with the rule it breaks; honest
 // exports (the admin's, a revoked reader's own, witnessed) verify; hostile header and keys
-// lines are values with their line, never a throw. Rules: LEDGER-1, 8, 9, 11, 12, 16, 19,
-// 20, 21, 22 (see src/core/ledger/SPEC.md).
+// lines are values with their line, never a throw. Rules: LEDGER-1, 8, 9, 11, 12, 16, 17,
+// 19, 20, 21, 22, 23 (see src/core/ledger/SPEC.md).
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   Ledger,
@@ -221,7 +221,7 @@ describe('a stranger re-signs the export with a fresh key', () => {
   });
 });
 
-describe("re-signed with each real member's key: the app's authority check applies", () => {
+describe("re-signed with each real member's key: the app's fold applies (LEDGER-17)", () => {
   const cases: [string, (st: Study) => Promise<Entry>, string][] = [
     [
       'a revoked reader writes after the revocation',

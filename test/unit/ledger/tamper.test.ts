@@ -1,6 +1,6 @@
 // The tamper campaign on an exported log: flip a byte (many positions), drop, reorder,
 // duplicate, splice another study's entries, truncate, swap a checkpoint. Each change is
-// detected, at the line (and entry) where it was made.
+// detected, at the line (and entry) where it was made (LEDGER-16, LEDGER-18).
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   CHECKPOINT_EVERY,

@@ -86,7 +86,7 @@ beforeAll(async () => {
 });
 
 describe('honest exports verify', () => {
-  it("the admin's export verifies and names study, founder and exporter (LEDGER-20, 21)", async () => {
+  it("the admin's export verifies and names study, founder and exporter (LEDGER-20, LEDGER-21)", async () => {
     const r = await check(honest);
     expect(r.problems).toEqual([]);
     expect(r.ok).toBe(true);
@@ -364,7 +364,7 @@ describe('exact and total', () => {
   });
 });
 
-describe('witnessed checkpoints (LEDGER-14, 15, 22)', () => {
+describe('witnessed checkpoints (LEDGER-14, LEDGER-15, LEDGER-22)', () => {
   it('members co-sign a checkpoint; the summary counts them; a cut before it is truncated', async () => {
     const st = await makeStudy();
     await st.write(st.members.site, 'folder.open', folderBody(1));
@@ -392,7 +392,7 @@ describe('witnessed checkpoints (LEDGER-14, 15, 22)', () => {
     expect(w.problems).toContainEqual(expect.objectContaining({ kind: 'truncated' }));
   });
 
-  it('a false count, a self-witness and a second witness are refused (LEDGER-14, 15)', async () => {
+  it('a false count, a self-witness and a second witness are refused (LEDGER-14, LEDGER-15)', async () => {
     const st = await makeStudy();
     const count = st.ledger.accepted().length;
     await expect(

@@ -14,6 +14,7 @@ import {
   parseEntry,
   signEntry,
   verifyLog,
+  type VerifyAnchors,
 } from '../core/ledger';
 import { canonicalBytes } from '../core/ledger/canonical';
 import type {
@@ -317,6 +318,7 @@ export class LedgerService implements LedgerApi {
       if (s.id === cur) continue;
       views.push({
         id: s.id,
+        founder: '',
         name: s.name,
         sites: [],
         relays: s.relays,
@@ -604,14 +606,47 @@ export class LedgerService implements LedgerApi {
     });
   }
 
-  async exportAudit(): Promise<Blob> {
-    const s = this.need();
-    const text = await exportLog(s.ledger, this.signer!, this.now());
-    return new Blob([text], { type: 'application/x-ndjson' });
+  /**
+   * Writes a checkpoint (LEDGER-14) for the other members to witness, then exports every
+   * accepted entry, so the export holds every checkpoint and witness this device knows.
+   */
+  exportAudit(): Promise<Blob> {
+    return this.serial(async () => {
+      const s = this.need();
+      const me = this.me!.author;
+      const ids = s.ledger.acceptedIds();
+      const last = s.ledger.get(ids[ids.length - 1] ?? '');
+      const fresh = !(last?.type === 'checkpoint' && last.author === me);
+      if (fresh && s.ledger.roleOf(me) !== null) {
+        try {
+          await this.recordNow('checkpoint', { count: s.ledger.checkpointCount(me) });
+        } catch (e) {
+          // An entry of ours still waits for its dependencies: export without a checkpoint.
+          if (!(e instanceof Error && e.cause instanceof LedgerError)) throw e;
+        }
+      }
+      const text = await exportLog(s.ledger, this.signer!, this.now());
+      return new Blob([text], { type: 'application/x-ndjson' });
+    });
   }
 
-  async verifyExport(file: File): Promise<VerifyReport> {
-    return verifyLog(await file.text(), this.deps.verifier);
+  async verifyExport(file: File, anchors: VerifyAnchors = {}): Promise<VerifyReport> {
+    return verifyLog(await file.text(), this.deps.verifier, anchors);
+  }
+
+  /** Co-signs another member's checkpoint (LEDGER-15), once; quietly skips when it may not. */
+  private async witness(s: Session, e: Entry) {
+    const me = this.me!.author;
+    if (this.session !== s || e.author === me || s.ledger.roleOf(me) === null) return;
+    try {
+      await this.recordNow('checkpoint.witness', {
+        checkpoint: entryId(e),
+        count: e.body.count ?? 0,
+      });
+    } catch (err) {
+      // Another tab of this identity witnessed it first, or an entry of ours is pending.
+      if (!(err instanceof Error && err.cause instanceof LedgerError)) throw err;
+    }
   }
 
   subscribe(listener: () => void): () => void {
@@ -755,6 +790,7 @@ export class LedgerService implements LedgerApi {
     for (const e of report.accepted) {
       if (e.type === 'member.revoke') await this.followRotation(s, e);
     }
+    for (const e of report.accepted) if (e.type === 'checkpoint') await this.witness(s, e);
     if (report.accepted.length || report.quarantined.length) {
       // Entries that arrived here go on to peers that only share another room with us.
       this.notify();
@@ -922,8 +958,10 @@ export class LedgerService implements LedgerApi {
     }
     const mine = state.members.get(me.author);
     const active = mine?.status === 'active';
+    const genesis = s.ledger.get(s.study.id);
     return {
       id: s.study.id,
+      founder: genesis ? await this.fingerprintOf(genesis.author) : '',
       name: state.study?.name ?? s.study.name,
       sites: state.study?.sites ?? [],
       relays: state.study?.relays ?? s.study.relays,

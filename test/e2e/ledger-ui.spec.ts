@@ -92,13 +92,20 @@ test('the audit trail lists an opened folder; its export verifies intact', async
   expect(file.suggestedFilename()).toMatch(/^trialbench-audit-[0-9a-f]{8}-\d{8}T\d{6}Z\.jsonl$/);
   await expect(ledgerStatus(page)).toContainText('Audit trail exported.');
 
-  await page.getByLabel('Verify an export').setInputFiles(await file.path());
-  await expect(ledgerStatus(page)).toContainText(/Chain intact, \d+ entries, all signatures valid/);
+  // Prefilled with this study's anchors (LEDGER-21), which the study panel shows too.
+  const studyId = (await page.getByTestId('study-id').textContent()) ?? '';
+  await expect(page.getByLabel('Study id (optional)')).toHaveValue(studyId);
+  await expect(page.getByLabel('Founding admin fingerprint (optional)')).toHaveValue(
+    (await page.getByTestId('study-founder').textContent()) ?? '',
+  );
+  await page.getByLabel('Export file to verify').setInputFiles(await file.path());
+  await expect(ledgerStatus(page)).toContainText(/Chain intact: \d+ entries/);
+  await expect(ledgerStatus(page)).toContainText('anchored to the study id and the founding admin');
 
   // A single flipped character is caught and named by line.
   const text = await (await import('node:fs/promises')).readFile(await file.path(), 'utf8');
   const tampered = text.replace('audited', 'audiTed');
-  await page.getByLabel('Verify an export').setInputFiles({
+  await page.getByLabel('Export file to verify').setInputFiles({
     name: 'tampered.jsonl',
     mimeType: 'application/x-ndjson',
     buffer: Buffer.from(tampered),

@@ -213,15 +213,9 @@ export class Ledger {
     if (!isEntryType(type)) throw new LedgerError('unknown-type', `unknown entry type ${type}`);
     const problem = bodyProblem(type, body);
     if (problem) throw new LedgerError('malformed', problem);
-    const last = this.ownLast.get(signer.author) ?? null;
+    const { last, deps } = this.nextRefs(signer.author);
     if (last && (last.status === 'pending' || last.status === 'unjudged'))
       throw new LedgerError('pending', 'your previous entry is still waiting for its dependencies');
-    const deps = [...this.fold.heads].filter((h) => h !== last?.id);
-    if (deps.length > MAX_DEPS) {
-      deps.sort((a, b) => (later(this.node(a), this.node(b)) ? -1 : 1));
-      deps.length = MAX_DEPS;
-    }
-    deps.sort();
     const seen = deps.map((d) => this.node(d).entry.ts);
     if (last) seen.push(last.entry.ts);
     const unsigned: UnsignedEntry = {
@@ -251,6 +245,30 @@ export class Ledger {
     if (verdict.status === 'rejected') throw new LedgerError(verdict.code, verdict.reason);
     if (verdict.status === 'pending') throw new LedgerError('pending', 'dependencies missing');
     return entry;
+  }
+
+  /**
+   * The count a checkpoint by `author` created next would state (LEDGER-14): the entries
+   * in the causal past its prev and deps give it.
+   */
+  checkpointCount(author: AuthorKey): number {
+    const { last, deps } = this.nextRefs(author);
+    const clock: Clock = {};
+    for (const n of [...(last ? [last] : []), ...deps.map((d) => this.node(d))])
+      for (const [k, v] of Object.entries(n.clock ?? {})) if (v > (clock[k] ?? 0)) clock[k] = v;
+    return Object.values(clock).reduce((a, b) => a + b, 0);
+  }
+
+  /** What `author`'s next entry chains to and depends on (the heads, newest 256). */
+  private nextRefs(author: AuthorKey): { last: Node | null; deps: EntryId[] } {
+    const last = this.ownLast.get(author) ?? null;
+    const deps = [...this.fold.heads].filter((h) => h !== last?.id);
+    if (deps.length > MAX_DEPS) {
+      deps.sort((a, b) => (later(this.node(a), this.node(b)) ? -1 : 1));
+      deps.length = MAX_DEPS;
+    }
+    deps.sort();
+    return { last, deps };
   }
 
   async add(items: readonly AddItem[]): Promise<AddReport> {

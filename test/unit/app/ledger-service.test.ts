@@ -204,6 +204,21 @@ describe('LedgerService', () => {
     expect((await alice.verifyExport(new File([log], 'a.jsonl'))).ok).toBe(true);
     const tampered = log.replace('Left the trial', 'Left the trail');
     expect((await alice.verifyExport(new File([tampered], 'a.jsonl'))).ok).toBe(false);
+    // Exporting wrote a checkpoint (LEDGER-14); Carol's app witnessed it (LEDGER-15), Bob's
+    // (revoked, in the old room) did not. The next export says so, anchored to the study.
+    await settle(alice, bob, carol);
+    expect((await carol.audit({ type: 'checkpoint.witness' })).length).toBe(1);
+    const again = await (await alice.exportAudit()).text();
+    const anchored = await alice.verifyExport(new File([again], 'b.jsonl'), {
+      study: trial.id,
+      admin: (await alice.identity())!.fingerprint,
+    });
+    expect(anchored).toMatchObject({ ok: true, anchored: { study: true, admin: true } });
+    expect(anchored.lastWitnessed?.witnesses).toBe(1);
+    expect((await alice.current())?.founder).toBe((await alice.identity())!.fingerprint);
+    // Bob's own export (a revoked member's) verifies and says up to where it vouches.
+    const bobs = await bob.verifyExport(new File([await (await bob.exportAudit()).text()], 'c'));
+    expect(bobs).toMatchObject({ ok: true, exporter: { status: 'revoked' } });
     for (const s of [alice, bob, carol]) s.stop();
   });
 

@@ -116,6 +116,10 @@ interface Session {
 
 interface PresenceState {
   study: string;
+  /** The room rotation it was signed for: an old room's presence does not carry over. */
+  epoch: number;
+  /** Fresh per room join: the same signed presence from another peer is a replay. */
+  nonce: string;
   author: string;
   name: string;
   boxKey: string;
@@ -127,8 +131,28 @@ export function roomName(study: string, epoch: number): string {
   return `${study}/control/${epoch}`;
 }
 
-function presenceBytes(p: { study: string; author: string; name: string; boxKey: string }) {
-  return canonicalBytes({ study: p.study, author: p.author, name: p.name, boxKey: p.boxKey });
+interface PresenceSigned {
+  study: string;
+  epoch: number;
+  nonce: string;
+  author: string;
+  name: string;
+  boxKey: string;
+}
+
+function presenceBytes(p: PresenceSigned) {
+  return canonicalBytes({
+    study: p.study,
+    epoch: p.epoch,
+    nonce: p.nonce,
+    author: p.author,
+    name: p.name,
+    boxKey: p.boxKey,
+  });
+}
+
+function presenceKey(p: PresenceSigned & { sig: string }): string {
+  return [p.author, p.name, p.boxKey, p.epoch, p.nonce, p.sig].join('\n');
 }
 
 export class LedgerService implements LedgerApi {
@@ -139,6 +163,8 @@ export class LedgerService implements LedgerApi {
   private queue: Promise<unknown> = Promise.resolve();
   /** Presence signatures already checked: `${author}\n${sig}` -> valid. */
   private verified = new Map<string, boolean>();
+  /** The peer each (author, nonce) was first heard from: from any other peer it is a replay. */
+  private nonceOwner = new Map<string, string>();
   private fingerprints = new Map<string, string>();
   private checks = new Set<Promise<unknown>>();
   private notifying = false;
@@ -519,11 +545,11 @@ export class LedgerService implements LedgerApi {
     const state = s.ledger.state;
     const peers: PeerView[] = [];
     const seen = new Set<string>();
-    for (const { state: p, via } of s.room.presence()) {
+    for (const { peer, state: p, via } of s.room.presence()) {
       const author = typeof p.author === 'string' ? p.author : '';
       if (!author || author === this.me?.author || seen.has(`${author}\n${via}`)) continue;
       seen.add(`${author}\n${via}`);
-      const ok = this.isVerified(s.study.id, p);
+      const ok = this.isVerified(s, p, peer);
       const member = state.members.get(author);
       peers.push({
         author,
@@ -819,7 +845,14 @@ export class LedgerService implements LedgerApi {
     const signer = this.signer;
     if (!s || !me || !signer) return;
     const room = s.room;
-    const base = { study: s.study.id, author: me.author, name: me.name, boxKey: me.boxPublic };
+    const base: PresenceSigned = {
+      study: s.study.id,
+      epoch: s.study.epoch,
+      nonce: randomBase64url(16),
+      author: me.author,
+      name: me.name,
+      boxKey: me.boxPublic,
+    };
     const check = Promise.all([signer.sign(presenceBytes(base)), this.fingerprintOf(me.author)])
       .then(([sig, fp]) => {
         if (this.session !== s || s.room !== room) return;
@@ -830,44 +863,42 @@ export class LedgerService implements LedgerApi {
     this.checks.add(check);
   }
 
-  private isVerified(study: string, p: Record<string, unknown>): boolean | undefined {
-    if (p.study !== study) return false;
-    return this.verified.get(
-      `${String(p.author)}\n${String(p.name)}\n${String(p.boxKey)}\n${String(p.sig)}`,
-    );
+  private isVerified(s: Session, p: Record<string, unknown>, peer: string): boolean | undefined {
+    const signed = presenceOf(p);
+    if (!signed || signed.study !== s.study.id || signed.epoch !== s.study.epoch) return false;
+    if (this.nonceOwner.get(`${signed.author}\n${signed.nonce}`) !== peer) return false;
+    return this.verified.get(presenceKey(signed));
   }
 
-  /** Checks presence signatures off the render path; sync() reads the results. */
+  /**
+   * Checks presence signatures off the render path; sync() reads the results. Presence is
+   * bound to the study, the room rotation and a fresh nonce, and counts only from the peer
+   * that first showed that nonce: a copied presence (replay) or an old room's is not verified.
+   */
   private checkPresence(s: Session, room: RoomTransport) {
-    for (const { state: p } of room.presence()) {
-      const { author, name, boxKey, sig } = p;
-      if (
-        typeof author !== 'string' ||
-        typeof name !== 'string' ||
-        typeof boxKey !== 'string' ||
-        typeof sig !== 'string' ||
-        p.study !== s.study.id ||
-        name.length > 256 ||
-        sig.length > 200 ||
-        boxKey.length > 200
-      ) {
-        continue;
+    for (const { peer, state } of room.presence()) {
+      const p = presenceOf(state);
+      if (!p || p.study !== s.study.id || p.epoch !== s.study.epoch) continue;
+      const owner = `${p.author}\n${p.nonce}`;
+      if (!this.nonceOwner.has(owner)) {
+        if (this.nonceOwner.size > 4096) this.nonceOwner.clear();
+        this.nonceOwner.set(owner, peer);
       }
-      const key = `${author}\n${name}\n${boxKey}\n${sig}`;
+      const key = presenceKey(p);
       if (this.verified.has(key)) continue;
       if (this.verified.size > 4096) this.verified.clear();
       this.verified.set(key, false);
       let bytes: Uint8Array;
       try {
-        bytes = fromBase64url(sig);
+        bytes = fromBase64url(p.sig);
       } catch {
         continue;
       }
       const check = this.deps.verifier
-        .verify(author, bytes, presenceBytes({ study: s.study.id, author, name, boxKey }))
+        .verify(p.author, bytes, presenceBytes(p))
         .then(async (ok) => {
           this.verified.set(key, ok);
-          if (ok) await this.fingerprintOf(author);
+          if (ok) await this.fingerprintOf(p.author);
           this.notify();
         })
         .catch(() => undefined)
@@ -880,8 +911,8 @@ export class LedgerService implements LedgerApi {
     const s = this.session;
     if (!s) return [];
     const out: { author: string; name: string; boxKey: string }[] = [];
-    for (const { state: p } of s.room.presence()) {
-      if (this.isVerified(s.study.id, p) === true) {
+    for (const { peer, state: p } of s.room.presence()) {
+      if (this.isVerified(s, p, peer) === true) {
         out.push({ author: String(p.author), name: String(p.name), boxKey: String(p.boxKey) });
       }
     }
@@ -998,4 +1029,27 @@ function safeIso(ts: unknown): string | null {
   } catch {
     return null;
   }
+}
+
+/** The signed fields of a presence state, when each has the right type and size. */
+function presenceOf(p: Record<string, unknown>): (PresenceSigned & { sig: string }) | null {
+  const { study, epoch, nonce, author, name, boxKey, sig } = p;
+  if (
+    typeof study !== 'string' ||
+    typeof epoch !== 'number' ||
+    !Number.isSafeInteger(epoch) ||
+    typeof nonce !== 'string' ||
+    nonce.length < 16 ||
+    nonce.length > 64 ||
+    typeof author !== 'string' ||
+    typeof name !== 'string' ||
+    typeof boxKey !== 'string' ||
+    typeof sig !== 'string' ||
+    name.length > 256 ||
+    sig.length > 200 ||
+    boxKey.length > 200 ||
+    author.length > 200
+  )
+    return null;
+  return { study, epoch, nonce, author, name, boxKey, sig };
 }

@@ -222,6 +222,40 @@ describe('LedgerService', () => {
     for (const s of [alice, bob, carol]) s.stop();
   });
 
+  it('presence is bound to the room rotation and a fresh nonce: a copy from another peer is not verified (LEDGER-25)', async () => {
+    const net = new FakeNetwork();
+    const a = person(net).service;
+    const b = person(net).service;
+    await Promise.all([a.start(), b.start()]);
+    const study = (await a.createStudy('Presence', [])).id;
+    await b.join((await a.invite()).link);
+    await settle(a, b);
+    const bKey = (await b.identity())!.author;
+    expect(a.sync().peers.find((p) => p.author === bKey)?.verified).toBe(true);
+    const key = [...net.rooms.keys()].find((k) => k.startsWith(`${roomName(study, 0)}\n`))!;
+    const signed = [...net.rooms.get(key)!].map((m) => m.presence).find((p) => p?.author === bKey)!;
+    expect(signed).toMatchObject({ epoch: 0, nonce: expect.any(String) });
+    // Someone in the room replays Bob's signed presence after Bob has gone.
+    const replay = net.openRoom({
+      name: roomName(study, 0),
+      password: key.split('\n')[1]!,
+      relays: [],
+      seed: [],
+    });
+    replay.setPresence({ ...signed });
+    b.stop();
+    await settle(a);
+    const seen = a.sync().peers.find((p) => p.author === bKey);
+    expect(seen).toBeDefined();
+    expect(seen?.verified).toBe(false);
+    // Claiming another rotation breaks the signature's binding too.
+    replay.setPresence({ ...signed, epoch: 1, nonce: 'x'.repeat(22) });
+    await settle(a);
+    expect(a.sync().peers.find((p) => p.author === bKey)?.verified).toBe(false);
+    a.stop();
+    replay.destroy();
+  });
+
   it('updates travel by file between peers that never connect; forgeries are quarantined', async () => {
     const a = person(new FakeNetwork()).service;
     const b = person(new FakeNetwork()).service;

@@ -527,7 +527,8 @@ export class LedgerService implements LedgerApi {
 
   /** Moves to the next epoch's room; the old room only ever hears the revocation. */
   private async rotate(s: Session, _entry: Entry, secret: string, epoch: number) {
-    const study = { ...s.study, secret, epoch };
+    const previous = { epoch: s.study.epoch, secret: s.study.secret };
+    const study = { ...s.study, secret, epoch, previous };
     await this.deps.store.putStudy(study);
     const old = s.room;
     s.oldRooms.push(old);
@@ -756,6 +757,38 @@ export class LedgerService implements LedgerApi {
     };
     this.session = session;
     session.room = this.connect(session);
+    this.reopenPrevious(session);
+  }
+
+  /**
+   * After a restart, the room of the epoch before the rotation is opened again, carrying
+   * only the revocation that rotated it and that entry's causal past: a member who was
+   * offline then and comes back to the old room finds its sealed new secret and follows.
+   * Nothing written after the revocation goes there (the revoked key knows that secret).
+   */
+  private reopenPrevious(s: Session) {
+    const prev = s.study.previous;
+    if (!prev || prev.epoch !== s.study.epoch - 1) return;
+    const ids = s.ledger.acceptedIds();
+    const entries = s.ledger.accepted();
+    let rotation: string | null = null;
+    entries.forEach((e, i) => {
+      const r = e.body.rotation as { epoch?: unknown } | undefined;
+      if (e.type === 'member.revoke' && r?.epoch === s.study.epoch) rotation = ids[i] ?? null;
+    });
+    if (!rotation) return;
+    const seed = s.ledger.pastOf(rotation).map((e) => {
+      const id = entryId(e);
+      return { id, text: s.ledger.text(id) ?? encodeEntry(e) };
+    });
+    const room = this.deps.openRoom({
+      name: roomName(s.study.id, prev.epoch),
+      password: prev.secret,
+      relays: s.study.relays,
+      seed,
+      ...(this.deps.peerOpts ? { peerOpts: this.deps.peerOpts } : {}),
+    });
+    s.oldRooms.push(room);
   }
 
   private connect(s: Session): RoomTransport {

@@ -391,6 +391,16 @@ export class Ledger {
     return this.acceptedNodes().map((n) => n.entry);
   }
 
+  /** An accepted entry and every accepted entry in its causal past, in fold order. */
+  pastOf(id: EntryId): readonly Entry[] {
+    const n = this.pool.get(id);
+    if (!n || n.status !== 'accepted' || !n.clock) return [];
+    const clock = n.clock;
+    return this.acceptedNodes()
+      .filter((m) => inPast(clock, m))
+      .map((m) => m.entry);
+  }
+
   /** The author's latest entry this ledger holds (what its next entry chains to). */
   lastOf(author: AuthorKey): Entry | undefined {
     return this.ownLast.get(author)?.entry;

@@ -256,6 +256,46 @@ describe('LedgerService', () => {
     replay.destroy();
   });
 
+  it('a member offline during a revocation re-joins after the admin restarts, with the sealed rotation it missed', async () => {
+    const net = new FakeNetwork();
+    const a = person(net);
+    const b = person(net);
+    const c = person(net);
+    await Promise.all([a.service.start(), b.service.start(), c.service.start()]);
+    const study = (await a.service.createStudy('Rotation', [])).id;
+    const link = (await a.service.invite()).link;
+    await b.service.join(link);
+    await c.service.join(link);
+    await settle(a.service, b.service, c.service);
+    const bKey = (await b.service.identity())!.author;
+    const cKey = (await c.service.identity())!.author;
+    await a.service.grant(bKey, 'reader', null, 'reads');
+    await a.service.grant(cKey, 'monitor', null, 'monitors');
+    await settle(a.service, b.service, c.service);
+    expect((await c.service.current())?.myRole).toBe('monitor');
+    // Carol goes offline; Ada revokes Bob (rotating the room) and then restarts.
+    c.service.stop();
+    await a.service.revoke(bKey, 'left');
+    await settle(a.service, b.service);
+    a.service.stop();
+    b.service.stop(); // nobody else keeps the old room open
+    const a2 = person(net, a.store).service;
+    await a2.start();
+    // Carol comes back to the old room: she finds the rotation there and follows it.
+    const c2 = person(net, c.store).service;
+    await c2.start();
+    await settle(a2, c2);
+    expect(net.opened.filter((n) => n === roomName(study, 1)).length).toBeGreaterThanOrEqual(2);
+    await a2.record('folder.remove', { folder: 'f', label: 'after', reason: 'r' });
+    await settle(a2, c2);
+    expect((await c2.current())?.entries).toBe((await a2.current())?.entries);
+    // The old room carries nothing written after the revocation.
+    const old = [...net.rooms.entries()].find(([k]) => k.startsWith(`${roomName(study, 0)}\n`));
+    const texts = [...(old?.[1] ?? [])].flatMap((m) => [...m.items.values()]);
+    expect(texts.some((t) => t.includes('"folder.remove"'))).toBe(false);
+    for (const x of [a2, c2]) x.stop();
+  });
+
   it('updates travel by file between peers that never connect; forgeries are quarantined', async () => {
     const a = person(new FakeNetwork()).service;
     const b = person(new FakeNetwork()).service;

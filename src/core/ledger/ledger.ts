@@ -525,7 +525,7 @@ export class Ledger {
 
   /** Size, schema, type, study and claimed hash: everything that needs no key. */
   private screen(item: AddItem, report: AddReport, seenNow: Set<string>): Node | null {
-    const parsed = parseEntry(item.entry);
+    const parsed = item.parsed ? ({ ok: true, ...item.parsed } as const) : parseEntry(item.entry);
     if (!parsed.ok) {
       this.quarantine(report, {
         id: null,

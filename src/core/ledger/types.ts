@@ -115,6 +115,11 @@ export interface AddItem {
   source: string;
   /** The id the entry was received under (the Yjs map key): it must match the hash. */
   id?: string;
+  /**
+   * parseEntry(entry) already computed by the caller (the export verifier parses every
+   * line once for its own checks): the fold then does not parse the text a second time.
+   */
+  parsed?: { entry: Entry; text: string; id: EntryId };
 }
 
 export interface AddReport {

@@ -21,6 +21,7 @@ import { fingerprint } from './fingerprint';
 import { Ledger } from './ledger';
 import { MerkleLog } from './merkle';
 import type {
+  AddItem,
   AuthorKey,
   Entry,
   Json,
@@ -217,9 +218,15 @@ export async function verifyLog(
 
   // ---- the fold the app runs (LEDGER-17) ---------------------------------------------
   const ledger = new Ledger({ verifier, study: header.study });
-  const items: { entry: string; source: string; id: string }[] = [];
+  const items: AddItem[] = [];
   for (const r of rows)
-    if (r.kind === 'entry') items.push({ entry: r.text, source: 'export', id: r.id });
+    if (r.kind === 'entry')
+      items.push({
+        entry: r.text,
+        source: 'export',
+        id: r.id,
+        parsed: { entry: r.entry, text: r.text, id: r.id },
+      });
   await ledger.add(items);
   const accepted = new Set(ledger.acceptedIds());
   const quarantined = new Map<string, Quarantined>();

@@ -16,7 +16,6 @@ import {
   verifyLog,
   type VerifyAnchors,
 } from '../core/ledger';
-import { canonicalBytes } from '../core/ledger/canonical';
 import type {
   AddItem,
   AddReport,
@@ -61,6 +60,13 @@ import {
   toBase64url,
 } from '../adapters/crypto/identity';
 import { auditRows } from './ledger/audit';
+import {
+  presenceBytes,
+  presenceKey,
+  presenceOf,
+  type PresenceSigned,
+  type PresenceState,
+} from './ledger/presence';
 import { inviteFile, inviteLink, parseInvite } from './ledger/invite';
 
 import type { OpenRoom, RoomOptions, RoomTransport, Via } from '../core/ports/room';
@@ -114,45 +120,8 @@ interface Session {
   stored: StoredQuarantine[];
 }
 
-interface PresenceState {
-  study: string;
-  /** The room rotation it was signed for: an old room's presence does not carry over. */
-  epoch: number;
-  /** Fresh per room join: the same signed presence from another peer is a replay. */
-  nonce: string;
-  author: string;
-  name: string;
-  boxKey: string;
-  fingerprint: string;
-  sig: string;
-}
-
 export function roomName(study: string, epoch: number): string {
   return `${study}/control/${epoch}`;
-}
-
-interface PresenceSigned {
-  study: string;
-  epoch: number;
-  nonce: string;
-  author: string;
-  name: string;
-  boxKey: string;
-}
-
-function presenceBytes(p: PresenceSigned) {
-  return canonicalBytes({
-    study: p.study,
-    epoch: p.epoch,
-    nonce: p.nonce,
-    author: p.author,
-    name: p.name,
-    boxKey: p.boxKey,
-  });
-}
-
-function presenceKey(p: PresenceSigned & { sig: string }): string {
-  return [p.author, p.name, p.boxKey, p.epoch, p.nonce, p.sig].join('\n');
 }
 
 export class LedgerService implements LedgerApi {
@@ -1062,27 +1031,4 @@ function safeIso(ts: unknown): string | null {
   } catch {
     return null;
   }
-}
-
-/** The signed fields of a presence state, when each has the right type and size. */
-function presenceOf(p: Record<string, unknown>): (PresenceSigned & { sig: string }) | null {
-  const { study, epoch, nonce, author, name, boxKey, sig } = p;
-  if (
-    typeof study !== 'string' ||
-    typeof epoch !== 'number' ||
-    !Number.isSafeInteger(epoch) ||
-    typeof nonce !== 'string' ||
-    nonce.length < 16 ||
-    nonce.length > 64 ||
-    typeof author !== 'string' ||
-    typeof name !== 'string' ||
-    typeof boxKey !== 'string' ||
-    typeof sig !== 'string' ||
-    name.length > 256 ||
-    sig.length > 200 ||
-    boxKey.length > 200 ||
-    author.length > 200
-  )
-    return null;
-  return { study, epoch, nonce, author, name, boxKey, sig };
 }

@@ -37,6 +37,9 @@ test('identity, rename, new study and invite', async ({ page }) => {
   );
   await expect(page.getByTestId('study-name')).toHaveText('TRIAL-7 imaging');
   await expect(study).toContainText('Your role: admin');
+  // The anchors an inspector verifies against (LEDGER-21): study id and founding admin.
+  await expect(page.getByTestId('study-id')).toHaveText(/^[0-9a-f]{64}$/);
+  await expect(page.getByTestId('study-founder')).toHaveText(/^\d{5}( \d{5}){5}$/);
 
   const members = page.getByRole('table', { name: 'Members' });
   await expect(members).toContainText('Dr Test Reader (you)');
@@ -92,11 +95,12 @@ test('the audit trail lists an opened folder; its export verifies intact', async
   expect(file.suggestedFilename()).toMatch(/^trialbench-audit-[0-9a-f]{8}-\d{8}T\d{6}Z\.jsonl$/);
   await expect(ledgerStatus(page)).toContainText('Audit trail exported.');
 
-  // Prefilled with this study's anchors (LEDGER-21), which the study panel shows too.
-  const studyId = (await page.getByTestId('study-id').textContent()) ?? '';
-  await expect(page.getByLabel('Study id (optional)')).toHaveValue(studyId);
+  // Prefilled with this study's anchors (LEDGER-21): the export's study and its founder.
+  const exported = await (await import('node:fs/promises')).readFile(await file.path(), 'utf8');
+  const header = JSON.parse(exported.split('\n')[0] ?? '{}') as { study: string };
+  await expect(page.getByLabel('Study id (optional)')).toHaveValue(header.study);
   await expect(page.getByLabel('Founding admin fingerprint (optional)')).toHaveValue(
-    (await page.getByTestId('study-founder').textContent()) ?? '',
+    /^\d{5}( \d{5}){5}$/,
   );
   await page.getByLabel('Export file to verify').setInputFiles(await file.path());
   await expect(ledgerStatus(page)).toContainText(/Chain intact: \d+ entries/);

@@ -2,8 +2,12 @@
 // on a 100,000-instance index, measured in headless Chromium through the real worker pool.
 // Options: --ct N --mr N --queries N --pool N (defaults 2000, 2000, 100000, app default).
 // --sync N: entries a new peer receives over WebRTC through our relay (default 100000).
-// --ledger N: signed entries appended, persisted, cold-loaded and verified (default 100000).
-import { spawn, execSync } from 'node:child_process';
+// --ledger N: signed entries appended, persisted, cold-loaded and verified (default 100000);
+// then the app's export of them verified by `trialbench verify` in Node (verify-100k).
+import { spawn, spawnSync, execSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { findChromium, CHROMIUM_HINT } from './chromium.js';
 import { startRelay } from './signal.js';
@@ -28,6 +32,73 @@ const deidWorkers = arg('deid-workers', undefined);
 // --dist DIR: build into and serve DIR instead of dist/, so parallel runs do not collide.
 const distIndex = process.argv.indexOf('--dist');
 const dist = distIndex >= 0 ? process.argv[distIndex + 1] : null;
+
+/**
+ * The machine's own limit for verifying an export: WebCrypto checks of every entry's
+ * signature in this Node process, 512 in flight (what the verifier must do at least).
+ */
+async function signaturesOnly(text) {
+  const subtle = globalThis.crypto.subtle;
+  const keys = new Map();
+  const jobs = [];
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('{"author"')) continue;
+    const e = JSON.parse(line);
+    const member = `,"sig":"${e.sig}"`;
+    const at = line.lastIndexOf(member);
+    jobs.push({
+      author: e.author,
+      sig: e.sig,
+      bytes: line.slice(0, at) + line.slice(at + member.length),
+    });
+  }
+  const enc = new TextEncoder();
+  const t0 = performance.now();
+  for (let i = 0; i < jobs.length; i += 512) {
+    await Promise.all(
+      jobs.slice(i, i + 512).map(async (j) => {
+        let key = keys.get(j.author);
+        if (!key) {
+          const ed = j.author.startsWith('ed25519:');
+          const raw = Buffer.from(j.author.slice(ed ? 8 : 5), 'base64url');
+          key = await subtle.importKey(
+            'raw',
+            raw,
+            ed ? { name: 'Ed25519' } : { name: 'ECDSA', namedCurve: 'P-256' },
+            false,
+            ['verify'],
+          );
+          keys.set(j.author, key);
+        }
+        const alg =
+          key.algorithm.name === 'Ed25519'
+            ? { name: 'Ed25519' }
+            : { name: 'ECDSA', hash: 'SHA-256' };
+        return subtle.verify(alg, key, Buffer.from(j.sig, 'base64url'), enc.encode(j.bytes));
+      }),
+    );
+  }
+  return (performance.now() - t0) / 1000;
+}
+
+/** `trialbench verify` on an export, timed from process start to exit (bundle built first). */
+function verifyExportInCli(text, entries) {
+  const dir = mkdtempSync(join(tmpdir(), 'trialbench-bench-'));
+  try {
+    const file = join(dir, 'export.jsonl');
+    writeFileSync(file, text);
+    spawnSync(process.execPath, ['bin/trialbench.js', '--help'], { stdio: 'ignore' });
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, ['bin/trialbench.js', 'verify', file], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    return { seconds, rate: entries / seconds, status: r.status, stdout: r.stdout + r.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 const executablePath = findChromium({ install: true });
 if (!executablePath) {
@@ -167,7 +238,7 @@ try {
   }
 
   if (ledgerCount) {
-    const l = await page.evaluate((n) => window.trialbenchLedger.run(n), ledgerCount);
+    const l = await page.evaluate((n) => window.trialbenchLedger.run(n, true), ledgerCount);
     const rates = l.blockRates;
     const first = rates[0];
     const last = rates[rates.length - 1];
@@ -191,6 +262,17 @@ try {
       l.coldLoadSeconds.toFixed(1),
       's',
     ]);
+    // The inspector's path: the app's export of that trail, verified by the CLI in Node.
+    const size = l.entries > 1000 ? `${Math.round((l.entries - 1) / 1000)}k` : String(l.entries);
+    const v = verifyExportInCli(l.exportText, l.entries);
+    const sigs = await signaturesOnly(l.exportText);
+    console.log(
+      `CLI verify of the ${(l.exportText.length / 1e6).toFixed(0)} MB export: ${v.seconds.toFixed(1)} s (${v.rate.toFixed(0)} entries/s), exit ${v.status}; its signatures alone: ${sigs.toFixed(1)} s`,
+    );
+    if (v.status !== 0) console.error(`LEDGER BENCH: the export did not verify:\n${v.stdout}`);
+    headline.push([`verify-${size}`, v.seconds.toFixed(1), 's']);
+    headline.push([`verify-${size}-rate`, v.rate.toFixed(0), 'entries/s']);
+    headline.push([`verify-${size}-vs-signatures-alone`, (v.seconds / sigs).toFixed(2), 'x']);
   }
 
   if (syncCount) {

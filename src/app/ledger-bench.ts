@@ -1,7 +1,7 @@
 // Ledger figures for `npm run bench`, measured in the browser with the app's own parts:
 // WebCrypto device keys, the core fold, the Dexie ledger store. Exposed as
 // window.trialbenchLedger. Entries are synthetic folder records (no real data).
-import { Ledger, encodeEntry, entryId, type Entry } from '../core/ledger';
+import { Ledger, encodeEntry, entryId, exportLog, type Entry } from '../core/ledger';
 import { createIdentity, signerOf } from '../adapters/crypto/identity';
 import { webCryptoVerifier } from '../adapters/crypto/verifier';
 import { LedgerDb, DexieLedgerStore } from '../adapters/storage/ledger-store';
@@ -19,9 +19,11 @@ export interface LedgerBenchResult {
   /** Of which: verifying and folding the texts already in memory. */
   verifySeconds: number;
   sameState: boolean;
+  /** The app's audit export of the whole trail (for the CLI verify benchmark), if asked. */
+  exportText: string | null;
 }
 
-async function run(count: number, block = 1000): Promise<LedgerBenchResult> {
+async function run(count: number, withExport = false, block = 1000): Promise<LedgerBenchResult> {
   const identity = await createIdentity('Bench admin');
   const signer = signerOf(identity);
   const verifier = webCryptoVerifier(crypto.subtle);
@@ -87,6 +89,7 @@ async function run(count: number, block = 1000): Promise<LedgerBenchResult> {
     coldLoadSeconds: (end - c0) / 1000,
     verifySeconds: (end - v0) / 1000,
     sameState: cold.stateHash() === ledger.stateHash() && cold.acceptedIds().length === count + 1,
+    exportText: withExport ? await exportLog(ledger, signer, Date.now()) : null,
   };
 }
 

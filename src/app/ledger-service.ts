@@ -14,8 +14,8 @@ import {
   parseEntry,
   signEntry,
   verifyLog,
+  type VerifyAnchors,
 } from '../core/ledger';
-import { canonicalBytes } from '../core/ledger/canonical';
 import type {
   AddItem,
   AddReport,
@@ -60,6 +60,13 @@ import {
   toBase64url,
 } from '../adapters/crypto/identity';
 import { auditRows } from './ledger/audit';
+import {
+  presenceBytes,
+  presenceKey,
+  presenceOf,
+  type PresenceSigned,
+  type PresenceState,
+} from './ledger/presence';
 import { inviteFile, inviteLink, parseInvite } from './ledger/invite';
 
 import type { OpenRoom, RoomOptions, RoomTransport, Via } from '../core/ports/room';
@@ -113,21 +120,8 @@ interface Session {
   stored: StoredQuarantine[];
 }
 
-interface PresenceState {
-  study: string;
-  author: string;
-  name: string;
-  boxKey: string;
-  fingerprint: string;
-  sig: string;
-}
-
 export function roomName(study: string, epoch: number): string {
   return `${study}/control/${epoch}`;
-}
-
-function presenceBytes(p: { study: string; author: string; name: string; boxKey: string }) {
-  return canonicalBytes({ study: p.study, author: p.author, name: p.name, boxKey: p.boxKey });
 }
 
 export class LedgerService implements LedgerApi {
@@ -138,6 +132,8 @@ export class LedgerService implements LedgerApi {
   private queue: Promise<unknown> = Promise.resolve();
   /** Presence signatures already checked: `${author}\n${sig}` -> valid. */
   private verified = new Map<string, boolean>();
+  /** The peer each (author, nonce) was first heard from: from any other peer it is a replay. */
+  private nonceOwner = new Map<string, string>();
   private fingerprints = new Map<string, string>();
   private checks = new Set<Promise<unknown>>();
   private notifying = false;
@@ -317,6 +313,7 @@ export class LedgerService implements LedgerApi {
       if (s.id === cur) continue;
       views.push({
         id: s.id,
+        founder: '',
         name: s.name,
         sites: [],
         relays: s.relays,
@@ -499,7 +496,8 @@ export class LedgerService implements LedgerApi {
 
   /** Moves to the next epoch's room; the old room only ever hears the revocation. */
   private async rotate(s: Session, _entry: Entry, secret: string, epoch: number) {
-    const study = { ...s.study, secret, epoch };
+    const previous = { epoch: s.study.epoch, secret: s.study.secret };
+    const study = { ...s.study, secret, epoch, previous };
     await this.deps.store.putStudy(study);
     const old = s.room;
     s.oldRooms.push(old);
@@ -517,11 +515,11 @@ export class LedgerService implements LedgerApi {
     const state = s.ledger.state;
     const peers: PeerView[] = [];
     const seen = new Set<string>();
-    for (const { state: p, via } of s.room.presence()) {
+    for (const { peer, state: p, via } of s.room.presence()) {
       const author = typeof p.author === 'string' ? p.author : '';
       if (!author || author === this.me?.author || seen.has(`${author}\n${via}`)) continue;
       seen.add(`${author}\n${via}`);
-      const ok = this.isVerified(s.study.id, p);
+      const ok = this.isVerified(s, p, peer);
       const member = state.members.get(author);
       peers.push({
         author,
@@ -604,16 +602,47 @@ export class LedgerService implements LedgerApi {
     });
   }
 
-  async exportAudit(): Promise<Blob> {
-    const s = this.need();
-    const names: Record<AuthorKey, string> = {};
-    for (const m of s.ledger.state.members.values()) names[m.author] = m.name;
-    const text = await exportLog(s.ledger, this.signer!, names, this.now());
-    return new Blob([text], { type: 'application/x-ndjson' });
+  /**
+   * Writes a checkpoint (LEDGER-14) for the other members to witness, then exports every
+   * accepted entry, so the export holds every checkpoint and witness this device knows.
+   */
+  exportAudit(): Promise<Blob> {
+    return this.serial(async () => {
+      const s = this.need();
+      const me = this.me!.author;
+      const ids = s.ledger.acceptedIds();
+      const last = s.ledger.get(ids[ids.length - 1] ?? '');
+      const fresh = !(last?.type === 'checkpoint' && last.author === me);
+      if (fresh && s.ledger.roleOf(me) !== null) {
+        try {
+          await this.recordNow('checkpoint', { count: s.ledger.checkpointCount(me) });
+        } catch (e) {
+          // An entry of ours still waits for its dependencies: export without a checkpoint.
+          if (!(e instanceof Error && e.cause instanceof LedgerError)) throw e;
+        }
+      }
+      const text = await exportLog(s.ledger, this.signer!, this.now());
+      return new Blob([text], { type: 'application/x-ndjson' });
+    });
   }
 
-  async verifyExport(file: File): Promise<VerifyReport> {
-    return verifyLog(await file.text(), this.deps.verifier);
+  async verifyExport(file: File, anchors: VerifyAnchors = {}): Promise<VerifyReport> {
+    return verifyLog(await file.text(), this.deps.verifier, anchors);
+  }
+
+  /** Co-signs another member's checkpoint (LEDGER-15), once; quietly skips when it may not. */
+  private async witness(s: Session, e: Entry) {
+    const me = this.me!.author;
+    if (this.session !== s || e.author === me || s.ledger.roleOf(me) === null) return;
+    try {
+      await this.recordNow('checkpoint.witness', {
+        checkpoint: entryId(e),
+        count: e.body.count ?? 0,
+      });
+    } catch (err) {
+      // Another tab of this identity witnessed it first, or an entry of ours is pending.
+      if (!(err instanceof Error && err.cause instanceof LedgerError)) throw err;
+    }
   }
 
   subscribe(listener: () => void): () => void {
@@ -697,6 +726,38 @@ export class LedgerService implements LedgerApi {
     };
     this.session = session;
     session.room = this.connect(session);
+    this.reopenPrevious(session);
+  }
+
+  /**
+   * After a restart, the room of the epoch before the rotation is opened again, carrying
+   * only the revocation that rotated it and that entry's causal past: a member who was
+   * offline then and comes back to the old room finds its sealed new secret and follows.
+   * Nothing written after the revocation goes there (the revoked key knows that secret).
+   */
+  private reopenPrevious(s: Session) {
+    const prev = s.study.previous;
+    if (!prev || prev.epoch !== s.study.epoch - 1) return;
+    const ids = s.ledger.acceptedIds();
+    const entries = s.ledger.accepted();
+    let rotation: string | null = null;
+    entries.forEach((e, i) => {
+      const r = e.body.rotation as { epoch?: unknown } | undefined;
+      if (e.type === 'member.revoke' && r?.epoch === s.study.epoch) rotation = ids[i] ?? null;
+    });
+    if (!rotation) return;
+    const seed = s.ledger.pastOf(rotation).map((e) => {
+      const id = entryId(e);
+      return { id, text: s.ledger.text(id) ?? encodeEntry(e) };
+    });
+    const room = this.deps.openRoom({
+      name: roomName(s.study.id, prev.epoch),
+      password: prev.secret,
+      relays: s.study.relays,
+      seed,
+      ...(this.deps.peerOpts ? { peerOpts: this.deps.peerOpts } : {}),
+    });
+    s.oldRooms.push(room);
   }
 
   private connect(s: Session): RoomTransport {
@@ -757,6 +818,7 @@ export class LedgerService implements LedgerApi {
     for (const e of report.accepted) {
       if (e.type === 'member.revoke') await this.followRotation(s, e);
     }
+    for (const e of report.accepted) if (e.type === 'checkpoint') await this.witness(s, e);
     if (report.accepted.length || report.quarantined.length) {
       // Entries that arrived here go on to peers that only share another room with us.
       this.notify();
@@ -785,7 +847,14 @@ export class LedgerService implements LedgerApi {
     const signer = this.signer;
     if (!s || !me || !signer) return;
     const room = s.room;
-    const base = { study: s.study.id, author: me.author, name: me.name, boxKey: me.boxPublic };
+    const base: PresenceSigned = {
+      study: s.study.id,
+      epoch: s.study.epoch,
+      nonce: randomBase64url(16),
+      author: me.author,
+      name: me.name,
+      boxKey: me.boxPublic,
+    };
     const check = Promise.all([signer.sign(presenceBytes(base)), this.fingerprintOf(me.author)])
       .then(([sig, fp]) => {
         if (this.session !== s || s.room !== room) return;
@@ -796,44 +865,42 @@ export class LedgerService implements LedgerApi {
     this.checks.add(check);
   }
 
-  private isVerified(study: string, p: Record<string, unknown>): boolean | undefined {
-    if (p.study !== study) return false;
-    return this.verified.get(
-      `${String(p.author)}\n${String(p.name)}\n${String(p.boxKey)}\n${String(p.sig)}`,
-    );
+  private isVerified(s: Session, p: Record<string, unknown>, peer: string): boolean | undefined {
+    const signed = presenceOf(p);
+    if (!signed || signed.study !== s.study.id || signed.epoch !== s.study.epoch) return false;
+    if (this.nonceOwner.get(`${signed.author}\n${signed.nonce}`) !== peer) return false;
+    return this.verified.get(presenceKey(signed));
   }
 
-  /** Checks presence signatures off the render path; sync() reads the results. */
+  /**
+   * Checks presence signatures off the render path; sync() reads the results. Presence is
+   * bound to the study, the room rotation and a fresh nonce, and counts only from the peer
+   * that first showed that nonce: a copied presence (replay) or an old room's is not verified.
+   */
   private checkPresence(s: Session, room: RoomTransport) {
-    for (const { state: p } of room.presence()) {
-      const { author, name, boxKey, sig } = p;
-      if (
-        typeof author !== 'string' ||
-        typeof name !== 'string' ||
-        typeof boxKey !== 'string' ||
-        typeof sig !== 'string' ||
-        p.study !== s.study.id ||
-        name.length > 256 ||
-        sig.length > 200 ||
-        boxKey.length > 200
-      ) {
-        continue;
+    for (const { peer, state } of room.presence()) {
+      const p = presenceOf(state);
+      if (!p || p.study !== s.study.id || p.epoch !== s.study.epoch) continue;
+      const owner = `${p.author}\n${p.nonce}`;
+      if (!this.nonceOwner.has(owner)) {
+        if (this.nonceOwner.size > 4096) this.nonceOwner.clear();
+        this.nonceOwner.set(owner, peer);
       }
-      const key = `${author}\n${name}\n${boxKey}\n${sig}`;
+      const key = presenceKey(p);
       if (this.verified.has(key)) continue;
       if (this.verified.size > 4096) this.verified.clear();
       this.verified.set(key, false);
       let bytes: Uint8Array;
       try {
-        bytes = fromBase64url(sig);
+        bytes = fromBase64url(p.sig);
       } catch {
         continue;
       }
       const check = this.deps.verifier
-        .verify(author, bytes, presenceBytes({ study: s.study.id, author, name, boxKey }))
+        .verify(p.author, bytes, presenceBytes(p))
         .then(async (ok) => {
           this.verified.set(key, ok);
-          if (ok) await this.fingerprintOf(author);
+          if (ok) await this.fingerprintOf(p.author);
           this.notify();
         })
         .catch(() => undefined)
@@ -846,8 +913,8 @@ export class LedgerService implements LedgerApi {
     const s = this.session;
     if (!s) return [];
     const out: { author: string; name: string; boxKey: string }[] = [];
-    for (const { state: p } of s.room.presence()) {
-      if (this.isVerified(s.study.id, p) === true) {
+    for (const { peer, state: p } of s.room.presence()) {
+      if (this.isVerified(s, p, peer) === true) {
         out.push({ author: String(p.author), name: String(p.name), boxKey: String(p.boxKey) });
       }
     }
@@ -924,8 +991,10 @@ export class LedgerService implements LedgerApi {
     }
     const mine = state.members.get(me.author);
     const active = mine?.status === 'active';
+    const genesis = s.ledger.get(s.study.id);
     return {
       id: s.study.id,
+      founder: genesis ? await this.fingerprintOf(genesis.author) : '',
       name: state.study?.name ?? s.study.name,
       sites: state.study?.sites ?? [],
       relays: state.study?.relays ?? s.study.relays,

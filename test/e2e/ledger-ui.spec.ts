@@ -37,6 +37,9 @@ test('identity, rename, new study and invite', async ({ page }) => {
   );
   await expect(page.getByTestId('study-name')).toHaveText('TRIAL-7 imaging');
   await expect(study).toContainText('Your role: admin');
+  // The anchors an inspector verifies against (LEDGER-21): study id and founding admin.
+  await expect(page.getByTestId('study-id')).toHaveText(/^[0-9a-f]{64}$/);
+  await expect(page.getByTestId('study-founder')).toHaveText(/^\d{5}( \d{5}){5}$/);
 
   const members = page.getByRole('table', { name: 'Members' });
   await expect(members).toContainText('Dr Test Reader (you)');
@@ -92,13 +95,21 @@ test('the audit trail lists an opened folder; its export verifies intact', async
   expect(file.suggestedFilename()).toMatch(/^trialbench-audit-[0-9a-f]{8}-\d{8}T\d{6}Z\.jsonl$/);
   await expect(ledgerStatus(page)).toContainText('Audit trail exported.');
 
-  await page.getByLabel('Verify an export').setInputFiles(await file.path());
-  await expect(ledgerStatus(page)).toContainText(/Chain intact, \d+ entries, all signatures valid/);
+  // Prefilled with this study's anchors (LEDGER-21): the export's study and its founder.
+  const exported = await (await import('node:fs/promises')).readFile(await file.path(), 'utf8');
+  const header = JSON.parse(exported.split('\n')[0] ?? '{}') as { study: string };
+  await expect(page.getByLabel('Study id (optional)')).toHaveValue(header.study);
+  await expect(page.getByLabel('Founding admin fingerprint (optional)')).toHaveValue(
+    /^\d{5}( \d{5}){5}$/,
+  );
+  await page.getByLabel('Export file to verify').setInputFiles(await file.path());
+  await expect(ledgerStatus(page)).toContainText(/Chain intact: \d+ entries/);
+  await expect(ledgerStatus(page)).toContainText('anchored to the study id and the founding admin');
 
   // A single flipped character is caught and named by line.
   const text = await (await import('node:fs/promises')).readFile(await file.path(), 'utf8');
   const tampered = text.replace('audited', 'audiTed');
-  await page.getByLabel('Verify an export').setInputFiles({
+  await page.getByLabel('Export file to verify').setInputFiles({
     name: 'tampered.jsonl',
     mimeType: 'application/x-ndjson',
     buffer: Buffer.from(tampered),

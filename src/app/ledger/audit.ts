@@ -47,6 +47,10 @@ function summary(e: Entry, who: string, nameOf: (k: AuthorKey) => string): strin
       return `${who} reviewed a series for ${str(b.kind)} risk: ${str(b.action)}${b.tool ? ` (${str(b.tool)})` : ''}`;
     case 'correction':
       return `${who} corrected ${str(b.field)} of entry ${str(b.target).slice(0, 12)}`;
+    case 'checkpoint':
+      return `${who} wrote a checkpoint over ${str(b.count)} entries`;
+    case 'checkpoint.witness':
+      return `${who} witnessed checkpoint ${str(b.checkpoint).slice(0, 12)} (${str(b.count)} entries)`;
     default:
       return `${who} wrote ${e.type}`;
   }

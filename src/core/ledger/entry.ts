@@ -3,7 +3,16 @@
 import { sha256 } from '../deid/sha256';
 import { fromBase64url, toBase64url, toHex } from './base64url';
 import { CanonicalError, canonicalJson, utf8Bytes } from './canonical';
-import type { AuthorKey, Entry, EntryId, Hlc, Json, Signer, UnsignedEntry } from './types';
+import type {
+  AuthorKey,
+  Entry,
+  EntryId,
+  Hlc,
+  Json,
+  LedgerRule,
+  Signer,
+  UnsignedEntry,
+} from './types';
 
 export const MAX_ENTRY_BYTES = 65536;
 export const MAX_DEPS = 256;
@@ -92,10 +101,10 @@ export function compareEntries(a: { ts: Hlc; id: string }, b: { ts: Hlc; id: str
 
 export type ParseResult =
   | { ok: true; entry: Entry; text: string; id: EntryId }
-  | { ok: false; code: 'too-large' | 'malformed'; reason: string };
+  | { ok: false; code: 'too-large' | 'malformed'; rule: LedgerRule; reason: string };
 
-function bad(reason: string): ParseResult {
-  return { ok: false, code: 'malformed', reason: `not a valid entry: ${reason}` };
+function bad(reason: string, rule: LedgerRule = 'LEDGER-2'): ParseResult {
+  return { ok: false, code: 'malformed', rule, reason: `not a valid entry: ${reason}` };
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -153,12 +162,13 @@ export function parseEntry(input: unknown): ParseResult {
       return {
         ok: false,
         code: 'too-large',
+        rule: 'LEDGER-2',
         reason: `entry text is over ${MAX_ENTRY_BYTES} bytes`,
       };
     try {
       value = JSON.parse(input);
     } catch {
-      return bad('not JSON');
+      return bad('not JSON', 'LEDGER-1');
     }
   }
   if (!isPlainObject(value)) return bad('not an object');
@@ -166,10 +176,18 @@ export function parseEntry(input: unknown): ParseResult {
   try {
     text = canonicalJson(value as Json);
   } catch (e) {
-    return bad(e instanceof CanonicalError ? `not canonical JSON: ${e.message}` : 'not JSON');
+    return bad(
+      e instanceof CanonicalError ? `not canonical JSON: ${e.message}` : 'not JSON',
+      'LEDGER-1',
+    );
   }
   if (text.length > MAX_ENTRY_BYTES / 3 && utf8Bytes(text).length > MAX_ENTRY_BYTES)
-    return { ok: false, code: 'too-large', reason: `entry is over ${MAX_ENTRY_BYTES} bytes` };
+    return {
+      ok: false,
+      code: 'too-large',
+      rule: 'LEDGER-2',
+      reason: `entry is over ${MAX_ENTRY_BYTES} bytes`,
+    };
   const problem = checkShape(value);
   if (problem) return bad(problem);
   // A caller's object is decoded again from the canonical text so the entry shares nothing

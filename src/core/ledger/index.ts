@@ -20,7 +20,8 @@ export {
 export { nextHlc, hlcToIso } from './hlc';
 export { POLICY, ENTRY_TYPES, isEntryType, mayAuthor, bodyProblem, type EntryType } from './policy';
 export { Ledger, LedgerError } from './ledger';
-export { exportLog, verifyLog, CHECKPOINT_EVERY } from './export';
+export { exportLog, deriveKeys, CHECKPOINT_EVERY } from './export';
+export { verifyLog, describeReport, type VerifyAnchors } from './verify';
 export { encodeUpdates, decodeUpdates, UPDATES_FORMAT, MAX_UPDATE_ENTRIES } from './updates';
 export { fingerprint } from './fingerprint';
 export { MerkleLog } from './merkle';

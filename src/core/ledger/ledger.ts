@@ -15,6 +15,7 @@ import {
   signingBytesOfText,
 } from './entry';
 import { nextHlc } from './hlc';
+import { settleBans } from './refold';
 import { bodyProblem, isEntryType, mayAuthor } from './policy';
 import type {
   AddItem,
@@ -23,6 +24,7 @@ import type {
   Entry,
   EntryId,
   Json,
+  LedgerRule,
   Member,
   QuarantineCode,
   Quarantined,
@@ -45,7 +47,7 @@ export class LedgerError extends Error {
 type Clock = Record<AuthorKey, number>;
 type Verdict =
   | { status: 'accepted' }
-  | { status: 'rejected'; code: QuarantineCode; reason: string }
+  | { status: 'rejected'; code: QuarantineCode; rule: LedgerRule; reason: string }
   | { status: 'pending'; on: EntryId };
 
 interface Node {
@@ -55,6 +57,7 @@ interface Node {
   source: string;
   status: 'unjudged' | 'pending' | 'accepted' | 'rejected';
   code?: QuarantineCode;
+  rule?: LedgerRule;
   reason?: string;
   clock?: Clock;
 }
@@ -69,6 +72,8 @@ interface Fold {
   names: Map<AuthorKey, Node>;
   studyFields: Map<string, Node>;
   assigns: Map<string, Node[]>;
+  /** Accepted checkpoint.witness nodes by the checkpoint they co-sign. */
+  witnesses: Map<EntryId, Node[]>;
   genesis: Node | null;
   /** Bans found by accepted revocations: key -> last allowed seq. */
   found: Map<AuthorKey, number>;
@@ -82,6 +87,13 @@ interface Fold {
 }
 
 const CHECK_CHUNK = 512;
+/** The rule each check before the fold enforces (SPEC.md). */
+const SCREEN_RULES: Partial<Record<QuarantineCode, LedgerRule>> = {
+  'hash-mismatch': 'LEDGER-3',
+  'unknown-type': 'LEDGER-9',
+  malformed: 'LEDGER-9',
+  'wrong-study': 'LEDGER-7',
+};
 const MAX_QUARANTINE = 100_000;
 
 function short(key: string): string {
@@ -100,6 +112,16 @@ function inPast(clock: Clock, n: Node): boolean {
   return (clock[n.entry.author] ?? 0) >= n.entry.seq;
 }
 
+/**
+ * How many entries lie in the causal past of the entry whose clock this is (itself
+ * excluded): an author's chain has no gaps, so seeing its #k means seeing its #1..#k.
+ */
+function pastCount(clock: Clock, self: AuthorKey): number {
+  let sum = 0;
+  for (const [k, v] of Object.entries(clock)) sum += k === self ? v - 1 : v;
+  return sum;
+}
+
 function cut(input: unknown): unknown {
   if (typeof input === 'string' && input.length > 1024) return input.slice(0, 1024);
   return input;
@@ -114,6 +136,7 @@ function emptyFold(): Fold {
     names: new Map(),
     studyFields: new Map(),
     assigns: new Map(),
+    witnesses: new Map(),
     genesis: null,
     found: new Map(),
     waiting: new Map(),
@@ -190,15 +213,9 @@ export class Ledger {
     if (!isEntryType(type)) throw new LedgerError('unknown-type', `unknown entry type ${type}`);
     const problem = bodyProblem(type, body);
     if (problem) throw new LedgerError('malformed', problem);
-    const last = this.ownLast.get(signer.author) ?? null;
+    const { last, deps } = this.nextRefs(signer.author);
     if (last && (last.status === 'pending' || last.status === 'unjudged'))
       throw new LedgerError('pending', 'your previous entry is still waiting for its dependencies');
-    const deps = [...this.fold.heads].filter((h) => h !== last?.id);
-    if (deps.length > MAX_DEPS) {
-      deps.sort((a, b) => (later(this.node(a), this.node(b)) ? -1 : 1));
-      deps.length = MAX_DEPS;
-    }
-    deps.sort();
     const seen = deps.map((d) => this.node(d).entry.ts);
     if (last) seen.push(last.entry.ts);
     const unsigned: UnsignedEntry = {
@@ -230,6 +247,30 @@ export class Ledger {
     return entry;
   }
 
+  /**
+   * The count a checkpoint by `author` created next would state (LEDGER-14): the entries
+   * in the causal past its prev and deps give it.
+   */
+  checkpointCount(author: AuthorKey): number {
+    const { last, deps } = this.nextRefs(author);
+    const clock: Clock = {};
+    for (const n of [...(last ? [last] : []), ...deps.map((d) => this.node(d))])
+      for (const [k, v] of Object.entries(n.clock ?? {})) if (v > (clock[k] ?? 0)) clock[k] = v;
+    return Object.values(clock).reduce((a, b) => a + b, 0);
+  }
+
+  /** What `author`'s next entry chains to and depends on (the heads, newest 256). */
+  private nextRefs(author: AuthorKey): { last: Node | null; deps: EntryId[] } {
+    const last = this.ownLast.get(author) ?? null;
+    const deps = [...this.fold.heads].filter((h) => h !== last?.id);
+    if (deps.length > MAX_DEPS) {
+      deps.sort((a, b) => (later(this.node(a), this.node(b)) ? -1 : 1));
+      deps.length = MAX_DEPS;
+    }
+    deps.sort();
+    return { last, deps };
+  }
+
   async add(items: readonly AddItem[]): Promise<AddReport> {
     const report: AddReport = { accepted: [], duplicates: 0, quarantined: [], pending: 0 };
     const fresh: Node[] = [];
@@ -250,6 +291,7 @@ export class Ledger {
             id: n.id,
             entry: n.text,
             code: 'bad-signature',
+            rule: 'LEDGER-4',
             reason: `${describe(n.entry)}: the signature does not match the author's key`,
             source: n.source,
           });
@@ -347,6 +389,16 @@ export class Ledger {
   /** Accepted entries in fold order: (ts.ms, ts.c, id), which respects every causal edge. */
   accepted(): readonly Entry[] {
     return this.acceptedNodes().map((n) => n.entry);
+  }
+
+  /** An accepted entry and every accepted entry in its causal past, in fold order. */
+  pastOf(id: EntryId): readonly Entry[] {
+    const n = this.pool.get(id);
+    if (!n || n.status !== 'accepted' || !n.clock) return [];
+    const clock = n.clock;
+    return this.acceptedNodes()
+      .filter((m) => inPast(clock, m))
+      .map((m) => m.entry);
   }
 
   /** The author's latest entry this ledger holds (what its next entry chains to). */
@@ -460,6 +512,7 @@ export class Ledger {
       id: n.id,
       entry: n.text,
       code: n.code ?? 'malformed',
+      rule: n.rule ?? 'LEDGER-2',
       reason: n.reason ?? '',
       source: n.source,
     };
@@ -472,12 +525,13 @@ export class Ledger {
 
   /** Size, schema, type, study and claimed hash: everything that needs no key. */
   private screen(item: AddItem, report: AddReport, seenNow: Set<string>): Node | null {
-    const parsed = parseEntry(item.entry);
+    const parsed = item.parsed ? ({ ok: true, ...item.parsed } as const) : parseEntry(item.entry);
     if (!parsed.ok) {
       this.quarantine(report, {
         id: null,
         entry: cut(item.entry),
         code: parsed.code,
+        rule: parsed.rule,
         reason: parsed.reason,
         source: item.source,
       });
@@ -488,11 +542,15 @@ export class Ledger {
       report.duplicates++;
       return null;
     }
-    const fail = (code: QuarantineCode, reason: string): null => {
+    const fail = (
+      code: QuarantineCode,
+      reason: string,
+      rule: LedgerRule = SCREEN_RULES[code] ?? 'LEDGER-2',
+    ): null => {
       // A wrong claimed id is the sender's fault, not the entry's: it may still arrive intact.
       if (code !== 'hash-mismatch') this.badIds.add(id);
       seenNow.add(id);
-      this.quarantine(report, { id, entry: text, code, reason, source: item.source });
+      this.quarantine(report, { id, entry: text, code, rule, reason, source: item.source });
       return null;
     };
     if (item.id !== undefined && item.id !== id)
@@ -505,9 +563,10 @@ export class Ledger {
     const problem = bodyProblem(entry.type, entry.body);
     if (problem) return fail('malformed', `${describe(entry)}: ${problem}`);
     if (entry.type === 'study.genesis') {
-      if (entry.seq !== 1) return fail('malformed', `${describe(entry)}: a genesis entry is seq 1`);
+      if (entry.seq !== 1)
+        return fail('malformed', `${describe(entry)}: a genesis entry is seq 1`, 'LEDGER-7');
       if (entry.deps.length)
-        return fail('malformed', `${describe(entry)}: a genesis entry has no deps`);
+        return fail('malformed', `${describe(entry)}: a genesis entry has no deps`, 'LEDGER-7');
       if (this.studyId !== null && id !== this.studyId)
         return fail('wrong-study', `${describe(entry)} starts another study (${id.slice(0, 16)}…)`);
     } else if (this.studyId === null) {
@@ -593,6 +652,12 @@ export class Ledger {
 
   private judge(n: Node): Verdict {
     const e = n.entry;
+    const no = (code: QuarantineCode, rule: LedgerRule, reason: string): Verdict => ({
+      status: 'rejected',
+      code,
+      rule,
+      reason: `${describe(e)}${reason}`,
+    });
     const refs: Node[] = [];
     if (e.prev !== null) {
       const p = this.pool.get(e.prev);
@@ -606,75 +671,53 @@ export class Ledger {
     }
     for (const r of refs)
       if (compareHlc(r.entry.ts, e.ts) >= 0)
-        return {
-          status: 'rejected',
-          code: 'back-dated',
-          reason: `${describe(e)} is dated at or before ${describe(r.entry)}, which it depends on`,
-        };
+        return no(
+          'back-dated',
+          'LEDGER-6',
+          ` is dated at or before ${describe(r.entry)}, which it depends on`,
+        );
     for (const r of refs)
       if (r.status === 'pending' || r.status === 'unjudged') return { status: 'pending', on: r.id };
     const frozen = this.frozenAt.get(e.author);
     if (frozen !== undefined && e.seq >= frozen) {
       const twin = (this.slots.get(`${e.author}\n${e.seq}`)?.length ?? 0) > 1;
       return twin
-        ? {
-            status: 'rejected',
-            code: 'equivocation',
-            reason: `${describe(e)}: ${short(e.author)} signed two different entries as #${e.seq}`,
-          }
-        : {
-            status: 'rejected',
-            code: 'frozen',
-            reason: `${describe(e)}: ${short(e.author)} is frozen since equivocating at #${frozen}`,
-          };
+        ? no(
+            'equivocation',
+            'LEDGER-13',
+            `: ${short(e.author)} signed two different entries as #${e.seq}`,
+          )
+        : no(
+            'frozen',
+            'LEDGER-13',
+            `: ${short(e.author)} is frozen since equivocating at #${frozen}`,
+          );
     }
     const prev = e.prev === null ? null : (refs[0] as Node);
     if (prev && (prev.entry.author !== e.author || prev.entry.seq !== e.seq - 1))
-      return {
-        status: 'rejected',
-        code: 'broken-chain',
-        reason: `${describe(e)}: prev is ${describe(prev.entry)}, not the author's #${e.seq - 1}`,
-      };
+      return no(
+        'broken-chain',
+        'LEDGER-5',
+        `: prev is ${describe(prev.entry)}, not the author's #${e.seq - 1}`,
+      );
     const ban = this.bans.get(e.author);
     if (ban !== undefined && e.seq > ban)
-      return {
-        status: 'rejected',
-        code: 'revoked',
-        reason: `${describe(e)}: the key was revoked after #${ban}`,
-      };
+      return no('revoked', 'LEDGER-11', `: the key was revoked after #${ban}`);
     if (e.type === 'study.genesis') {
       if (this.fold.genesis && this.fold.genesis.id !== n.id)
-        return {
-          status: 'rejected',
-          code: 'wrong-study',
-          reason: `${describe(e)}: a second genesis`,
-        };
+        return no('wrong-study', 'LEDGER-7', ': a second genesis');
       return { status: 'accepted' };
     }
     const clock = this.clockOf(n, refs);
     const { role, revokedBy } = this.roleAt(e.author, clock);
     if (role === null)
       return revokedBy
-        ? {
-            status: 'rejected',
-            code: 'revoked',
-            reason: `${describe(e)}: the author's role was revoked by ${revokedBy}`,
-          }
-        : {
-            status: 'rejected',
-            code: 'not-authorised',
-            reason: `${describe(e)}: the author is not a member of the study`,
-          };
+        ? no('revoked', 'LEDGER-8', `: the author's role was revoked by ${revokedBy}`)
+        : no('not-authorised', 'LEDGER-8', ': the author is not a member of the study');
     if (!isEntryType(e.type) || !mayAuthor(e.type, role))
-      return {
-        status: 'rejected',
-        code: 'not-authorised',
-        reason: `${describe(e)}: a ${role} may not write ${e.type}`,
-      };
+      return no('not-authorised', 'LEDGER-9', `: a ${role} may not write ${e.type}`);
     const problem = this.predicate(n, role, clock);
-    return problem
-      ? { status: 'rejected', code: 'predicate', reason: `${describe(e)}: ${problem}` }
-      : { status: 'accepted' };
+    return problem ? no('predicate', problem.rule, `: ${problem.text}`) : { status: 'accepted' };
   }
 
   private clockOf(n: Node, refs: Node[]): Clock {
@@ -698,34 +741,72 @@ export class Ledger {
     return { role: latest.entry.body.role as Role, revokedBy: null };
   }
 
-  private predicate(n: Node, role: Role, clock: Clock): string | null {
+  private predicate(n: Node, role: Role, clock: Clock): { rule: LedgerRule; text: string } | null {
     const e = n.entry;
     const b = e.body;
+    const fail = (rule: LedgerRule, text: string) => ({ rule, text });
     switch (e.type) {
+      case 'member.grant': {
+        const { revokedBy } = this.roleAt(String(b.key), clock);
+        return revokedBy
+          ? fail('LEDGER-12', `the key was revoked by ${revokedBy}: grant a new key instead`)
+          : null;
+      }
       case 'member.revoke':
-        return b.key === e.author ? 'an admin cannot revoke its own key' : null;
+        return b.key === e.author ? fail('LEDGER-10', 'an admin cannot revoke its own key') : null;
       case 'read.assign': {
         const r = this.roleAt(String(b.reader), clock).role;
-        return r === 'reader' || r === 'adjudicator' ? null : 'the assigned key is not a reader';
+        return r === 'reader' || r === 'adjudicator'
+          ? null
+          : fail('LEDGER-10', 'the assigned key is not a reader');
       }
       case 'read.submit': {
         const assigns = (this.fold.assigns.get(String(b.assignment)) ?? []).filter((a) =>
           inPast(clock, a),
         );
-        if (!assigns.length) return `no assignment ${String(b.assignment)} is known to the author`;
+        if (!assigns.length)
+          return fail('LEDGER-10', `no assignment ${String(b.assignment)} is known to the author`);
         return assigns.some(
           (a) => a.entry.body.reader === e.author && a.entry.body.subject === b.subject,
         )
           ? null
-          : `${short(e.author)} is not the reader assigned to ${String(b.assignment)}`;
+          : fail(
+              'LEDGER-10',
+              `${short(e.author)} is not the reader assigned to ${String(b.assignment)}`,
+            );
       }
       case 'correction': {
         const target = this.pool.get(String(b.target));
         if (!target || target.status !== 'accepted' || !inPast(clock, target))
-          return 'the corrected entry is not an accepted entry the author has seen';
+          return fail(
+            'LEDGER-10',
+            'the corrected entry is not an accepted entry the author has seen',
+          );
         return target.entry.author === e.author || role === 'admin'
           ? null
-          : 'only the entry’s author or an admin may correct it';
+          : fail('LEDGER-10', 'only the entry’s author or an admin may correct it');
+      }
+      case 'checkpoint': {
+        const past = pastCount(clock, e.author);
+        return b.count === past
+          ? null
+          : fail(
+              'LEDGER-14',
+              `it counts ${String(b.count)} entries, its causal past holds ${past}`,
+            );
+      }
+      case 'checkpoint.witness': {
+        const cp = this.pool.get(String(b.checkpoint));
+        if (!cp || cp.status !== 'accepted' || cp.entry.type !== 'checkpoint' || !inPast(clock, cp))
+          return fail('LEDGER-15', 'the witnessed checkpoint is not one the author has seen');
+        if (cp.entry.author === e.author)
+          return fail('LEDGER-15', 'a checkpoint is witnessed by another member than its author');
+        if (cp.entry.body.count !== b.count)
+          return fail('LEDGER-15', 'the witness does not repeat the checkpoint’s count');
+        const twice = (this.fold.witnesses.get(cp.id) ?? []).some(
+          (w) => w.entry.author === e.author && w.id !== n.id,
+        );
+        return twice ? fail('LEDGER-15', 'the author already witnessed this checkpoint') : null;
       }
       default:
         return null;
@@ -744,12 +825,14 @@ export class Ledger {
     if (v.status === 'rejected') {
       n.status = 'rejected';
       n.code = v.code;
+      n.rule = v.rule;
       n.reason = v.reason;
       return true;
     }
     n.status = 'accepted';
     f.maxAcceptedSeq.set(e.author, Math.max(f.maxAcceptedSeq.get(e.author) ?? 0, e.seq));
     n.code = undefined;
+    n.rule = undefined;
     n.reason = undefined;
     const last = f.accepted[f.accepted.length - 1];
     if (last && later(last, n)) f.sorted = false;
@@ -802,27 +885,21 @@ export class Ledger {
       case 'read.assign':
         pushTo(f.assigns, String(b.assignment));
         break;
+      case 'checkpoint.witness':
+        pushTo(f.witnesses, String(b.checkpoint));
+        break;
     }
     return true;
   }
 
-  /**
-   * Judges the whole set again. Bans are a fixed point: start with none, judge, take the
-   * bans the accepted revocations declare, and repeat until they stop changing. Two admins
-   * revoking each other never settle; then the union of bans seen applies (both cut off).
-   */
+  /** Judges the whole set again, with the bans settled as refold.ts explains. */
   private refold(): void {
     const nodes = [...this.pool.values()].sort((a, b) => (later(a, b) ? 1 : -1));
-    let bans = new Map<AuthorKey, number>();
-    const union = new Map<AuthorKey, number>();
-    for (let pass = 0; pass < 6; pass++) {
-      this.runPass(nodes, bans);
-      const found = this.fold.found;
-      for (const [k, v] of found) union.set(k, Math.min(v, union.get(k) ?? v));
-      if (sameBans(found, bans)) return;
-      bans = new Map(found);
-    }
-    this.runPass(nodes, union);
+    const { bans, settled } = settleBans((guess) => {
+      this.runPass(nodes, guess);
+      return this.fold.found;
+    });
+    if (!settled) this.runPass(nodes, bans);
   }
 
   private runPass(nodes: Node[], bans: Map<AuthorKey, number>): void {
@@ -857,10 +934,4 @@ export class Ledger {
     if (n.status === 'accepted') report.accepted.push(n.entry);
     else if (n.status === 'rejected') report.quarantined.push(this.item(n));
   }
-}
-
-function sameBans(a: Map<AuthorKey, number>, b: Map<AuthorKey, number>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [k, v] of a) if (b.get(k) !== v) return false;
-  return true;
 }

@@ -22,6 +22,8 @@ export const POLICY = {
   'deid.reidmap.export': ['admin'],
   'deid.review': ['admin', 'site'],
   correction: 'member',
+  checkpoint: 'member',
+  'checkpoint.witness': 'member',
 } as const satisfies Record<string, readonly Role[] | 'member'>;
 
 export type EntryType = keyof typeof POLICY;
@@ -151,6 +153,9 @@ const SHAPES: Record<EntryType, Record<string, Check>> = {
     tool: nullable(text),
   },
   correction: { target: (v) => isEntryId(v), field: label, previous: any, next: any, reason: text },
+  // LEDGER-14/15: a checkpoint counts the entries in its causal past; a witness co-signs one.
+  checkpoint: { count },
+  'checkpoint.witness': { checkpoint: (v) => isEntryId(v), count },
 };
 
 /** Null when the body has exactly the fields of its type, each of the right shape. */

@@ -71,12 +71,17 @@ export type QuarantineCode =
   | 'predicate'
   | 'unknown-type';
 
+/** A rule of src/core/ledger/SPEC.md, cited by the check that enforces it. */
+export type LedgerRule = `LEDGER-${number}`;
+
 export interface Quarantined {
   /** The entry's id when it could be computed (null for text that is not an entry). */
   id: EntryId | null;
   /** The item as received (text over 1 KiB is cut to its first 1 KiB). */
   entry: unknown;
   code: QuarantineCode;
+  /** The SPEC rule the entry breaks (absent in rows stored before rules had ids). */
+  rule?: LedgerRule;
   reason: string;
   source: string;
 }
@@ -110,6 +115,11 @@ export interface AddItem {
   source: string;
   /** The id the entry was received under (the Yjs map key): it must match the hash. */
   id?: string;
+  /**
+   * parseEntry(entry) already computed by the caller (the export verifier parses every
+   * line once for its own checks): the fold then does not parse the text a second time.
+   */
+  parsed?: { entry: Entry; text: string; id: EntryId };
 }
 
 export interface AddReport {
@@ -119,10 +129,45 @@ export interface AddReport {
   pending: number;
 }
 
+export interface VerifyProblem {
+  line: number;
+  id: string | null;
+  kind: string;
+  /** The SPEC rule broken; the message ends with it too. */
+  rule: LedgerRule;
+  message: string;
+}
+
+export interface CheckpointSummary {
+  id: string;
+  line: number;
+  /** Entries in the checkpoint's causal past. */
+  count: number;
+  /** Distinct members who co-signed it (checkpoint.witness entries). */
+  witnesses: number;
+}
+
 /** What verifying an export finds; each problem names the exact line and entry. */
 export interface VerifyReport {
   ok: boolean;
+  /** False when the file is not an audit trail export at all (the CLI exits 2). */
+  readable: boolean;
   entries: number;
+  /** The exporter's signed checkpoint lines. */
   checkpoints: number;
-  problems: { line: number; id: string | null; kind: string; message: string }[];
+  problems: VerifyProblem[];
+  /** The study id (genesis hash) the trail names, and its founding admin's fingerprint. */
+  study: string | null;
+  founder: string | null;
+  /** Which anchors the inspector gave; without both, the check is internal only. */
+  anchored: { study: boolean; admin: boolean };
+  exporter: {
+    fingerprint: string;
+    status: 'member' | 'revoked' | 'not-member';
+    /** For a revoked exporter: the line of its revocation, up to which it vouches. */
+    upToLine: number | null;
+  } | null;
+  /** The last checkpoint entry, and the last one any member witnessed. */
+  lastCheckpoint: CheckpointSummary | null;
+  lastWitnessed: CheckpointSummary | null;
 }

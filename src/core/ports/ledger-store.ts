@@ -30,6 +30,11 @@ export interface StoredStudy {
   current: boolean;
   /** Set from an invite until the fold knows the study. */
   adminKey?: string;
+  /**
+   * The room secret of the epoch before the current one, kept so that after a restart the
+   * rotation can still be found there by a member who was offline when it happened.
+   */
+  previous?: { epoch: number; secret: string };
 }
 
 export interface StoredEntry {

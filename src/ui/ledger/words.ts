@@ -1,16 +1,20 @@
 // Ledger outcomes in words, and file names for downloads.
+import { describeReport } from '../../core/ledger/verify';
 import type { ImportReport, VerifyReport } from '../state/ledger-api';
 
+/** The verifier's own summary (the CLI prints the same lines), as one sentence list. */
 export function describeVerify(r: VerifyReport): string {
-  if (r.ok && r.problems.length === 0)
-    return `Chain intact, ${r.entries} entries, all signatures valid (${r.checkpoints} checkpoints).`;
-  const list = r.problems
-    .map(
-      (p) =>
-        `line ${p.line}${p.id ? ` (entry ${p.id.slice(0, 12)})` : ''}: ${p.kind}, ${p.message}`,
-    )
-    .join('; ');
-  return `Verification failed, ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}: ${list}.`;
+  const [counts = '', , ...rest] = describeReport(r);
+  if (!r.readable) return `Verification failed: ${counts}.`;
+  const head = r.ok
+    ? `Chain intact: ${counts}; every entry is one the app accepts.`
+    : `Verification failed, ${r.problems.length} problem${r.problems.length === 1 ? '' : 's'}: ${r.problems
+        .map(
+          (p) =>
+            `line ${p.line}${p.id ? ` (entry ${p.id.slice(0, 12)})` : ''}: ${p.kind}, ${p.message}`,
+        )
+        .join('; ')}.`;
+  return [head, ...rest.filter((l) => !l.startsWith('  line '))].join(' ');
 }
 
 export function describeImport(r: ImportReport): string {

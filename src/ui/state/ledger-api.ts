@@ -2,6 +2,7 @@
 // asks of the app. The UI owns this port; src/app/ledger-service.ts implements it over
 // the core fold, Dexie and the sync adapter. Every view here is derived from the fold.
 import type { AuthorKey, EntryId, Json, Role, VerifyReport } from '../../core/ledger/types';
+import type { VerifyAnchors } from '../../core/ledger/verify';
 
 export interface IdentityView {
   name: string;
@@ -23,7 +24,10 @@ export interface MemberView {
 }
 
 export interface StudyView {
+  /** The study id: the genesis entry's hash (LEDGER-7). */
   id: string;
+  /** The founding admin's key fingerprint ('' when this device has not loaded the study). */
+  founder: string;
   name: string;
   sites: { id: string; name: string }[];
   relays: string[];
@@ -98,6 +102,7 @@ export interface ImportReport {
 }
 
 export type { VerifyReport } from '../../core/ledger/types';
+export type { VerifyAnchors };
 
 export interface Invite {
   /** A link that opens the app and joins (the data travels in the URL fragment). */
@@ -130,7 +135,7 @@ export interface LedgerApi {
   exportUpdates(): Promise<Blob>;
   importUpdates(file: File): Promise<ImportReport>;
   exportAudit(): Promise<Blob>;
-  verifyExport(file: File): Promise<VerifyReport>;
+  verifyExport(file: File, anchors?: VerifyAnchors): Promise<VerifyReport>;
 
   /** Called whenever the fold, the sync status or the identity changes. */
   subscribe(listener: () => void): () => void;

@@ -11,6 +11,7 @@ import type {
   QuarantineRow,
   StudyView,
   SyncView,
+  VerifyAnchors,
   VerifyReport,
 } from './ledger-api';
 import { describeImport, describeVerify, downloadName } from '../ledger/words';
@@ -52,6 +53,10 @@ export class LedgerState {
   archiveSubjects: SubjectSource | null = null;
   invite = $state<{ link: string; url: string; name: string } | null>(null);
   verifyReport = $state<VerifyReport | null>(null);
+  /** Anchors for "Verify an export" (LEDGER-21), prefilled with the current study's. */
+  verifyStudy = $state('');
+  verifyAdmin = $state('');
+  private anchoredFor = '';
   importReport = $state<ImportReport | null>(null);
   /** The sentence a screen reader announces for the last ledger action. */
   status = $state('');
@@ -106,6 +111,11 @@ export class LedgerState {
     ]);
     this.identity = identity;
     this.study = study;
+    if (study && study.id !== this.anchoredFor) {
+      this.anchoredFor = study.id;
+      this.verifyStudy = study.id;
+      this.verifyAdmin = study.founder;
+    }
     this.studies = studies;
     this.quarantine = quarantine;
     // The trail only grows by entries: an unchanged count means an unchanged trail, and
@@ -266,7 +276,10 @@ export class LedgerState {
 
   verifyExport = (file: File) =>
     this.act(async () => {
-      this.verifyReport = await this.api.verifyExport(file);
+      const anchors: VerifyAnchors = {};
+      if (this.verifyStudy.trim()) anchors.study = this.verifyStudy.trim();
+      if (this.verifyAdmin.trim()) anchors.admin = this.verifyAdmin.trim();
+      this.verifyReport = await this.api.verifyExport(file, anchors);
       return describeVerify(this.verifyReport);
     });
 

@@ -204,7 +204,96 @@ describe('LedgerService', () => {
     expect((await alice.verifyExport(new File([log], 'a.jsonl'))).ok).toBe(true);
     const tampered = log.replace('Left the trial', 'Left the trail');
     expect((await alice.verifyExport(new File([tampered], 'a.jsonl'))).ok).toBe(false);
+    // Exporting wrote a checkpoint (LEDGER-14); Carol's app witnessed it (LEDGER-15), Bob's
+    // (revoked, in the old room) did not. The next export says so, anchored to the study.
+    await settle(alice, bob, carol);
+    expect((await carol.audit({ type: 'checkpoint.witness' })).length).toBe(1);
+    const again = await (await alice.exportAudit()).text();
+    const anchored = await alice.verifyExport(new File([again], 'b.jsonl'), {
+      study: trial.id,
+      admin: (await alice.identity())!.fingerprint,
+    });
+    expect(anchored).toMatchObject({ ok: true, anchored: { study: true, admin: true } });
+    expect(anchored.lastWitnessed?.witnesses).toBe(1);
+    expect((await alice.current())?.founder).toBe((await alice.identity())!.fingerprint);
+    // Bob's own export (a revoked member's) verifies and says up to where it vouches.
+    const bobs = await bob.verifyExport(new File([await (await bob.exportAudit()).text()], 'c'));
+    expect(bobs).toMatchObject({ ok: true, exporter: { status: 'revoked' } });
     for (const s of [alice, bob, carol]) s.stop();
+  });
+
+  it('presence is bound to the room rotation and a fresh nonce: a copy from another peer is not verified (LEDGER-25)', async () => {
+    const net = new FakeNetwork();
+    const a = person(net).service;
+    const b = person(net).service;
+    await Promise.all([a.start(), b.start()]);
+    const study = (await a.createStudy('Presence', [])).id;
+    await b.join((await a.invite()).link);
+    await settle(a, b);
+    const bKey = (await b.identity())!.author;
+    expect(a.sync().peers.find((p) => p.author === bKey)?.verified).toBe(true);
+    const key = [...net.rooms.keys()].find((k) => k.startsWith(`${roomName(study, 0)}\n`))!;
+    const signed = [...net.rooms.get(key)!].map((m) => m.presence).find((p) => p?.author === bKey)!;
+    expect(signed).toMatchObject({ epoch: 0, nonce: expect.any(String) });
+    // Someone in the room replays Bob's signed presence after Bob has gone.
+    const replay = net.openRoom({
+      name: roomName(study, 0),
+      password: key.split('\n')[1]!,
+      relays: [],
+      seed: [],
+    });
+    replay.setPresence({ ...signed });
+    b.stop();
+    await settle(a);
+    const seen = a.sync().peers.find((p) => p.author === bKey);
+    expect(seen).toBeDefined();
+    expect(seen?.verified).toBe(false);
+    // Claiming another rotation breaks the signature's binding too.
+    replay.setPresence({ ...signed, epoch: 1, nonce: 'x'.repeat(22) });
+    await settle(a);
+    expect(a.sync().peers.find((p) => p.author === bKey)?.verified).toBe(false);
+    a.stop();
+    replay.destroy();
+  });
+
+  it('a member offline during a revocation re-joins after the admin restarts, with the sealed rotation it missed', async () => {
+    const net = new FakeNetwork();
+    const a = person(net);
+    const b = person(net);
+    const c = person(net);
+    await Promise.all([a.service.start(), b.service.start(), c.service.start()]);
+    const study = (await a.service.createStudy('Rotation', [])).id;
+    const link = (await a.service.invite()).link;
+    await b.service.join(link);
+    await c.service.join(link);
+    await settle(a.service, b.service, c.service);
+    const bKey = (await b.service.identity())!.author;
+    const cKey = (await c.service.identity())!.author;
+    await a.service.grant(bKey, 'reader', null, 'reads');
+    await a.service.grant(cKey, 'monitor', null, 'monitors');
+    await settle(a.service, b.service, c.service);
+    expect((await c.service.current())?.myRole).toBe('monitor');
+    // Carol goes offline; Ada revokes Bob (rotating the room) and then restarts.
+    c.service.stop();
+    await a.service.revoke(bKey, 'left');
+    await settle(a.service, b.service);
+    a.service.stop();
+    b.service.stop(); // nobody else keeps the old room open
+    const a2 = person(net, a.store).service;
+    await a2.start();
+    // Carol comes back to the old room: she finds the rotation there and follows it.
+    const c2 = person(net, c.store).service;
+    await c2.start();
+    await settle(a2, c2);
+    expect(net.opened.filter((n) => n === roomName(study, 1)).length).toBeGreaterThanOrEqual(2);
+    await a2.record('folder.remove', { folder: 'f', label: 'after', reason: 'r' });
+    await settle(a2, c2);
+    expect((await c2.current())?.entries).toBe((await a2.current())?.entries);
+    // The old room carries nothing written after the revocation.
+    const old = [...net.rooms.entries()].find(([k]) => k.startsWith(`${roomName(study, 0)}\n`));
+    const texts = [...(old?.[1] ?? [])].flatMap((m) => [...m.items.values()]);
+    expect(texts.some((t) => t.includes('"folder.remove"'))).toBe(false);
+    for (const x of [a2, c2]) x.stop();
   });
 
   it('updates travel by file between peers that never connect; forgeries are quarantined', async () => {

@@ -41,7 +41,7 @@ async function expectQuarantined(s: Study, entry: unknown, code: string, id?: st
 }
 
 describe('ledger checks, one per quarantine code', () => {
-  it('too-large: over 64 KiB canonical', async () => {
+  it('too-large: over 64 KiB canonical (LEDGER-2)', async () => {
     const s = await makeStudy();
     const body = { ...folderBody(), label: 'x'.repeat(MAX_ENTRY_BYTES) };
     const e = await draft(s.ledger, s.members.site, 'folder.open', body, s.now());
@@ -49,7 +49,7 @@ describe('ledger checks, one per quarantine code', () => {
     await expectQuarantined(s, encodeEntry(e), 'too-large');
   });
 
-  it('malformed: not JSON, wrong shapes, unsorted deps, bad base64url, prev at seq 1, floats', async () => {
+  it('malformed: not JSON, wrong shapes, unsorted deps, bad base64url, prev at seq 1, floats (LEDGER-1, LEDGER-2)', async () => {
     const s = await makeStudy();
     const u = draftUnsigned(s.ledger, s.members.site.author, 'folder.open', folderBody(), s.now());
     const good = await signEntry(s.members.site, u);
@@ -83,7 +83,7 @@ describe('ledger checks, one per quarantine code', () => {
     expect((await s.ledger.add([{ entry: good, source: 'test' }])).accepted.length).toBe(1);
   });
 
-  it('unknown-type', async () => {
+  it('unknown-type (LEDGER-9)', async () => {
     const s = await makeStudy();
     await expectQuarantined(
       s,
@@ -92,7 +92,7 @@ describe('ledger checks, one per quarantine code', () => {
     );
   });
 
-  it('wrong-study: an entry replayed from another study; a second genesis', async () => {
+  it('wrong-study: an entry replayed from another study; a second genesis (LEDGER-7)', async () => {
     const s = await makeStudy();
     const other = await makeStudy();
     const replay = await other.write(other.members.site, 'folder.open', folderBody(7));
@@ -102,7 +102,7 @@ describe('ledger checks, one per quarantine code', () => {
     await expectQuarantined(s, g2, 'wrong-study');
   });
 
-  it('hash-mismatch: received under a key that is not its hash', async () => {
+  it('hash-mismatch: received under a key that is not its hash (LEDGER-3)', async () => {
     const s = await makeStudy();
     const e = await draft(s.ledger, s.members.site, 'folder.open', folderBody(), s.now());
     await expectQuarantined(s, e, 'hash-mismatch', 'f'.repeat(64));
@@ -111,7 +111,7 @@ describe('ledger checks, one per quarantine code', () => {
     );
   });
 
-  it('bad-signature: edited after signing, or signed by another key', async () => {
+  it('bad-signature: edited after signing, or signed by another key (LEDGER-4)', async () => {
     const s = await makeStudy();
     const e = await draft(s.ledger, s.members.site, 'folder.open', folderBody(), s.now());
     await expectQuarantined(s, { ...e, body: { ...e.body, files: 2 } }, 'bad-signature');
@@ -120,7 +120,7 @@ describe('ledger checks, one per quarantine code', () => {
     await expectQuarantined(s, { ...byOther, author: s.admin.author }, 'bad-signature');
   });
 
-  it('broken-chain: prev is not the author’s previous entry', async () => {
+  it('broken-chain: prev is not the author’s previous entry (LEDGER-5)', async () => {
     const s = await makeStudy();
     await s.write(s.members.site, 'folder.open', folderBody(1));
     const adminLast = entryId(s.ledger.lastOf(s.admin.author) as Entry);
@@ -145,7 +145,7 @@ describe('ledger checks, one per quarantine code', () => {
     expect(r2.pending).toBe(0);
   });
 
-  it('back-dated: ts not after a dependency', async () => {
+  it('back-dated: ts not after a dependency (LEDGER-6)', async () => {
     const s = await makeStudy();
     const head = s.ledger.get(s.ledger.state.heads[0] as string) as Entry;
     const e = await draft(s.ledger, s.members.site, 'folder.open', folderBody(), s.now(), {
@@ -158,7 +158,7 @@ describe('ledger checks, one per quarantine code', () => {
     await expectQuarantined(s, same, 'back-dated');
   });
 
-  it('not-authorised: a stranger writes; every non-admin role writes every admin-only type', async () => {
+  it('not-authorised: a stranger writes; every non-admin role writes every admin-only type (LEDGER-8, LEDGER-9)', async () => {
     const s = await makeStudy();
     await expectQuarantined(
       s,
@@ -244,7 +244,7 @@ describe('ledger checks, one per quarantine code', () => {
     expect(s.ledger.roleOf(reader.author)).toBe('reader');
   });
 
-  it('revoked: a revoked key is rejected, also with stale deps, also when its entry arrived first', async () => {
+  it('revoked: a revoked key is rejected, also with stale deps, also when its entry arrived first (LEDGER-11)', async () => {
     const s = await makeStudy();
     const site = s.members.site;
     await s.write(site, 'folder.open', folderBody(1));
@@ -270,7 +270,7 @@ describe('ledger checks, one per quarantine code', () => {
     expect(p.stateHash()).toBe(s.ledger.stateHash());
   });
 
-  it('equivocation freezes the author from that seq on; frozen afterwards; any arrival order', async () => {
+  it('equivocation freezes the author from that seq on; frozen afterwards; any arrival order (LEDGER-13)', async () => {
     const s = await makeStudy();
     const site = s.members.site;
     const ok = await s.write(site, 'folder.open', folderBody(1));
@@ -298,7 +298,7 @@ describe('ledger checks, one per quarantine code', () => {
     expect(hashes[0]).toBe(hashes[1]);
   });
 
-  it('predicate: read.submit by a reader who is not assigned', async () => {
+  it('predicate: read.submit by a reader who is not assigned (LEDGER-10)', async () => {
     const s = await makeStudy();
     const reader2 = await makeSigner();
     await s.write(s.admin, 'member.grant', grantBody(reader2.author, 'reader', 'R2'));
@@ -320,7 +320,7 @@ describe('ledger checks, one per quarantine code', () => {
     await s.write(s.members.reader, 'read.submit', submit);
   });
 
-  it('predicate: a correction by someone other than the author or an admin; a stranger', async () => {
+  it('predicate: a correction by someone other than the author or an admin; a stranger (LEDGER-10)', async () => {
     const s = await makeStudy();
     const target = await s.write(s.members.site, 'folder.open', folderBody(1));
     const body = {
@@ -379,7 +379,7 @@ describe('create', () => {
 });
 
 describe('determinism', () => {
-  it('two admins revoking each other settle to one state whatever the arrival order', async () => {
+  it('two admins revoking each other settle to one state whatever the arrival order (LEDGER-24)', async () => {
     const s = await makeStudy();
     const second = await makeSigner();
     await s.write(s.admin, 'member.grant', grantBody(second.author, 'admin', 'Second admin'));

@@ -33,7 +33,7 @@ describe('canonicalJson', () => {
       '{"a":[true,null,"x\\"\\n"],"b":1,"c":{"y":-3,"z":0}}',
     );
   });
-  it('refuses floats, -0, NaN, infinities, undefined, sparse arrays and class instances', () => {
+  it('refuses floats, -0, NaN, infinities, undefined, sparse arrays and class instances (LEDGER-1)', () => {
     const bad: unknown[] = [
       1.5,
       -0,

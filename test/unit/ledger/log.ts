@@ -20,12 +20,6 @@ export async function busyLog(
   const writers = [s.admin, s.members.site, s.members.reader, s.members.monitor];
   for (let i = s.ledger.accepted().length; i < entries; i++)
     await s.write(rng.pick(writers), 'folder.open', folderBody(i));
-  const text = await exportLog(
-    s.ledger,
-    s.admin,
-    { [s.admin.author]: 'Ada' },
-    s.now(),
-    checkpointEvery,
-  );
+  const text = await exportLog(s.ledger, s.admin, s.now(), checkpointEvery);
   return { text, ledger: s.ledger, admin: s.admin };
 }

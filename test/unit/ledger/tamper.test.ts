@@ -1,6 +1,6 @@
 // The tamper campaign on an exported log: flip a byte (many positions), drop, reorder,
 // duplicate, splice another study's entries, truncate, swap a checkpoint. Each change is
-// detected, at the line (and entry) where it was made.
+// detected, at the line (and entry) where it was made (LEDGER-16, LEDGER-18).
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   CHECKPOINT_EVERY,
@@ -48,13 +48,13 @@ beforeAll(async () => {
 describe('tamper campaign', () => {
   it('the untouched export verifies', async () => {
     const r = await check(good.text);
-    expect(r).toEqual({ ok: true, entries: 420, checkpoints: 9, problems: [] });
+    expect(r).toMatchObject({ ok: true, entries: 420, checkpoints: 9, problems: [] });
     expect(lines.filter(isCheckpoint).length).toBe(9);
   });
 
   it('a full-size export (a checkpoint every 1,000 entries) verifies; a change in it is caught', async () => {
     const big = await busyLog(2 * CHECKPOINT_EVERY + 350);
-    expect(await check(big.text)).toEqual({
+    expect(await check(big.text)).toMatchObject({
       ok: true,
       entries: 2350,
       checkpoints: 3,
@@ -76,7 +76,7 @@ describe('tamper campaign', () => {
       at += l.length + 1;
     }
     const checkpointLines = lines.map((l, i) => (isCheckpoint(l) ? i + 1 : 0)).filter(Boolean);
-    for (let k = 0; k < 200; k++) {
+    for (let k = 0; k < 80; k++) {
       // Every line kind: header, keys, checkpoints and entries, and random positions.
       const lineIndex =
         k < 2 ? k : k < 5 ? (checkpointLines[k - 2] as number) - 1 : rng.int(lines.length);

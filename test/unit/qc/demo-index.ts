@@ -14,9 +14,13 @@ export async function indexedDemo(params: Partial<DemoParams> = {}): Promise<QcS
     if (r.kind !== 'instance') continue;
     const s = bySeries.get(r.fields.seriesInstanceUid);
     if (s) s.rows.push(r.fields);
-    else bySeries.set(r.fields.seriesInstanceUid, { rows: [r.fields], header: r.fields.attributes });
+    else
+      bySeries.set(r.fields.seriesInstanceUid, { rows: [r.fields], header: r.fields.attributes });
   }
-  return [...bySeries.values()].map(
-    (s) => seriesInput(s.rows.map((r) => ({ ...r, missing: false })), s.header)!,
+  return [...bySeries.values()].map((s) =>
+    seriesInput(
+      s.rows.map((r) => ({ ...r, missing: false })),
+      s.header,
+    )!,
   );
 }

@@ -1,5 +1,10 @@
 // QC at intake, wired: protocol versions from the local store, series from the index, the
 // check in the QC worker, and the ledger entries (protocol.publish, qc.auto, qc.review).
+import * as Comlink from 'comlink';
+import type { QcWorkerApi } from '../../workers/qc.worker';
+import { QcState } from '../ui/state/qc.svelte';
+import type { ArchiveState } from '../ui/state/archive.svelte';
+import { DeidKeyStore } from './deid/key-store';
 import { DEMO_PROTOCOL } from '../core/demo/protocol';
 import { EXAMPLES } from '../core/protocol/examples';
 import { checkProtocol, parseProtocol } from '../core/protocol/validate';
@@ -28,14 +33,20 @@ export interface QcDeps {
   /** The local key series references are keyed with (never leaves the device). */
   key: () => Promise<Uint8Array>;
   now: () => Date;
+  /** Where the digest of the last recorded qc.auto body is kept, so a reload does not repeat it. */
+  storage?: Pick<Storage, 'getItem' | 'setItem'>;
 }
+
+const LAST_AUTO = 'trialbench.qc.lastAuto';
 
 const pretty = (p: Protocol): string => `${JSON.stringify(p, null, 2)}\n`;
 
 export class QcService implements QcApi {
-  private lastAuto = '';
+  private lastAuto: string;
 
-  constructor(private readonly deps: QcDeps) {}
+  constructor(private readonly deps: QcDeps) {
+    this.lastAuto = deps.storage?.getItem(LAST_AUTO) ?? '';
+  }
 
   async listProtocols(): Promise<ProtocolVersionView[]> {
     const out: ProtocolVersionView[] = [];
@@ -115,10 +126,13 @@ export class QcService implements QcApi {
       const input = seriesInput(instances, header?.attributes ?? []);
       if (input) inputs.push(input);
     }
-    // QC compares one study's versions; with several protocol ids, each series takes the
-    // versions of the first id (one study protocol per workspace for now).
-    const id = protocols[0]?.id;
-    const versions = protocols.filter((p) => p.id === id);
+    // The study protocol is the id published most recently; QC uses all of its versions.
+    const records = await store.listProtocols();
+    const latest = records.reduce<(typeof records)[number] | undefined>(
+      (a, r) => (!a || r.addedAt > a.addedAt ? r : a),
+      undefined,
+    );
+    const versions = protocols.filter((p) => p.id === latest?.id);
     const result = await this.deps.check(versions, inputs);
     return { ...result, indexed: rows.length };
   }
@@ -130,6 +144,7 @@ export class QcService implements QcApi {
     if (digest === this.lastAuto) return false;
     await this.deps.record('qc.auto', body);
     this.lastAuto = digest;
+    this.deps.storage?.setItem(LAST_AUTO, digest);
     return true;
   }
 
@@ -146,4 +161,35 @@ export class QcService implements QcApi {
   async thumbnail(): Promise<string | null> {
     return null;
   }
+}
+
+/** Wires QC into the app: the QC worker, the local key, and live re-checks as indexing proceeds. */
+export function startQc(opts: {
+  store: IndexStore & ProtocolStore;
+  archive: ArchiveState;
+  record: QcDeps['record'];
+}): QcState {
+  const worker = new Worker(new URL('../../workers/qc.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'trialbench-qc',
+  });
+  const remote = Comlink.wrap<QcWorkerApi>(worker);
+  const keys = new DeidKeyStore();
+  const state = new QcState(
+    new QcService({
+      store: opts.store,
+      check: (protocols, series) => remote.run(protocols, series),
+      record: opts.record,
+      key: () => keys.key(),
+      now: () => new Date(),
+      storage: localStorage,
+    }),
+  );
+  void state.load().then(() => {
+    state.follow(
+      () => [opts.archive.progress?.indexed, opts.archive.counts.instances, opts.archive.busy],
+      () => !opts.archive.busy,
+    );
+  });
+  return state;
 }

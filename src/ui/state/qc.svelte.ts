@@ -10,6 +10,8 @@ import {
 import type { ProtocolProblem } from '../../core/protocol/validate';
 import type { QcResult, QcStatus } from '../../core/qc/engine';
 import type { ProtocolVersionView, QcApi, QcRun } from './qc-api';
+import { untrack } from 'svelte';
+import { subjectVisitRows, uniqueSorted, type SubjectVisitRow } from './qc-rows';
 
 export const STATUSES: QcStatus[] = ['major', 'minor', 'not-checkable', 'pass'];
 
@@ -19,13 +21,6 @@ export interface QcFilters {
   modality: string;
   rule: string;
   visit: string;
-}
-
-export interface SubjectVisitRow {
-  patientId: string;
-  visit: string;
-  studyDate: string;
-  version: number | null;
 }
 
 export class QcState {
@@ -48,8 +43,22 @@ export class QcState {
   reason = $state('');
   reviewStatus = $state('');
   private again = false;
+  private recordPending = false;
 
   constructor(readonly api: QcApi) {}
+
+  /**
+   * Live QC as indexing proceeds (QC-49): re-checks whenever `source` changes (e.g. the
+   * archive's indexed count); records qc.auto only when `settled` says indexing is over.
+   */
+  follow(source: () => unknown, settled: () => boolean): () => void {
+    return $effect.root(() => {
+      $effect(() => {
+        source();
+        untrack(() => void this.refresh(settled()));
+      });
+    });
+  }
 
   async load(): Promise<void> {
     this.protocols = await this.api.listProtocols();
@@ -63,17 +72,24 @@ export class QcState {
   async refresh(record = false): Promise<void> {
     if (this.running) {
       this.again = true;
+      this.recordPending ||= record;
       return;
     }
+    this.recordPending = record;
     this.running = true;
     try {
       do {
+        // Back-to-back re-runs while files keep arriving are spaced out a little.
+        if (this.again) await new Promise((r) => setTimeout(r, 250));
         this.again = false;
         this.status = 'Checking series against the protocol…';
         const run = await this.api.run();
         this.run = run;
         this.status = this.summary(run);
-        if (record && !this.again) await this.api.recordAuto(run);
+        if (this.recordPending && !this.again && run.series.length) {
+          await this.api.recordAuto(run);
+          this.recordPending = false;
+        }
       } while (this.again);
     } catch (e) {
       this.status = `QC could not run: ${e instanceof Error ? e.message : String(e)}`;
@@ -100,7 +116,7 @@ export class QcState {
 
   get options(): { site: string[]; modality: string[]; rule: string[]; visit: string[] } {
     const s = this.run?.series ?? [];
-    const uniq = (xs: string[]) => [...new Set(xs.filter(Boolean))].sort();
+    const uniq = uniqueSorted;
     return {
       site: uniq(s.map((r) => r.site)),
       modality: uniq(s.map((r) => r.modality)),
@@ -131,20 +147,7 @@ export class QcState {
 
   /** Per subject and visit: which protocol version applied. */
   get subjectVisits(): SubjectVisitRow[] {
-    const seen = new Map<string, SubjectVisitRow>();
-    for (const r of this.run?.series ?? []) {
-      const k = `${r.patientId}\u0000${r.visit}`;
-      if (!seen.has(k))
-        seen.set(k, {
-          patientId: r.patientId,
-          visit: r.visit,
-          studyDate: r.studyDate,
-          version: r.protocolVersion,
-        });
-    }
-    return [...seen.values()].sort(
-      (a, b) => a.patientId.localeCompare(b.patientId) || a.studyDate.localeCompare(b.studyDate),
-    );
+    return subjectVisitRows(this.run?.series ?? []);
   }
 
   // Protocols

@@ -1,7 +1,7 @@
 // The three shipped, cited example protocols (each rule says where it comes from).
-import ctCap from './ct-cap-recist11.json';
-import brainMr from './brain-mr-btip.json';
-import fdgPet from './fdg-petct-eanm.json';
+import ctCap from './ct-cap-recist11.json' with { type: 'json' };
+import brainMr from './brain-mr-btip.json' with { type: 'json' };
+import fdgPet from './fdg-petct-eanm.json' with { type: 'json' };
 
 /** Raw JSON: run them through checkProtocol like any imported file. */
 export const EXAMPLES: ReadonlyArray<{ name: string; data: unknown }> = [

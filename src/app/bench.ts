@@ -221,6 +221,8 @@ function templateRow(): InstanceRow {
     clinicalTrialSubjectId: '',
     clinicalTrialSiteId: '',
     clinicalTrialTimePointId: '',
+    geometry: [-250, -250, 0, 1, 0, 0, 0, 1, 0, 0.98, 0.98],
+    acquisitionTime: '101500',
     pixelDataOffset: 1800,
   };
 }

@@ -16,6 +16,7 @@ import type { Json, Role } from '../core/ledger/types';
 import { DeidService } from './deid-service';
 import { DeidKeyStore } from './deid/key-store';
 import { DeidState } from '../ui/state/deid.svelte';
+import { startQc } from './qc-service';
 
 // The ledger starts first: every archive action records through it, and its first run
 // creates the identity and a personal workspace so a newcomer can work at once.
@@ -110,9 +111,14 @@ const deidState = new DeidState(
     role: async () => (await ledger.current())?.myRole ?? null,
   }),
 );
+const qcState = startQc({
+  store: indexStore,
+  archive: state,
+  record: (t, b) => ledger.record(t, b),
+});
 mount(App, {
   target: document.getElementById('app')!,
-  props: { archive: state, ledger: ledgerState, deid: deidState },
+  props: { archive: state, ledger: ledgerState, deid: deidState, qc: qcState },
 });
 void state.load();
 void started.then(() => ledgerState.load());

@@ -19,6 +19,12 @@ import {
   summariseSeries,
 } from '../../core/scan/series';
 import type { IndexedAttribute } from '../../core/index/record';
+import {
+  protocolConflict,
+  type ProtocolRecord,
+  type ProtocolStore,
+  type PutProtocolResult,
+} from '../../core/ports/protocol-store';
 
 export interface SchemaVersion {
   version: number;
@@ -117,6 +123,22 @@ export const SCHEMA: SchemaVersion[] = [
         });
     },
   },
+  {
+    // v5: instances keep compact per-instance geometry (IPP, IOP, PixelSpacing) and
+    // AcquisitionTime for QC; rows indexed before it get null / '' (QC then says "not
+    // checkable: rescan"); protocol versions are kept locally.
+    version: 5,
+    stores: { protocols: 'key, id' },
+    upgrade: async (tx) => {
+      await tx
+        .table<Partial<InstanceRow>>('instances')
+        .toCollection()
+        .modify((row) => {
+          if (row.geometry === undefined) row.geometry = null;
+          if (row.acquisitionTime === undefined) row.acquisitionTime = '';
+        });
+    },
+  },
 ];
 
 export class TrialbenchDb extends Dexie {
@@ -125,6 +147,7 @@ export class TrialbenchDb extends Dexie {
   instances!: Table<InstanceRow, string>;
   seriesHeaders!: Table<StoredHeader, string>;
   series!: Table<SeriesRow, string>;
+  protocols!: Table<ProtocolRecord, string>;
 
   constructor(name = 'trialbench', upTo = SCHEMA.length) {
     // Strict durability: an acknowledged scan batch survives a crash or power loss.
@@ -136,8 +159,22 @@ export class TrialbenchDb extends Dexie {
   }
 }
 
-export class DexieIndexStore implements IndexStore {
+export class DexieIndexStore implements IndexStore, ProtocolStore {
   constructor(readonly db: TrialbenchDb = new TrialbenchDb()) {}
+
+  async putProtocol(record: ProtocolRecord): Promise<PutProtocolResult> {
+    const { db } = this;
+    return db.transaction('rw', db.protocols, async () => {
+      const conflict = protocolConflict(await db.protocols.get(record.key), record);
+      if (conflict) return conflict;
+      await db.protocols.put(record);
+      return { ok: true } as const;
+    });
+  }
+
+  listProtocols(): Promise<ProtocolRecord[]> {
+    return this.db.protocols.toArray();
+  }
 
   async putFolder(folder: FolderRecord): Promise<void> {
     await this.db.folders.put(folder);

@@ -12,8 +12,27 @@ import type {
   SeriesRow,
 } from '../../core/ports/store';
 import { matchesFilter, summariseSeries } from '../../core/scan/series';
+import {
+  protocolConflict,
+  type ProtocolRecord,
+  type ProtocolStore,
+  type PutProtocolResult,
+} from '../../core/ports/protocol-store';
 
-export class MemoryIndexStore implements IndexStore {
+export class MemoryIndexStore implements IndexStore, ProtocolStore {
+  private protocols = new Map<string, ProtocolRecord>();
+
+  async putProtocol(record: ProtocolRecord): Promise<PutProtocolResult> {
+    const conflict = protocolConflict(this.protocols.get(record.key), record);
+    if (conflict) return conflict;
+    this.protocols.set(record.key, structuredClone(record));
+    return { ok: true };
+  }
+
+  async listProtocols(): Promise<ProtocolRecord[]> {
+    return [...this.protocols.values()].map((p) => structuredClone(p));
+  }
+
   private folders = new Map<string, FolderRecord>();
   private files = new Map<string, FileRecord>();
   private instances = new Map<string, InstanceRow>();

@@ -42,6 +42,9 @@ const SHOWN = [
   'PatientIdentityRemoved',
   'DeidentificationMethod',
   'ContrastBolusAgent',
+  'ContrastBolusIngredient',
+  'PatientWeight',
+  'PatientSize',
   'BodyPartExamined',
   'ScanningSequence',
   'SequenceVariant',
@@ -59,6 +62,17 @@ const SHOWN = [
   'ContrastBolusRoute',
   'ContrastBolusVolume',
   'ConvolutionKernel',
+  'FilterType',
+  'ReconstructionDiameter',
+  'MRAcquisitionType',
+  'FlipAngle',
+  'EchoTrainLength',
+  'Units',
+  'SeriesType',
+  'CorrectedImage',
+  'DecayCorrection',
+  'ReconstructionMethod',
+  'AttenuationCorrectionMethod',
   'PatientPosition',
   'StudyInstanceUID',
   'SeriesInstanceUID',
@@ -125,6 +139,11 @@ export function extractInstance(dicom: ParsedDicom): ExtractResult {
     return n !== undefined && Number.isFinite(n) ? n : null;
   };
 
+  const nums = (keyword: string): number[] => {
+    const el = get(top, keyword);
+    return el ? numberValues(stream, el, top) : [];
+  };
+
   const sopClassUid = text('SOPClassUID') || metaText('MediaStorageSOPClassUID');
   if (
     sopClassUid === DICOMDIR_SOP_CLASS ||
@@ -181,6 +200,8 @@ export function extractInstance(dicom: ParsedDicom): ExtractResult {
     rows: num('Rows'),
     columns: num('Columns'),
     numberOfFrames: num('NumberOfFrames'),
+    geometry: geometryOf(nums),
+    acquisitionTime: text('AcquisitionTime'),
     burnedInAnnotation: text('BurnedInAnnotation'),
     clinicalTrialSubjectId: text('ClinicalTrialSubjectID'),
     clinicalTrialSiteId: text('ClinicalTrialSiteID'),
@@ -191,6 +212,17 @@ export function extractInstance(dicom: ParsedDicom): ExtractResult {
     attributes: attributes(dicom),
   };
   return { kind: 'instance', fields };
+}
+
+/** Packs IPP (3), IOP (6) and PixelSpacing (2) into one array; null when all are absent. */
+function geometryOf(nums: (keyword: string) => number[]): number[] | null {
+  const ipp = nums('ImagePositionPatient');
+  const iop = nums('ImageOrientationPatient');
+  const ps = nums('PixelSpacing');
+  if (ipp.length === 0 && iop.length === 0 && ps.length === 0) return null;
+  const pick = (xs: number[], n: number): number[] =>
+    Array.from({ length: n }, (_, i) => (xs.length === n && Number.isFinite(xs[i]) ? xs[i]! : NaN));
+  return [...pick(ipp, 3), ...pick(iop, 6), ...pick(ps, 2)];
 }
 
 function get(ds: DataSet, keyword: string): DicomElement | undefined {

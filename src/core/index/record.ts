@@ -49,6 +49,15 @@ export interface InstanceFields {
   clinicalTrialSubjectId: string;
   clinicalTrialSiteId: string;
   clinicalTrialTimePointId: string;
+  /**
+   * Per-instance geometry, packed compactly: [ImagePositionPatient x,y,z,
+   * ImageOrientationPatient 6 cosines, PixelSpacing row,column]; NaN where a value is
+   * absent; null when the file has none of them. QC derives spacing, gaps and coverage
+   * from it (src/core/qc/geometry.ts).
+   */
+  geometry: number[] | null;
+  /** AcquisitionTime (TM text), '' when absent. */
+  acquisitionTime: string;
   /** Byte offset of the Pixel Data element's tag in the file, or null when absent. */
   pixelDataOffset: number | null;
   /** Every attribute that was extracted, for the series detail view. */

@@ -21,6 +21,9 @@ export const POLICY = {
   'deid.key.import': ['admin', 'site'],
   'deid.reidmap.export': ['admin'],
   'deid.review': ['admin', 'site'],
+  'protocol.publish': ['admin'],
+  'qc.auto': 'member',
+  'qc.review': ['admin', 'qc'],
   correction: 'member',
   checkpoint: 'member',
   'checkpoint.witness': 'member',
@@ -56,6 +59,20 @@ const key: Check = (v) => isAuthorKey(v);
 const keyFingerprint: Check = (v) =>
   typeof v === 'string' && /^[0-9a-f]{4}(:[0-9a-f]{4}){4}$/.test(v);
 const sha256Hex: Check = (v) => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
+const seriesHash: Check = (v) => typeof v === 'string' && /^[0-9a-f]{32}$/.test(v);
+const ruleIdText: Check = (v) =>
+  typeof v === 'string' && /^([A-Z][A-Z0-9]{0,11}-[0-9]{1,4}|-)$/.test(v);
+const qcDeviation: Check = (v) =>
+  typeof v === 'object' &&
+  v !== null &&
+  !Array.isArray(v) &&
+  Object.keys(v).length === 4 &&
+  seriesHash(v.series) &&
+  ['minor', 'major', 'not-checkable'].includes(v.status as string) &&
+  (v.version === null || count(v.version)) &&
+  Array.isArray(v.rules) &&
+  v.rules.length <= 100 &&
+  v.rules.every(ruleIdText);
 const role: Check = (v) => typeof v === 'string' && (ROLES as readonly string[]).includes(v);
 const roleSite: Check = (v) =>
   typeof v === 'object' &&
@@ -151,6 +168,35 @@ const SHAPES: Record<EntryType, Record<string, Check>> = {
       ['pass', 'mask', 'exclude', 'waive', 'defaced', 'withdrawn'].includes(v),
     justification: text,
     tool: nullable(text),
+  },
+  // QC (src/core/qc/SPEC.md QC-48): series by keyed hash only; rule IDs and counts.
+  'protocol.publish': {
+    protocol: label,
+    version: (v) => count(v) && (v as number) >= 1,
+    effectiveDate: (v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v),
+    sha256: sha256Hex,
+    title: text,
+  },
+  'qc.auto': {
+    protocol: label,
+    versions: (v) => Array.isArray(v) && v.length <= 100 && v.every(count),
+    counts: (v) =>
+      typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every(count),
+    deviations: (v) => Array.isArray(v) && v.length <= 300 && v.every(qcDeviation),
+    unlisted: count,
+  },
+  'qc.review': {
+    series: seriesHash,
+    protocol: label,
+    version: count,
+    verdict: (v) => v === 'pass' || v === 'fail',
+    reason: (v) => text(v) && (v as string).trim().length > 0,
+    items: (v) =>
+      typeof v === 'object' &&
+      v !== null &&
+      !Array.isArray(v) &&
+      Object.keys(v).length <= 50 &&
+      Object.values(v).every((x) => typeof x === 'boolean'),
   },
   correction: { target: (v) => isEntryId(v), field: label, previous: any, next: any, reason: text },
   // LEDGER-14/15: a checkpoint counts the entries in its causal past; a witness co-signs one.

@@ -41,7 +41,16 @@ export interface Entry extends UnsignedEntry {
   sig: string;
 }
 
-export const ROLES = ['admin', 'site', 'reader', 'adjudicator', 'monitor', 'sponsor'] as const;
+// 'qc': a QC reviewer, who signs the human QC step (qc.review).
+export const ROLES = [
+  'admin',
+  'site',
+  'reader',
+  'adjudicator',
+  'monitor',
+  'sponsor',
+  'qc',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Signature checks are the one thing core asks of the platform (WebCrypto, async). */

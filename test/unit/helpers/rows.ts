@@ -41,6 +41,8 @@ export function instanceRow(overrides: Partial<InstanceRow> & { id: string }): I
     clinicalTrialSubjectId: '',
     clinicalTrialSiteId: '',
     clinicalTrialTimePointId: '',
+    geometry: [0, 0, 0, 1, 0, 0, 0, 1, 0, 0.5, 0.5],
+    acquisitionTime: '101500',
     pixelDataOffset: 1000,
     ...overrides,
   };

@@ -206,6 +206,21 @@ describe('ledger checks, one per quarantine code', () => {
         justification: 'phantom',
         tool: null,
       },
+      'protocol.publish': {
+        protocol: 'p',
+        version: 1,
+        effectiveDate: '2024-01-01',
+        sha256: 'ab'.repeat(32),
+        title: 'P',
+      },
+      'qc.review': {
+        series: 'ab'.repeat(16),
+        protocol: 'p',
+        version: 1,
+        verdict: 'fail',
+        reason: 'motion',
+        items: {},
+      },
     };
     // Every type a role may not write is tried: a new type needs a body here.
     for (const type of adminOnly) expect(bodies[type], type).toBeDefined();

@@ -1,0 +1,195 @@
+// QC at intake, wired: protocol versions from the local store, series from the index, the
+// check in the QC worker, and the ledger entries (protocol.publish, qc.auto, qc.review).
+import * as Comlink from 'comlink';
+import type { QcWorkerApi } from '../../workers/qc.worker';
+import { QcState } from '../ui/state/qc.svelte';
+import type { ArchiveState } from '../ui/state/archive.svelte';
+import { DeidKeyStore } from './deid/key-store';
+import { DEMO_PROTOCOL } from '../core/demo/protocol';
+import { EXAMPLES } from '../core/protocol/examples';
+import { checkProtocol, parseProtocol } from '../core/protocol/validate';
+import type { Protocol } from '../core/protocol/types';
+import type { QcSeriesInput } from '../core/qc/engine';
+import { seriesInput } from '../core/qc/input';
+import { protocolPublishBody, qcAutoBody, qcReviewBody, type ReviewInput } from '../core/qc/ledger';
+import { sha256, utf8 } from '../core/deid/sha256';
+import { hex } from '../core/protocol/validate';
+import type { Json } from '../core/ledger/types';
+import type { ProtocolStore } from '../core/ports/protocol-store';
+import type { IndexStore } from '../core/ports/store';
+import type {
+  ImportResult,
+  ProtocolVersionView,
+  PublishResult,
+  QcApi,
+  QcRun,
+} from '../ui/state/qc-api';
+
+export interface QcDeps {
+  store: IndexStore & ProtocolStore;
+  /** Runs the engine in the QC worker. */
+  check: (protocols: Protocol[], series: QcSeriesInput[]) => Promise<Omit<QcRun, 'indexed'>>;
+  record: (type: string, body: { [key: string]: Json }) => Promise<unknown>;
+  /** The local key series references are keyed with (never leaves the device). */
+  key: () => Promise<Uint8Array>;
+  now: () => Date;
+  /** Where the digest of the last recorded qc.auto body is kept, so a reload does not repeat it. */
+  storage?: Pick<Storage, 'getItem' | 'setItem'>;
+}
+
+const LAST_AUTO = 'trialbench.qc.lastAuto';
+
+const pretty = (p: Protocol): string => `${JSON.stringify(p, null, 2)}\n`;
+
+export class QcService implements QcApi {
+  private lastAuto: string;
+
+  constructor(private readonly deps: QcDeps) {
+    this.lastAuto = deps.storage?.getItem(LAST_AUTO) ?? '';
+  }
+
+  async listProtocols(): Promise<ProtocolVersionView[]> {
+    const out: ProtocolVersionView[] = [];
+    for (const r of await this.deps.store.listProtocols()) {
+      const parsed = parseProtocol(r.canonical);
+      // A stored version was valid when stored; one that no longer parses is not shown.
+      if (parsed.ok)
+        out.push({
+          key: r.key,
+          protocol: parsed.protocol,
+          sha256: r.sha256,
+          text: pretty(parsed.protocol),
+        });
+    }
+    return out.sort(
+      (a, b) =>
+        a.protocol.id.localeCompare(b.protocol.id) || a.protocol.version - b.protocol.version,
+    );
+  }
+
+  check(text: string): ImportResult {
+    const r = parseProtocol(text);
+    return r.ok
+      ? { ok: true, protocol: r.protocol, sha256: r.sha256 }
+      : { ok: false, problems: r.problems };
+  }
+
+  async publish(text: string): Promise<PublishResult> {
+    const r = parseProtocol(text);
+    if (!r.ok) return { ok: false, problems: r.problems };
+    const key = `${r.protocol.id}@${r.protocol.version}`;
+    const existing = (await this.deps.store.listProtocols()).find((p) => p.key === key);
+    if (existing && existing.sha256 !== r.sha256)
+      return {
+        ok: false,
+        refused: `${r.protocol.id} version ${r.protocol.version} is already published with other content: publish version ${r.protocol.version + 1} instead.`,
+      };
+    if (existing) return { ok: true, key };
+    // The ledger decides first (admin only): a refused publish stores nothing.
+    try {
+      await this.deps.record('protocol.publish', protocolPublishBody(r.protocol, r.sha256));
+    } catch (e) {
+      return { ok: false, refused: e instanceof Error ? e.message : String(e) };
+    }
+    const put = await this.deps.store.putProtocol({
+      key,
+      id: r.protocol.id,
+      version: r.protocol.version,
+      effectiveDate: r.protocol.effectiveDate,
+      sha256: r.sha256,
+      canonical: r.canonical,
+      addedAt: this.deps.now().toISOString(),
+    });
+    return put.ok ? { ok: true, key } : { ok: false, refused: put.reason };
+  }
+
+  examples(): Array<{ name: string; text: string }> {
+    const demo = checkProtocol(DEMO_PROTOCOL);
+    return [
+      ...(demo.ok
+        ? [{ name: 'demo-onc-imaging.json (demo study)', text: pretty(demo.protocol) }]
+        : []),
+      ...EXAMPLES.map((e) => ({ name: e.name, text: `${JSON.stringify(e.data, null, 2)}\n` })),
+    ];
+  }
+
+  async run(): Promise<QcRun> {
+    const { store } = this.deps;
+    const protocols = (await this.listProtocols()).map((v) => v.protocol);
+    const rows = await store.listSeries({});
+    const inputs: QcSeriesInput[] = [];
+    for (const row of rows) {
+      const [instances, header] = await Promise.all([
+        store.listInstances(row.seriesInstanceUid),
+        store.seriesHeader(row.seriesInstanceUid),
+      ]);
+      const input = seriesInput(instances, header?.attributes ?? []);
+      if (input) inputs.push(input);
+    }
+    // The study protocol is the id published most recently; QC uses all of its versions.
+    const records = await store.listProtocols();
+    const latest = records.reduce<(typeof records)[number] | undefined>(
+      (a, r) => (!a || r.addedAt > a.addedAt ? r : a),
+      undefined,
+    );
+    const versions = protocols.filter((p) => p.id === latest?.id);
+    const result = await this.deps.check(versions, inputs);
+    return { ...result, indexed: rows.length };
+  }
+
+  async recordAuto(run: QcRun): Promise<boolean> {
+    if (run.series.length === 0) return false;
+    const body = qcAutoBody(await this.deps.key(), run.series);
+    const digest = hex(sha256(utf8(JSON.stringify(body))));
+    if (digest === this.lastAuto) return false;
+    await this.deps.record('qc.auto', body);
+    this.lastAuto = digest;
+    this.deps.storage?.setItem(LAST_AUTO, digest);
+    return true;
+  }
+
+  async review(input: ReviewInput): Promise<{ ok: true } | { ok: false; refused: string }> {
+    if (!input.reason.trim()) return { ok: false, refused: 'Give a reason for the verdict.' };
+    try {
+      await this.deps.record('qc.review', qcReviewBody(await this.deps.key(), input));
+      return { ok: true };
+    } catch (e) {
+      return { ok: false, refused: e instanceof Error ? e.message : String(e) };
+    }
+  }
+
+  async thumbnail(): Promise<string | null> {
+    return null;
+  }
+}
+
+/** Wires QC into the app: the QC worker, the local key, and live re-checks as indexing proceeds. */
+export function startQc(opts: {
+  store: IndexStore & ProtocolStore;
+  archive: ArchiveState;
+  record: QcDeps['record'];
+}): QcState {
+  const worker = new Worker(new URL('../../workers/qc.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'trialbench-qc',
+  });
+  const remote = Comlink.wrap<QcWorkerApi>(worker);
+  const keys = new DeidKeyStore();
+  const state = new QcState(
+    new QcService({
+      store: opts.store,
+      check: (protocols, series) => remote.run(protocols, series),
+      record: opts.record,
+      key: () => keys.key(),
+      now: () => new Date(),
+      storage: localStorage,
+    }),
+  );
+  void state.load().then(() => {
+    state.follow(
+      () => [opts.archive.progress?.indexed, opts.archive.counts.instances, opts.archive.busy],
+      () => !opts.archive.busy,
+    );
+  });
+  return state;
+}

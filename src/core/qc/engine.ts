@@ -1,0 +1,579 @@
+// QC at intake (QC-40..QC-49): each series of a subject is checked against the protocol
+// version in effect on its visit date; visit rules (required series, comparability with
+// baseline) are checked across the subject's visits. Pure: the worker and the tests call
+// exactly this.
+import type { Check, Protocol, Rule, SeriesRequirement, Severity } from '../protocol/types';
+import { seriesGeometry, type InstanceGeometry, type SeriesGeometry } from './geometry';
+import { normaliser, parseNumber, type Normaliser } from './normalise';
+import { safeMatcher } from '../protocol/safe-regex';
+import { suvPrerequisites } from './suv';
+
+export type QcStatus = 'pass' | 'minor' | 'major' | 'not-checkable';
+
+export interface QcSeriesInput {
+  seriesInstanceUid: string;
+  patientId: string;
+  /** YYYYMMDD */
+  studyDate: string;
+  modality: string;
+  site: string;
+  /** Header attributes of one file of the series: keyword (or nested path) -> value text. */
+  attributes: Record<string, string>;
+  instances: InstanceGeometry[];
+}
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  outcome: 'fail' | 'not-checkable';
+  /** The rule's sentence for the site. */
+  text: string;
+  expected: string;
+  actual: string;
+  /** The value as the file has it, when normalisation changed it. */
+  original?: string;
+  /** Mandatory field whose protocol says reject. */
+  reject?: boolean;
+}
+
+export interface QcResult {
+  seriesInstanceUid: string;
+  patientId: string;
+  site: string;
+  modality: string;
+  studyDate: string;
+  visit: string;
+  protocolId: string | null;
+  protocolVersion: number | null;
+  requirement: string | null;
+  status: QcStatus;
+  rejected: boolean;
+  findings: Finding[];
+  manual: Array<{ id: string; text: string }>;
+}
+
+export interface VisitResult {
+  patientId: string;
+  visit: string;
+  studyDate: string;
+  protocolVersion: number | null;
+  findings: Finding[];
+}
+
+/** The version in effect on a date: the latest whose effective date is on or before it (QC-41). */
+export function versionOn(versions: Protocol[], yyyymmdd: string): Protocol | null {
+  const date = /^\d{8}$/.test(yyyymmdd)
+    ? `${yyyymmdd.slice(0, 4)}-${yyyymmdd.slice(4, 6)}-${yyyymmdd.slice(6)}`
+    : '';
+  if (!date) return null;
+  let best: Protocol | null = null;
+  for (const p of versions) {
+    if (
+      p.effectiveDate <= date &&
+      (!best ||
+        p.effectiveDate > best.effectiveDate ||
+        (p.effectiveDate === best.effectiveDate && p.version > best.version))
+    )
+      best = p;
+  }
+  return best;
+}
+
+/** Visit labels per subject: ClinicalTrialTimePointID when present, else baseline / followup-n by date (QC-42). */
+export function visitLabels(series: QcSeriesInput[]): Map<string, string> {
+  const dates = [...new Set(series.map((s) => s.studyDate))].sort();
+  const out = new Map<string, string>();
+  for (const s of series) {
+    const tp = (s.attributes.ClinicalTrialTimePointID ?? '').trim();
+    const i = dates.indexOf(s.studyDate);
+    out.set(s.seriesInstanceUid, tp || (i === 0 ? 'baseline' : `followup-${i}`));
+  }
+  return out;
+}
+
+const isBaseline = (label: string): boolean => /base/i.test(label);
+
+interface Prepared {
+  protocol: Protocol;
+  norm: Normaliser;
+  matchers: Map<string, (v: string) => boolean>;
+}
+
+const cache = new WeakMap<Protocol, Prepared>();
+function prepare(protocol: Protocol): Prepared {
+  let p = cache.get(protocol);
+  if (!p) {
+    p = { protocol, norm: normaliser(protocol.normalisation), matchers: new Map() };
+    cache.set(protocol, p);
+  }
+  return p;
+}
+
+type Outcome =
+  | { pass: true }
+  | {
+      pass: false;
+      outcome: 'fail' | 'not-checkable';
+      expected: string;
+      actual: string;
+      original?: string;
+    };
+
+interface SeriesContext {
+  input: QcSeriesInput;
+  attrs: Map<string, string>;
+  geometry: () => SeriesGeometry;
+  prepared: Prepared;
+}
+
+function evaluate(check: Check, ctx: SeriesContext): Outcome {
+  const { norm } = ctx.prepared;
+  const raw = 'attribute' in check ? ctx.attrs.get(check.attribute) : undefined;
+  const present = raw !== undefined && raw.trim() !== '';
+  const absent = (expected: string): Outcome => ({
+    pass: false,
+    outcome: 'fail',
+    expected,
+    actual: 'absent',
+  });
+  const shown = (kw: string, r: string): { actual: string; original?: string } => {
+    const n = norm.text(kw, r);
+    return n === r.trim() ? { actual: n } : { actual: n, original: r };
+  };
+  const same = (kw: string, a: string, b: string): boolean =>
+    norm.text(kw, a).toUpperCase() === norm.text(kw, b).toUpperCase();
+  switch (check.kind) {
+    case 'present':
+      return present ? { pass: true } : absent('present');
+    case 'equals':
+      if (!present) return absent(check.value);
+      return same(check.attribute, raw, check.value)
+        ? { pass: true }
+        : { pass: false, outcome: 'fail', expected: check.value, ...shown(check.attribute, raw) };
+    case 'oneOf':
+      if (!present) return absent(`one of ${check.values.join(', ')}`);
+      return check.values.some((v) => same(check.attribute, raw, v))
+        ? { pass: true }
+        : {
+            pass: false,
+            outcome: 'fail',
+            expected: `one of ${check.values.join(', ')}`,
+            ...shown(check.attribute, raw),
+          };
+    case 'range': {
+      const expected = rangeText(check.min, check.max, check.tolerance, check.unit);
+      if (!present) return absent(expected);
+      const n = parseNumber(raw, check.unit);
+      if (!n.ok) return { pass: false, outcome: 'not-checkable', expected, actual: n.reason };
+      const tol = check.tolerance ?? 0;
+      const ok =
+        (check.min === undefined || n.value >= check.min - tol) &&
+        (check.max === undefined || n.value <= check.max + tol);
+      return ok
+        ? { pass: true }
+        : {
+            pass: false,
+            outcome: 'fail',
+            expected,
+            actual: `${fmt(n.value)} ${check.unit}`,
+            ...(String(n.value) !== raw.trim() ? { original: raw } : {}),
+          };
+    }
+    case 'regex': {
+      if (!present) return absent(`matches /${check.pattern}/`);
+      const key = `${check.ignoreCase ? 'i' : ''}/${check.pattern}`;
+      let m = ctx.prepared.matchers.get(key);
+      if (!m) {
+        m = safeMatcher(check.pattern, check.ignoreCase === true);
+        ctx.prepared.matchers.set(key, m);
+      }
+      const value = norm.text(check.attribute, raw);
+      return m(value)
+        ? { pass: true }
+        : {
+            pass: false,
+            outcome: 'fail',
+            expected: `matches /${check.pattern}/`,
+            ...shown(check.attribute, raw),
+          };
+    }
+    case 'geometry':
+      return geometryOutcome(check, ctx.geometry());
+    case 'suv-computable': {
+      const times = ctx.input.instances.map((i) => i.acquisitionTime);
+      const r = suvPrerequisites(ctx.input.modality, ctx.attrs, times);
+      return r.computable
+        ? { pass: true }
+        : {
+            pass: false,
+            outcome: r.code === 'library-refused' ? 'not-checkable' : 'fail',
+            expected: 'SUV computable',
+            actual: `${r.code}: ${r.reason}`,
+          };
+    }
+  }
+}
+
+function geometryOutcome(check: Extract<Check, { kind: 'geometry' }>, g: SeriesGeometry): Outcome {
+  if (!g.ok)
+    return { pass: false, outcome: 'not-checkable', expected: check.measure, actual: g.reason };
+  const tol = check.tolerance;
+  const bad = (expected: string, actual: string): Outcome => ({
+    pass: false,
+    outcome: 'fail',
+    expected,
+    actual,
+  });
+  const within = (v: number): boolean =>
+    (check.min === undefined || v >= check.min - (tol ?? 0)) &&
+    (check.max === undefined || v <= check.max + (tol ?? 0));
+  const needTwo = (): Outcome | null =>
+    g.slices < 2
+      ? {
+          pass: false,
+          outcome: 'not-checkable',
+          expected: check.measure,
+          actual: 'fewer than two slices',
+        }
+      : null;
+  switch (check.measure) {
+    case 'uniform-spacing': {
+      const t = tol ?? 0.1;
+      return (
+        needTwo() ??
+        (g.unevenness <= t
+          ? { pass: true }
+          : bad(
+              `spacing ${fmt(g.spacing)} mm ± ${fmt(t)} mm`,
+              `a step is off by ${fmt(g.unevenness)} mm`,
+            ))
+      );
+    }
+    case 'no-gaps': {
+      if (needTwo()) return needTwo()!;
+      const missing = g.gaps.reduce((s, x) => s + x.missing, 0);
+      return missing === 0
+        ? { pass: true }
+        : bad(
+            'no missing slices',
+            `${missing} slice(s) missing (${g.gaps.map((x) => `a ${fmt(x.step)} mm step after slice ${x.after + 1}`).join('; ')})`,
+          );
+    }
+    case 'no-duplicates':
+      return g.duplicates === 0
+        ? { pass: true }
+        : bad('one slice per position', `${g.duplicates} duplicate position(s)`);
+    case 'no-overlap': {
+      if (needTwo()) return needTwo()!;
+      const t = tol ?? 0.1;
+      if (g.thickness === null)
+        return {
+          pass: false,
+          outcome: 'not-checkable',
+          expected: 'no overlap',
+          actual: 'SliceThickness is missing',
+        };
+      return g.spacing >= g.thickness - t
+        ? { pass: true }
+        : bad(`spacing ≥ slice thickness (${fmt(g.thickness)} mm)`, `spacing ${fmt(g.spacing)} mm`);
+    }
+    case 'coverage':
+      return within(g.coverage)
+        ? { pass: true }
+        : bad(rangeText(check.min, check.max, tol, 'mm'), `${fmt(g.coverage)} mm`);
+    case 'orientation': {
+      const t = tol ?? 0.01;
+      if (g.orientationSpread > t)
+        return bad(
+          'one orientation for the whole series',
+          `direction cosines vary by ${fmt(g.orientationSpread)}`,
+        );
+      const maxShear = check.max ?? 1;
+      return g.shear <= maxShear
+        ? { pass: true }
+        : bad(
+            `slices stacked along the normal (≤ ${fmt(maxShear)}°)`,
+            `sheared by ${fmt(g.shear)}° (gantry tilt?)`,
+          );
+    }
+    case 'in-plane': {
+      if (!g.pixelSpacing)
+        return {
+          pass: false,
+          outcome: 'not-checkable',
+          expected: 'in-plane resolution',
+          actual: 'PixelSpacing is missing',
+        };
+      const worst = Math.max(...g.pixelSpacing);
+      return within(worst)
+        ? { pass: true }
+        : bad(rangeText(check.min, check.max, tol, 'mm'), `${fmt(worst)} mm`);
+    }
+    case 'slice-thickness': {
+      if (g.thickness === null)
+        return {
+          pass: false,
+          outcome: 'not-checkable',
+          expected: 'slice thickness',
+          actual: 'SliceThickness is missing',
+        };
+      return within(g.thickness)
+        ? { pass: true }
+        : bad(rangeText(check.min, check.max, tol, 'mm'), `${fmt(g.thickness)} mm`);
+    }
+  }
+}
+
+function rangeText(
+  min: number | undefined,
+  max: number | undefined,
+  tol: number | undefined,
+  unit: string,
+): string {
+  const u = unit === '1' ? '' : ` ${unit}`;
+  const body =
+    min !== undefined && max !== undefined
+      ? min === max
+        ? `${fmt(min)}${u}`
+        : `${fmt(min)}–${fmt(max)}${u}`
+      : min !== undefined
+        ? `≥ ${fmt(min)}${u}`
+        : `≤ ${fmt(max!)}${u}`;
+  return tol ? `${body} (± ${fmt(tol)})` : body;
+}
+
+const fmt = (n: number): string => String(Math.round(n * 1000) / 1000);
+
+function selectRequirement(p: Prepared, ctx: SeriesContext): SeriesRequirement | null {
+  for (const req of p.protocol.series) {
+    if (req.modality !== ctx.input.modality) continue;
+    if ((req.select ?? []).every((c) => evaluate(c, ctx).pass)) return req;
+  }
+  return null;
+}
+
+function finding(
+  rule: Pick<Rule, 'id' | 'severity' | 'text'>,
+  o: Exclude<Outcome, { pass: true }>,
+): Finding {
+  return {
+    rule: rule.id,
+    severity: rule.severity,
+    outcome: o.outcome,
+    text: rule.text,
+    expected: o.expected,
+    actual: o.actual,
+    ...(o.original !== undefined ? { original: o.original } : {}),
+  };
+}
+
+function statusOf(findings: Finding[]): QcStatus {
+  if (findings.some((f) => f.outcome === 'fail' && f.severity === 'major')) return 'major';
+  if (findings.some((f) => f.outcome === 'fail')) return 'minor';
+  if (findings.some((f) => f.outcome === 'not-checkable')) return 'not-checkable';
+  return 'pass';
+}
+
+/** QC of every series of one subject, plus that subject's visit rules. */
+export function qcSubject(
+  versions: Protocol[],
+  series: QcSeriesInput[],
+): { series: QcResult[]; visits: VisitResult[] } {
+  const labels = visitLabels(series);
+  const results: QcResult[] = [];
+  const byVisit = new Map<
+    string,
+    { label: string; date: string; version: Protocol | null; matched: Map<string, SeriesContext[]> }
+  >();
+  for (const input of series) {
+    const visit = labels.get(input.seriesInstanceUid)!;
+    const protocol = versionOn(versions, input.studyDate);
+    const base: Omit<QcResult, 'status' | 'findings' | 'requirement' | 'manual' | 'rejected'> = {
+      seriesInstanceUid: input.seriesInstanceUid,
+      patientId: input.patientId,
+      site: input.site,
+      modality: input.modality,
+      studyDate: input.studyDate,
+      visit,
+      protocolId: protocol?.id ?? versions[0]?.id ?? null,
+      protocolVersion: protocol?.version ?? null,
+    };
+    let v = byVisit.get(visit);
+    if (!v)
+      byVisit.set(
+        visit,
+        (v = { label: visit, date: input.studyDate, version: protocol, matched: new Map() }),
+      );
+    if (!protocol) {
+      const why = versions.length
+        ? `no protocol version was in effect on ${input.studyDate || 'an unknown date'}`
+        : 'no protocol is published';
+      results.push({
+        ...base,
+        requirement: null,
+        status: 'not-checkable',
+        rejected: false,
+        manual: [],
+        findings: [
+          {
+            rule: '-',
+            severity: 'minor',
+            outcome: 'not-checkable',
+            text: why,
+            expected: 'a protocol version',
+            actual: why,
+          },
+        ],
+      });
+      continue;
+    }
+    const prepared = prepare(protocol);
+    let geom: SeriesGeometry | undefined;
+    const ctx: SeriesContext = {
+      input,
+      attrs: new Map(Object.entries(input.attributes)),
+      geometry: () => (geom ??= seriesGeometry(input.instances)),
+      prepared,
+    };
+    const findings: Finding[] = [];
+    for (const m of protocol.mandatory ?? []) {
+      const o = evaluate({ kind: 'present', attribute: m.attribute }, ctx);
+      if (!o.pass)
+        findings.push({
+          ...finding({ id: m.id, severity: 'major', text: m.text }, o),
+          ...(m.action === 'reject' ? { reject: true } : {}),
+        });
+    }
+    const req = selectRequirement(prepared, ctx);
+    if (!req) {
+      findings.push({
+        rule: '-',
+        severity: 'minor',
+        outcome: 'not-checkable',
+        text: `no ${input.modality} series requirement of ${protocol.id} v${protocol.version} applies to this series`,
+        expected: 'a matching series requirement',
+        actual: 'none',
+      });
+    } else {
+      for (const rule of req.rules) {
+        const o = evaluate(rule.check, ctx);
+        if (!o.pass) findings.push(finding(rule, o));
+      }
+      const list = v.matched.get(req.id) ?? [];
+      list.push(ctx);
+      v.matched.set(req.id, list);
+    }
+    results.push({
+      ...base,
+      requirement: req?.id ?? null,
+      status: statusOf(findings),
+      rejected: findings.some((f) => f.reject),
+      findings,
+      manual: req?.manual ?? [],
+    });
+  }
+  // Visit rules: required series per visit, comparability with the baseline (QC-43, QC-44).
+  const visits: VisitResult[] = [];
+  const baseline = [...byVisit.values()].find((v) => isBaseline(v.label));
+  const resultOf = new Map(results.map((r) => [r.seriesInstanceUid, r]));
+  for (const v of byVisit.values()) {
+    const findings: Finding[] = [];
+    const protocol = v.version;
+    for (const rule of protocol?.visits ?? []) {
+      const applies = rule.visit === 'any' || (rule.visit === 'baseline') === isBaseline(v.label);
+      if (!applies) continue;
+      const here = v.matched.get(rule.series) ?? [];
+      if (rule.kind === 'requires') {
+        if (here.length === 0)
+          findings.push(
+            finding(rule, {
+              pass: false,
+              outcome: 'fail',
+              expected: `a ${rule.series} series`,
+              actual: 'none in this visit',
+            }),
+          );
+        continue;
+      }
+      const ref = baseline?.matched.get(rule.series)?.[0];
+      const kw = rule.attribute!;
+      for (const ctx of here) {
+        let o: Outcome;
+        const mine = ctx.attrs.get(kw) ?? '';
+        const theirs = ref?.attrs.get(kw) ?? '';
+        if (!ref)
+          o = {
+            pass: false,
+            outcome: 'not-checkable',
+            expected: `same ${kw} as baseline`,
+            actual: 'no baseline series to compare with',
+          };
+        else if (rule.tolerance !== undefined) {
+          const a = parseNumber(mine, 'mm');
+          const b = parseNumber(theirs, 'mm');
+          if (!a.ok || !b.ok)
+            o = {
+              pass: false,
+              outcome: 'not-checkable',
+              expected: `${kw} within ${rule.tolerance} of baseline`,
+              actual: !a.ok ? a.reason : (b as { reason: string }).reason,
+            };
+          else
+            o =
+              Math.abs(a.value - b.value) <= rule.tolerance
+                ? { pass: true }
+                : {
+                    pass: false,
+                    outcome: 'fail',
+                    expected: `${fmt(b.value)} ± ${fmt(rule.tolerance)} (baseline)`,
+                    actual: fmt(a.value),
+                  };
+        } else {
+          const n = ctx.prepared.norm;
+          o =
+            n.text(kw, mine).toUpperCase() === n.text(kw, theirs).toUpperCase()
+              ? { pass: true }
+              : {
+                  pass: false,
+                  outcome: 'fail',
+                  expected: `${n.text(kw, theirs) || 'absent'} (baseline)`,
+                  actual: n.text(kw, mine) || 'absent',
+                };
+        }
+        if (!o.pass) {
+          const r = resultOf.get(ctx.input.seriesInstanceUid)!;
+          r.findings.push(finding(rule, o));
+          r.status = statusOf(r.findings);
+        }
+      }
+    }
+    visits.push({
+      patientId: series[0]?.patientId ?? '',
+      visit: v.label,
+      studyDate: v.date,
+      protocolVersion: protocol?.version ?? null,
+      findings,
+    });
+  }
+  return { series: results, visits };
+}
+
+/** Groups series by subject and checks each subject. */
+export function qcAll(
+  versions: Protocol[],
+  series: QcSeriesInput[],
+): { series: QcResult[]; visits: VisitResult[] } {
+  const bySubject = new Map<string, QcSeriesInput[]>();
+  for (const s of series) {
+    const list = bySubject.get(s.patientId) ?? [];
+    list.push(s);
+    bySubject.set(s.patientId, list);
+  }
+  const out = { series: [] as QcResult[], visits: [] as VisitResult[] };
+  for (const list of bySubject.values()) {
+    const r = qcSubject(versions, list);
+    out.series.push(...r.series);
+    out.visits.push(...r.visits);
+  }
+  return out;
+}

@@ -1,0 +1,44 @@
+// What the QC and protocol views ask of the app; src/app/qc-service.ts implements it.
+import type { ProtocolProblem } from '../../core/protocol/validate';
+import type { Protocol } from '../../core/protocol/types';
+import type { QcResult, VisitResult } from '../../core/qc/engine';
+import type { ReviewInput } from '../../core/qc/ledger';
+
+export interface ProtocolVersionView {
+  key: string;
+  protocol: Protocol;
+  sha256: string;
+  /** Pretty-printed canonical file, for export. */
+  text: string;
+}
+
+export type ImportResult =
+  { ok: true; protocol: Protocol; sha256: string } | { ok: false; problems: ProtocolProblem[] };
+
+export type PublishResult =
+  | { ok: true; key: string }
+  | { ok: false; problems: ProtocolProblem[] }
+  | { ok: false; refused: string };
+
+export interface QcRun {
+  series: QcResult[];
+  visits: VisitResult[];
+  /** Series in the index when the run started. */
+  indexed: number;
+}
+
+export interface QcApi {
+  listProtocols(): Promise<ProtocolVersionView[]>;
+  /** Validates a file: nothing is stored or recorded. */
+  check(text: string): ImportResult;
+  /** Validates, records protocol.publish (admin only) and keeps the version locally. */
+  publish(text: string): Promise<PublishResult>;
+  /** The shipped examples and the demo study's protocol, as file text. */
+  examples(): Array<{ name: string; text: string }>;
+  run(): Promise<QcRun>;
+  /** Records the automatic result set as one qc.auto entry (when it changed since the last). */
+  recordAuto(run: QcRun): Promise<boolean>;
+  review(input: ReviewInput): Promise<{ ok: true } | { ok: false; refused: string }>;
+  /** A middle-slice thumbnail of a series, as a data: URL, or null. */
+  thumbnail(seriesInstanceUid: string): Promise<string | null>;
+}

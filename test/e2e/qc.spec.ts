@@ -1,0 +1,117 @@
+// QC at intake end to end: the admin publishes the demo study protocol, opens the demo
+// archive, and the QC view lists exactly the planted deviations with their rule IDs; a QC
+// review signs a fail; a second version applies to later visits and the subject view says
+// which version applied; the printed checklist is one page per modality (QC-45, QC-49, QC-51).
+import { test, expect, type Page } from '@playwright/test';
+import { demoPlan } from '../../src/core/demo/archive';
+import { DEMO_PROTOCOL, demoQcExpectations } from '../../src/core/demo/protocol';
+import { EXAMPLES } from '../../src/core/protocol/examples';
+import { checklist } from '../../src/core/protocol/describe';
+import type { Protocol } from '../../src/core/protocol/types';
+import { waitForScan } from './app';
+
+const qcStatus = (page: Page) => page.getByRole('status', { name: 'QC status' });
+const protocolStatus = (page: Page) => page.getByRole('status', { name: 'Protocol status' });
+
+async function publish(page: Page, text: string, expected: RegExp) {
+  await page.getByRole('tab', { name: 'Protocols' }).click();
+  await page.getByLabel('Protocol JSON').fill(text);
+  await page.getByRole('button', { name: 'Publish this version' }).click();
+  await expect(protocolStatus(page)).toHaveText(expected);
+}
+
+/** Pages in a PDF: page objects, not the page tree node. */
+const pdfPages = (pdf: Buffer) =>
+  (pdf.toString('latin1').match(/\/Type\s*\/Page(?![s\w])/g) ?? []).length;
+
+async function printedPages(page: Page, key: string): Promise<number> {
+  await page.getByRole('tab', { name: 'Protocols' }).click();
+  await page.getByRole('combobox', { name: 'Version', exact: true }).selectOption(key);
+  await expect(page.locator('.checklist .page').first()).toBeVisible();
+  return pdfPages(await page.pdf({ format: 'A4' }));
+}
+
+test('publish, QC of the demo archive flags exactly the planted deviations, review, second version', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  await page.goto('/');
+  await expect(page.getByRole('tab', { name: 'Protocols' })).toBeVisible();
+
+  // A refused file applies nothing.
+  await publish(page, '{"format": "trialbench-protocol/1"', /^Refused: 1 problem/);
+  await expect(page.getByLabel('Protocol problems')).toContainText('not valid JSON');
+
+  await publish(
+    page,
+    JSON.stringify(DEMO_PROTOCOL, null, 2),
+    /^Published demo-onc-imaging version 1\.$/,
+  );
+
+  await page.getByRole('tab', { name: 'Archive' }).click();
+  await page.getByRole('button', { name: 'Open demo archive' }).click();
+  expect(await waitForScan(page)).toMatch(/^Indexed/);
+
+  await page.getByRole('tab', { name: /^QC/ }).click();
+  const expected = demoQcExpectations(demoPlan());
+  await expect(qcStatus(page)).toHaveText(
+    new RegExp(
+      `^QC of \\d+ series: ${expected.length} major, 0 minor, 0 not checkable, \\d+ pass\\.$`,
+    ),
+  );
+  const majors = page.locator('table[aria-label="QC results"] tbody tr[data-status="major"]');
+  await expect(majors).toHaveCount(expected.length);
+  const shown: string[] = [];
+  for (const row of await majors.all())
+    shown.push(
+      await row
+        .locator('li[data-rule]')
+        .evaluateAll((els) =>
+          [...new Set(els.map((e) => e.getAttribute('data-rule')))].sort().join(','),
+        ),
+    );
+  expect(shown.sort()).toEqual(expected.map((e) => e.rules.join(',')).sort());
+  await expect(
+    page.locator('table[aria-label="QC results"] tbody tr[data-status="minor"]'),
+  ).toHaveCount(0);
+
+  // A QC review signs a fail (this workspace's admin may author qc.review).
+  await page.getByRole('combobox', { name: 'Rule' }).selectOption('CT-1');
+  await expect(majors).toHaveCount(1);
+  await majors.first().getByRole('button', { name: 'Review' }).click();
+  await page.getByRole('checkbox', { name: /^CTM-1:/ }).check();
+  await page.getByRole('radio', { name: 'Fail' }).check();
+  await page
+    .getByRole('textbox', { name: 'Reason' })
+    .fill('No contrast: the liver is not enhanced.');
+  await page.getByRole('button', { name: 'Sign review' }).click();
+  await expect(page.getByRole('status', { name: 'Review status' })).toHaveText(/^Signed fail/);
+  await page.getByRole('combobox', { name: 'Rule' }).selectOption('');
+
+  // A second version from 2024-04-15: follow-ups fall under it, baselines before it do not.
+  const v2: Protocol = { ...DEMO_PROTOCOL, version: 2, effectiveDate: '2024-04-15' };
+  await publish(page, JSON.stringify(v2), /^Published demo-onc-imaging version 2\.$/);
+  await expect(page.getByLabel('Protocol differences')).toHaveText(
+    'effective date 2024-01-01 → 2024-04-15',
+  );
+  await page.getByRole('tab', { name: /^QC/ }).click();
+  await expect(qcStatus(page)).toHaveText(
+    new RegExp(`^QC of \\d+ series: ${expected.length} major`),
+  );
+  const versions = page.getByRole('table', { name: 'Protocol version per visit' });
+  await expect(versions.locator('tr[data-visit="followup-1"] .version').first()).toHaveText('v2');
+  await expect(versions.locator('tr[data-visit="baseline"] .version').first()).toHaveText('v1');
+
+  // The printed checklist: one page per modality.
+  expect(await printedPages(page, 'demo-onc-imaging@2')).toBe(checklist(v2).length);
+});
+
+test('the shipped examples print one checklist page per modality', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto('/');
+  for (const e of EXAMPLES) {
+    const p = e.data as Protocol;
+    await publish(page, JSON.stringify(p), new RegExp(`^Published ${p.id} version 1\\.$`));
+    expect(await printedPages(page, `${p.id}@1`), e.name).toBe(checklist(p).length);
+  }
+});

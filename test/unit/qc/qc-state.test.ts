@@ -1,0 +1,123 @@
+// The QC view's state and the app's QC service, without a browser: publish (admin only,
+// refused files apply nothing), QC runs with filters and counts, the per-subject versions,
+// a second version, the human review as a qc.review entry (QC-7, QC-41, QC-48, QC-49).
+import { describe, expect, it } from 'vitest';
+import { MemoryIndexStore } from '../../../src/adapters/storage/memory-store';
+import { QcService } from '../../../src/app/qc-service';
+import { DEMO_PROTOCOL } from '../../../src/core/demo/protocol';
+import type { ScanBatch } from '../../../src/core/ports/store';
+import type { Json } from '../../../src/core/ledger/types';
+import { qcAll, type QcSeriesInput } from '../../../src/core/qc/engine';
+import { QcState } from '../../../src/ui/state/qc.svelte';
+import { demoBatch, indexedDemo } from './demo-index';
+
+async function harness(
+  series: QcSeriesInput[],
+  batch: ScanBatch,
+  role: 'admin' | 'site' = 'admin',
+) {
+  const store = new MemoryIndexStore();
+  await store.applyBatch(batch);
+  const entries: Array<{ type: string; body: { [k: string]: Json } }> = [];
+  const service = new QcService({
+    store,
+    check: async (protocols, inputs) => {
+      // The service read the same series from the index that the indexer gives directly.
+      expect(inputs.length).toBe(series.length);
+      return qcAll(protocols, inputs);
+    },
+    record: async (type, body) => {
+      if (type === 'protocol.publish' && role !== 'admin')
+        throw new Error('only an admin may publish a protocol');
+      entries.push({ type, body });
+    },
+    key: async () => new Uint8Array(32).fill(1),
+    now: () => new Date('2024-06-01T00:00:00Z'),
+  });
+  // The service reads series from the index; here the engine is handed them directly.
+  service.run = async () => ({
+    ...(await qcAll(
+      (await service.listProtocols()).map((p) => p.protocol),
+      series,
+    )),
+    indexed: series.length,
+  });
+  return { state: new QcState(service), entries, store };
+}
+
+const demoText = () => `${JSON.stringify(DEMO_PROTOCOL, null, 2)}\n`;
+
+describe('QC state and service', async () => {
+  const series = await indexedDemo();
+  const batch = await demoBatch();
+
+  it('a refused file applies nothing; a valid one is published, stored and QC runs', async () => {
+    const { state, entries } = await harness(series, batch);
+    await state.load();
+    state.draft = demoText().replace('"CT-2"', '"CT-1"');
+    await state.publishDraft();
+    expect(state.problems[0]?.code).toBe('duplicate-rule-id');
+    expect(state.protocols).toEqual([]);
+    expect(entries).toEqual([]);
+
+    state.draft = demoText();
+    await state.publishDraft();
+    expect(state.protocolStatus).toBe('Published demo-onc-imaging version 1.');
+    expect(entries.map((e) => e.type)).toEqual(['protocol.publish', 'qc.auto']);
+    expect(state.counts).toMatchObject({ major: 4, minor: 0, 'not-checkable': 0 });
+    expect(state.status).toMatch(/4 major, 0 minor, 0 not checkable/);
+    state.filters.rule = 'CT-3';
+    expect(state.filtered.length).toBe(1);
+    state.filters = { status: 'major', site: '', modality: 'MR', rule: '', visit: '' };
+    expect(state.filtered.map((r) => r.findings.map((f) => f.rule))).toEqual([['MR-2']]);
+  });
+
+  it('a site member cannot publish; nothing is stored', async () => {
+    const { state, store } = await harness(series, batch, 'site');
+    state.draft = demoText();
+    await state.publishDraft();
+    expect(state.protocolStatus).toMatch(/^Not published: only an admin/);
+    expect(await store.listProtocols()).toEqual([]);
+  });
+
+  it('a second version applies from its date; the subject view says which applied; diff in words', async () => {
+    const { state } = await harness(series, batch);
+    state.draft = demoText();
+    await state.publishDraft();
+    const v2 = { ...DEMO_PROTOCOL, version: 2, effectiveDate: '2024-04-15' };
+    state.draft = JSON.stringify(v2);
+    await state.publishDraft();
+    expect(state.protocols.map((p) => p.key)).toEqual(['demo-onc-imaging@1', 'demo-onc-imaging@2']);
+    const rows = state.subjectVisits;
+    expect(rows.find((r) => r.visit === 'baseline' && r.studyDate < '20240415')?.version).toBe(1);
+    expect(rows.find((r) => r.studyDate >= '20240415')?.version).toBe(2);
+    expect(state.diff.map((c) => c.text)).toEqual(['effective date 2024-01-01 → 2024-04-15']);
+    // Same id and version with other content: refused.
+    state.draft = JSON.stringify({ ...v2, title: 'changed' });
+    await state.publishDraft();
+    expect(state.protocolStatus).toMatch(/already published with other content/);
+  });
+
+  it('a QC reviewer signs a fail with a reason: one qc.review entry, series by keyed hash', async () => {
+    const { state, entries } = await harness(series, batch);
+    state.draft = demoText();
+    await state.publishDraft();
+    const major = state.filtered.find((r) => r.status === 'major' && r.modality === 'CT')!;
+    state.openReview(major.seriesInstanceUid);
+    expect(Object.keys(state.ticks)).toEqual(['CTM-1', 'CTM-2', 'CTM-3']);
+    state.verdict = 'fail';
+    await state.signReview();
+    expect(state.reviewStatus).toBe('Give a reason for the verdict.');
+    state.reason = 'no contrast: the liver is not enhanced';
+    state.ticks['CTM-2'] = true;
+    await state.signReview();
+    const review = entries.find((e) => e.type === 'qc.review')!;
+    expect(review.body).toMatchObject({
+      verdict: 'fail',
+      version: 1,
+      items: { 'CTM-1': false, 'CTM-2': true, 'CTM-3': false },
+    });
+    expect(review.body.series).toMatch(/^[0-9a-f]{32}$/);
+    expect(JSON.stringify(entries)).not.toContain(major.seriesInstanceUid);
+  });
+});

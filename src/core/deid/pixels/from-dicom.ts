@@ -16,10 +16,10 @@ function num(d: ParsedDicom, tag: number): number | undefined {
 export function maskInputFromDicom(d: ParsedDicom): MaskInput | string {
   const px = d.pixelData;
   if (!px) return 'no pixel data';
-  if (d.deflated) return 'cannot mask deflated data';
   const photometric = d.dataset.byTag.get(0x00280004);
   return {
-    transferSyntaxUid: d.transferSyntaxUid,
+    // Deflated input is inflated before masking and written explicit VR LE (DEID-61).
+    transferSyntaxUid: d.deflated ? '1.2.840.10008.1.2.1' : d.transferSyntaxUid,
     layout: {
       rows: num(d, 0x00280010) ?? 0,
       columns: num(d, 0x00280011) ?? 0,

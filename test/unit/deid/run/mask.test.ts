@@ -1,7 +1,11 @@
 // DEID-53..55: burned-in text blanked inside the run (native and RLE, every frame), the
 // claims written only when pixels changed, what cannot be masked held, and the leak check
 // on the final bytes.
+import { deflateRawSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
+import { parseSource } from '../../../../src/core/deid/engine';
+import { writePart10 } from '../../../../src/core/dicom/writer';
+import { inflate } from '../../dicom/inflate';
 import type { Region } from '../../../../src/core/deid/pixels';
 import { basicProfile } from '../../../../src/core/deid/profile';
 import { DeidRun, type RunOptions } from '../../../../src/core/deid/run/run';
@@ -135,6 +139,27 @@ describe('DEID-53 masking native and RLE data in the run', () => {
     const b = written(run(ct, { profile: cleanPixels() }));
     expect(b.o.masked).toBe(false);
     expect(methodCodes(b.d)).toEqual(['113100']);
+  });
+});
+
+describe('DEID-61 deflated input is masked like any other', () => {
+  test('inflated, blanked in every frame, written explicit VR LE', async () => {
+    const l = layout();
+    const src = writePart10([...usHeader(), { tag: 0x7fe00010, vr: 'OB', value: makeNative(l) }], {
+      transferSyntaxUid: '1.2.840.10008.1.2.1.99',
+      deflate: (data) => new Uint8Array(deflateRawSync(data)),
+    });
+    const o = new DeidRun(opts({ review: mask() })).file(
+      src,
+      hash(src),
+      await parseSource(src, inflate),
+    );
+    const { o: w, d } = written(o);
+    expect(w.masked).toBe(true);
+    expect(d.transferSyntaxUid).toBe('1.2.840.10008.1.2.1');
+    const px = d.datasetBytes.subarray(d.pixelData!.valueOffset);
+    expect(readNative(l, px, 1, 0, 5, 5)).toBe(0);
+    expect(readNative(l, px, 1, 0, 5, 40)).toBe(sampleValue(l, 1, 0, 5, 40));
   });
 });
 

@@ -556,7 +556,8 @@ export class LedgerService implements LedgerApi {
       ...s.ledger.quarantined(),
     ];
     for (const q of items) {
-      const key = `${q.id}\n${q.code}\n${q.id ? '' : q.reason}`;
+      const reason = withRule(q);
+      const key = `${q.id}\n${q.code}\n${q.id ? '' : reason}`;
       if (seen.has(key)) continue;
       seen.add(key);
       const parsed =
@@ -568,7 +569,7 @@ export class LedgerService implements LedgerApi {
         type: parsed?.type ?? null,
         utc: parsed?.ts ? safeIso(parsed.ts) : null,
         code: q.code,
-        reason: q.reason,
+        reason,
         source: q.source,
       });
     }
@@ -803,7 +804,7 @@ export class LedgerService implements LedgerApi {
       study: s.study.id,
       id: q.id,
       code: q.code,
-      reason: q.reason,
+      reason: withRule(q),
       source: q.source,
       text:
         typeof q.entry === 'string'
@@ -1031,4 +1032,9 @@ function safeIso(ts: unknown): string | null {
   } catch {
     return null;
   }
+}
+
+/** The reason with the SPEC rule it cites (LEDGER-n), once. */
+function withRule(q: { reason: string; rule?: string }): string {
+  return q.rule && !q.reason.endsWith(`(${q.rule})`) ? `${q.reason} (${q.rule})` : q.reason;
 }

@@ -323,6 +323,9 @@ describe('LedgerService', () => {
     const q = await b.quarantine();
     expect(q.map((x) => x.code).sort()).toEqual(expect.arrayContaining(['bad-signature']));
     expect(q.every((x) => x.source === 'import')).toBe(true);
+    // Each row cites the rule it breaks (SPEC.md), once.
+    expect(q.find((x) => x.code === 'bad-signature')?.reason).toMatch(/\(LEDGER-4\)$/);
+    expect(q.find((x) => x.code === 'malformed')?.reason).toMatch(/\(LEDGER-1\)$/);
     a.stop();
     b.stop();
   });

@@ -1,6 +1,7 @@
 // The de-identification view's state: choices, the run's progress and outcome, held files,
 // the decisions a person makes on them, and the preview table.
 import { basicProfile, parseProfile, type DeidProfile } from '../../core/deid/profile';
+import { parseSiteRules, type SiteRule } from '../../core/deid/run/site';
 import type {
   DeidApi,
   DeidFolder,
@@ -24,7 +25,11 @@ export class DeidState {
   retainPatientCharacteristics = $state(false);
   /** An imported study profile replaces the Basic Profile (its options still apply). */
   imported = $state<DeidProfile | null>(null);
-  site = $state('site-101');
+  /**
+   * Folder-to-site rules, one `folder glob=SITE` a line (DEID-81). No default site: a file
+   * takes its site from a rule, the mapping's site column or its own Clinical Trial Site ID.
+   */
+  siteRulesText = $state('');
   siteName = $state('');
   sponsorName = $state('');
   protocolId = $state('');
@@ -94,8 +99,17 @@ export class DeidState {
     return p;
   }
 
+  /** The rules as read; lines that cannot be read are in siteRuleErrors. */
+  siteRules(): SiteRule[] {
+    return parseSiteRules(this.siteRulesText).rules;
+  }
+
+  get siteRuleErrors(): string[] {
+    return parseSiteRules(this.siteRulesText).errors;
+  }
+
   request(): DeidRequest {
-    const trial: DeidRequest['trial'] = { siteId: this.site.trim() };
+    const trial: DeidRequest['trial'] = {};
     if (this.siteName.trim()) trial.siteName = this.siteName.trim();
     if (this.sponsorName.trim()) trial.sponsorName = this.sponsorName.trim();
     if (this.protocolId.trim()) trial.protocolId = this.protocolId.trim();
@@ -103,7 +117,7 @@ export class DeidState {
     return {
       inputId: this.inputId,
       profile: this.profile(),
-      site: this.site.trim(),
+      siteRules: this.siteRules(),
       trial,
       ...(this.waiveFacialRisk.trim() ? { waiveFacialRisk: this.waiveFacialRisk.trim() } : {}),
       ...(this.passBurnedIn.trim() ? { passBurnedIn: this.passBurnedIn.trim() } : {}),
@@ -113,8 +127,12 @@ export class DeidState {
   }
 
   async run(): Promise<void> {
-    if (!this.inputId || !this.outputName || !this.site.trim()) {
-      this.status = 'Choose an input folder, an output folder and a site ID first.';
+    if (!this.inputId || !this.outputName) {
+      this.status = 'Choose an input folder and an output folder first.';
+      return;
+    }
+    if (this.siteRuleErrors.length) {
+      this.status = `Fix the folder-to-site rules first: ${this.siteRuleErrors.join('; ')}`;
       return;
     }
     this.busy = true;

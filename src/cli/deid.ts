@@ -246,6 +246,7 @@ async function deid(argv: string[], deps: CliDeps, out: Out): Promise<number> {
     );
     return code;
   }
+  await out.settle();
   const c = s.record.counts;
   const heldAny = Object.values(c.held).some((n) => (n ?? 0) > 0) || s.folderLeaks.length > 0;
   if (out.closed)

@@ -22,14 +22,14 @@ export class Out {
     stdout.on?.('error', this.onError);
   }
 
+  /**
+   * Over the process's streams. The error listener stays for the life of the process: a
+   * closed pipe reports EPIPE asynchronously, possibly after the command has returned.
+   */
   static process(name: string): Out {
     return new Out(
       name,
-      {
-        write: (s) => process.stdout.write(s),
-        on: (e, f) => process.stdout.on(e, f),
-        off: (e, f) => process.stdout.off(e, f),
-      },
+      { write: (s) => process.stdout.write(s), on: (e, f) => process.stdout.on(e, f) },
       { write: (s) => process.stderr.write(s) },
     );
   }
@@ -45,6 +45,11 @@ export class Out {
 
   say(line: string): void {
     this.print(`${line}\n`);
+  }
+
+  /** Lets a closed pipe's error (reported asynchronously) arrive before `closed` is read. */
+  async settle(): Promise<void> {
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
   }
 
   /** One line on stderr naming the command; returns `code`. */

@@ -21,6 +21,17 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   );
 }
 
+/** The output file as one buffer: what is hashed, written and read back. */
+function joined(parts: readonly Uint8Array[]): Uint8Array {
+  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  return all;
+}
+
 export class OutputStage {
   private readonly writer: FolderWriter;
 
@@ -29,13 +40,14 @@ export class OutputStage {
   }
 
   async put(t: OutputTask): Promise<OutputResult> {
-    const hashing = sha256Hex(t.bytes);
-    const writing = this.writer.write(t.path, t.bytes);
+    const bytes = joined(t.parts);
+    const hashing = sha256Hex(bytes);
+    const writing = this.writer.write(t.path, bytes);
     const sha256 = await hashing;
     const handle = await writing;
     // The OS has just written these bytes: reading them back comes from its cache.
     const reread = new Uint8Array(await (await handle.getFile()).arrayBuffer());
-    const problem = readBackProblem(reread, sha256, await sha256Hex(reread), t.ids);
+    const problem = readBackProblem(reread, sha256, await sha256Hex(reread), t.ids, true);
     if (!problem) return { kind: 'ok', sha256 };
     await this.writer.remove(t.path);
     return { kind: 'held', sha256, ...problem };

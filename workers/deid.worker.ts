@@ -30,9 +30,10 @@ async function run(job: DeidJob, onProgress: (p: DeidProgress) => void) {
       helpers.push(w);
       const api = Comlink.wrap<DeidOutputWorkerApi>(w);
       await api.init(job.output, `w${n}`);
-      // The output buffer moves to the helper: nothing is copied between workers.
+      // The buffers move to the helper: nothing is copied between workers.
       ports.push({
-        put: (t) => api.put(Comlink.transfer(t, [t.bytes.buffer])),
+        put: (t) =>
+          api.put(Comlink.transfer(t, [...new Set(t.parts.map((p) => p.buffer as ArrayBuffer))])),
       });
     }
     if (!ports.length) ports.push(new OutputStage(job.output));

@@ -102,8 +102,6 @@ export class DeidService implements DeidApi {
       siteRules: req.siteRules,
       trial: req.trial,
       runBy: await this.deps.runBy(),
-      ...(req.passBurnedIn ? { passBurnedIn: req.passBurnedIn } : {}),
-      ...(req.waiveFacialRisk ? { waiveFacialRisk: req.waiveFacialRisk } : {}),
       ...(req.mapping ? { mapping: req.mapping } : {}),
       ...(req.visits ? { visits: req.visits } : {}),
       ...(req.pseudonymPrefix ? { pseudonymPrefix: req.pseudonymPrefix } : {}),
@@ -188,6 +186,9 @@ function runView(s: DeidSummary): DeidRunView {
     leakHeld: c.leakHeld,
     heldFiles: s.held,
     skippedFiles: s.skipped,
+    duplicates: c.duplicate ?? 0,
+    stopped: s.stopped && s.stopped.code !== 'limit' ? s.stopped.sentence : '',
+    folderLeaks: s.folderLeaks.map((l) => l.path),
     manifestSha256: s.manifestSha256,
     megabytesPerSecond: s.bytesIn / 1e6 / Math.max(s.seconds, 1e-6),
   };

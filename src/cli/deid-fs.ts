@@ -99,7 +99,8 @@ const TMP = /\.tmp-\d+(-\d+)?$/;
 /** The file-system calls the output side makes: a test can put a full disk behind them. */
 export interface WriteFs {
   mkdir(path: string): Promise<unknown>;
-  writeFile(path: string, data: Uint8Array): Promise<void>;
+  /** Writes the parts in order into a new file. */
+  writeFile(path: string, parts: readonly Uint8Array[]): Promise<void>;
   appendFile(path: string, text: string): Promise<void>;
   readFile(path: string): Promise<Uint8Array>;
   rename(from: string, to: string): Promise<void>;
@@ -110,7 +111,31 @@ export interface WriteFs {
 
 export const nodeWriteFs: WriteFs = {
   mkdir: (p) => fsp.mkdir(p, { recursive: true }),
-  writeFile: (p, d) => fsp.writeFile(p, d),
+  writeFile: async (p, parts) => {
+    const fh = await fsp.open(p, 'w');
+    try {
+      let at = 0;
+      const total = parts.reduce((n, x) => n + x.length, 0);
+      // writev may write less than asked (a signal, a full disk): go on from where it stopped.
+      while (at < total) {
+        let skip = at;
+        const rest: Uint8Array[] = [];
+        for (const x of parts) {
+          if (skip >= x.length) skip -= x.length;
+          else {
+            rest.push(skip ? x.subarray(skip) : x);
+            skip = 0;
+          }
+        }
+        const { bytesWritten } = await fh.writev(rest);
+        if (bytesWritten === 0)
+          throw Object.assign(new Error('ENOSPC: no space left'), { code: 'ENOSPC' });
+        at += bytesWritten;
+      }
+    } finally {
+      await fh.close();
+    }
+  },
   appendFile: (p, t) => fsp.appendFile(p, t),
   readFile: async (p) => {
     const b = await fsp.readFile(p);
@@ -132,11 +157,15 @@ export const nodeWriteFs: WriteFs = {
 let tmpSerial = 0;
 
 /** Writes under a temporary name, then renames; a failed write removes its temporary. */
-async function writeAtomic(fs: WriteFs, target: string, data: Uint8Array): Promise<void> {
+async function writeAtomic(
+  fs: WriteFs,
+  target: string,
+  parts: readonly Uint8Array[],
+): Promise<void> {
   await fs.mkdir(dirname(target));
   const tmp = `${target}.tmp-${process.pid}-${tmpSerial++}`;
   try {
-    await fs.writeFile(tmp, data);
+    await fs.writeFile(tmp, parts);
     await fs.rename(tmp, target);
   } catch (e) {
     await fs.rm(tmp).catch(() => undefined);
@@ -144,8 +173,10 @@ async function writeAtomic(fs: WriteFs, target: string, data: Uint8Array): Promi
   }
 }
 
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
+export function sha256Hex(...parts: Uint8Array[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest('hex');
 }
 
 export function nodeSources(input: string): SourceFile[] {
@@ -158,7 +189,10 @@ export function nodeSources(input: string): SourceFile[] {
       modified: st.mtimeMs,
       read: async () => {
         const b = await fsp.readFile(full);
-        return new Uint8Array(b.buffer, b.byteOffset, b.length);
+        // Its buffer may move to an output thread: never a slice of a shared pool.
+        return b.byteOffset === 0 && b.buffer.byteLength === b.length
+          ? new Uint8Array(b.buffer, 0, b.length)
+          : new Uint8Array(b);
       },
     };
   });
@@ -167,7 +201,7 @@ export function nodeSources(input: string): SourceFile[] {
 export function nodeFolder(output: string, fs: WriteFs = nodeWriteFs): OutputFolder {
   return {
     exists: async (path, size) => (await fs.size(join(output, path))) === size,
-    writeText: (path, text) => writeAtomic(fs, join(output, path), Buffer.from(text, 'utf8')),
+    writeText: (path, text) => writeAtomic(fs, join(output, path), [Buffer.from(text, 'utf8')]),
     removeTemporaries: async () => {
       let n = 0;
       for (const rel of await fs.list(output)) {
@@ -204,10 +238,10 @@ export function nodeStage(output: string, fs: WriteFs = nodeWriteFs): OutputPort
   return {
     async put(t: OutputTask): Promise<OutputResult> {
       const target = join(output, t.path);
-      const sha256 = sha256Hex(t.bytes);
-      await writeAtomic(fs, target, t.bytes);
+      const sha256 = sha256Hex(...t.parts);
+      await writeAtomic(fs, target, t.parts);
       const reread = await fs.readFile(target);
-      const problem = readBackProblem(reread, sha256, sha256Hex(reread), t.ids);
+      const problem = readBackProblem(reread, sha256, sha256Hex(reread), t.ids, true);
       if (!problem) return { kind: 'ok', sha256 };
       await fs.rm(target);
       return { kind: 'held', sha256, ...problem };

@@ -65,8 +65,8 @@ export async function threadStages(
         new Promise((ok, no) => {
           const id = next++;
           waiting.set(id, { ok, no });
-          // The output buffer moves to the thread: nothing is copied.
-          w.postMessage({ id, task }, [task.bytes.buffer as ArrayBuffer]);
+          // The buffers move to the thread: nothing is copied.
+          w.postMessage({ id, task }, [...new Set(task.parts.map((p) => p.buffer as ArrayBuffer))]);
         }),
     };
   });

@@ -18,8 +18,6 @@ export interface DeidRequest {
   /** Folder-to-site rules; with the mapping's site column and the files' own site IDs. */
   siteRules: SiteRule[];
   trial: Omit<TrialAttributes, 'timePointId' | 'siteId'>;
-  passBurnedIn?: string;
-  waiveFacialRisk?: string;
   /** Imported tables and the keyed-pseudonym prefix (see deid-custody.svelte.ts). */
   mapping?: SubjectMapping;
   visits?: VisitRule[];
@@ -45,6 +43,11 @@ export interface DeidRunView {
   leakHeld: number;
   heldFiles: DeidHeldView[];
   skippedFiles: Array<{ path: string; reason: string }>;
+  duplicates: number;
+  /** Why the run stopped early, in words; '' when it ran to the end. */
+  stopped: string;
+  /** Files the whole-folder leak check removed (folder-relative). */
+  folderLeaks: string[];
   manifestSha256: string;
   megabytesPerSecond: number;
 }

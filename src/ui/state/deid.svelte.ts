@@ -34,8 +34,6 @@ export class DeidState {
   sponsorName = $state('');
   protocolId = $state('');
   protocolName = $state('');
-  waiveFacialRisk = $state('');
-  passBurnedIn = $state('');
   busy = $state(false);
   progress = $state<{ done: number; total: number } | null>(null);
   status = $state('Choose an input folder and an output folder, then run.');
@@ -119,8 +117,6 @@ export class DeidState {
       profile: this.profile(),
       siteRules: this.siteRules(),
       trial,
-      ...(this.waiveFacialRisk.trim() ? { waiveFacialRisk: this.waiveFacialRisk.trim() } : {}),
-      ...(this.passBurnedIn.trim() ? { passBurnedIn: this.passBurnedIn.trim() } : {}),
       ...this.extras(),
       ...(this.review?.forRun().length ? { review: this.review.forRun() } : {}),
     };
@@ -143,10 +139,12 @@ export class DeidState {
         this.progress = { done, total };
       });
       this.result = r;
-      const total = r.written + r.held + r.skipped;
+      const total = r.written + r.held + r.skipped + r.duplicates;
       this.status =
         `De-identified ${total} files: ${r.written} written, ${r.held} held back, ${r.skipped} skipped; ` +
-        `leak check: ${r.leakChecked} checked, ${r.leakHeld} held.`;
+        `leak check: ${r.leakChecked} checked, ${r.leakHeld} held.` +
+        (r.duplicates ? ` ${r.duplicates} duplicate(s) not written twice.` : '') +
+        (r.stopped ? ` Stopped early: ${r.stopped}` : '');
     } catch (e) {
       this.status = `De-identification failed: ${message(e)}`;
     } finally {

@@ -17,8 +17,8 @@ export type OutputResult =
 export interface OutputTask {
   /** Output path inside the output folder. */
   path: string;
-  /** The whole output file. */
-  bytes: Uint8Array;
+  /** The output file in parts (header, then the spliced tail): written in order. */
+  parts: Uint8Array[];
   /** The source's identifiers (from the run's own parse): what the read-back searches for. */
   ids: Identifier[];
 }
@@ -26,12 +26,16 @@ export interface OutputTask {
 /**
  * Why a file read back from the output folder must be held, or null when it may stay.
  * The header (everything before Pixel Data) and the tail are searched as findLeaks does.
+ * With `tailSearched` (the run searched these very bytes before writing them, and the
+ * SHA-256 proves the file on disk is them), the pixel tail is not scanned a second time:
+ * it is most of the bytes and most of the cost.
  */
 export function readBackProblem(
   reread: Uint8Array,
   expectedSha256: string,
   rereadSha256: string,
   ids: readonly Identifier[],
+  tailSearched = false,
 ): { category: 'leak' | 'unsafe'; reasons: string[]; leakChecked: boolean } | null {
   if (rereadSha256 !== expectedSha256) {
     return {
@@ -49,7 +53,11 @@ export function readBackProblem(
     };
   }
   const at = parsed.dicom.pixelData?.offset ?? reread.length;
-  const hits = findLeaks(reread.subarray(0, at), reread.subarray(at), ids);
+  const hits = findLeaks(
+    reread.subarray(0, at),
+    tailSearched ? new Uint8Array(0) : reread.subarray(at),
+    ids,
+  );
   if (!hits.length) return null;
   return {
     category: 'leak',

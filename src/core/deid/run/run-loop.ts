@@ -418,11 +418,10 @@ export async function runLoop(job: RunJob, io: RunIo): Promise<RunSummary> {
         progress();
         continue;
       }
-      const whole = joined(o.parts);
       const first = claimed.get(o.path);
       if (first) {
         // Counted here, not by countOutcome: it is not written again.
-        if ((await first) !== (await io.sha256Hex(whole))) {
+        if ((await first) !== (await io.sha256Hex(joined(o.parts)))) {
           const why = 'another source gives the same output path with different content';
           c.held.unsafe = (c.held.unsafe ?? 0) + 1;
           record.held.push({ sourceSha256: sourceSha, category: 'unsafe', reasons: [why] });
@@ -455,7 +454,7 @@ export async function runLoop(job: RunJob, io: RunIo): Promise<RunSummary> {
       let port = 0;
       for (let p = 1; p < ports.length; p++) if (busy[p]! < busy[port]!) port = p;
       busy[port]!++;
-      const task = ports[port]!.put({ path: o.path, bytes: whole, ids: o.ids }).then(
+      const task = ports[port]!.put({ path: o.path, parts: o.parts, ids: o.ids }).then(
         (r) => {
           busy[port]!--;
           done++;

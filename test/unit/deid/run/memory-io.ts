@@ -94,8 +94,9 @@ export function memoryIo(input: Map<string, Uint8Array>, disk: MemDisk, ports = 
   };
   const port: OutputPort = {
     put: async (t) => {
-      const s = sha(t.bytes);
-      put(t.path, t.bytes);
+      const bytes = Buffer.concat(t.parts);
+      const s = sha(bytes);
+      put(t.path, bytes);
       const back = disk.files.get(t.path)!;
       const problem = readBackProblem(back, s, sha(back), t.ids);
       if (!problem) return { kind: 'ok', sha256: s };
@@ -141,16 +142,17 @@ export function limitedFs(budget: number): WriteFs {
   const used = () => [...sizes.values()].reduce((n, v) => n + v, 0);
   return {
     ...nodeWriteFs,
-    async writeFile(p, d) {
+    async writeFile(p, parts) {
+      const d = Buffer.concat(parts);
       const room = budget - used() + (sizes.get(p) ?? 0);
       if (d.length > room) {
         // Part of it lands, as on a real full disk.
-        await nodeWriteFs.writeFile(p, d.subarray(0, Math.max(0, room)));
+        await nodeWriteFs.writeFile(p, [d.subarray(0, Math.max(0, room))]);
         sizes.set(p, Math.max(0, room));
         throw enospc();
       }
       sizes.set(p, d.length);
-      await nodeWriteFs.writeFile(p, d);
+      await nodeWriteFs.writeFile(p, [d]);
     },
     async appendFile(p, t) {
       const n = Buffer.byteLength(t);

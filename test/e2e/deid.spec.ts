@@ -51,7 +51,7 @@ async function runAndWait(page: Page) {
     .first()
     .click();
   await expect(deidStatus(page)).toContainText(/^\s*(De-identified|De-identification failed)/, {
-    timeout: 90_000,
+    timeout: 240_000,
   });
   const text = (await deidStatus(page).textContent()) ?? '';
   expect(text).not.toContain('failed');
@@ -94,7 +94,8 @@ async function opfsHits(page: Page, folder: string, needles: string[]) {
 test('de-identify the demo archive into a folder, hold facial risk until waived, leave nothing identifying', async ({
   page,
 }) => {
-  test.setTimeout(300_000);
+  // Three runs of the whole demo archive: on a loaded 2-core machine this takes minutes.
+  test.setTimeout(600_000);
   await usePickerFolder(page, 'deid-out');
   page.on('dialog', (d) => void d.accept());
   await page.goto('/');

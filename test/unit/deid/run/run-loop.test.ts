@@ -372,6 +372,25 @@ for (const make of [memoryShell, nodeShell, workerShell]) {
         }
       });
 
+      it('DEID-87 an interrupt stops the run between files: recorded, the rest not reached', async () => {
+        let asked = 0;
+        const r = await shell.run(corpus, 'interrupt', job(), (io) => ({
+          ...io,
+          stop: () =>
+            ++asked > 3
+              ? { code: 'interrupted', sentence: 'interrupted: run again to resume' }
+              : null,
+        }));
+        expect(r.stopped?.code).toBe('interrupted');
+        accounted(r);
+        expect(r.record.counts.notReached).toBe(corpus.size - 3);
+        expect(r.recordWritten).toBe(true);
+        expect(text(shell.files('interrupt').get('DEIDENTIFICATION.md'))).toMatch(
+          /STOPPED before the end: interrupted/,
+        );
+        expect([...shell.files('interrupt').keys()].filter((p) => /\.tmp/.test(p))).toEqual([]);
+      });
+
       it('DEID-87 a full disk stops the run with a reason, leaves no temporary, and a rerun resumes', async () => {
         const whole = await shell.run(corpus, 'roomy', job());
         const size = [...shell.files('roomy')]

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npx trialbench <command>`: the same core as the app, from the command line.
-// The CLI is TypeScript in src/cli; it is bundled for Node on first use (and whenever a
-// source is newer than the bundle), so a fresh checkout needs no separate build step.
+// `npx trialbench <command>`: the same core as the app, from the command line. It runs the
+// prebuilt dist-cli/main.js (plain ESM, no dependency at run time; built at install,
+// `prepare`, and into the package, `prepack`). In a checkout with the dev dependencies, a
+// bundle older than its sources is rebuilt first (atomically: see scripts/build-cli.js).
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -11,6 +12,7 @@ const bundle = join(root, 'dist-cli', 'main.js');
 
 function newestSource(dir) {
   let newest = 0;
+  if (!existsSync(dir)) return newest;
   for (const name of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, name.name);
     if (name.isDirectory()) newest = Math.max(newest, newestSource(path));
@@ -19,25 +21,32 @@ function newestSource(dir) {
   return newest;
 }
 
+const checkout = existsSync(join(root, 'src', 'cli', 'main.ts'));
+const hasVite = existsSync(join(root, 'node_modules', 'vite', 'package.json'));
 const stale =
   !existsSync(bundle) ||
-  statSync(bundle).mtimeMs <
-    Math.max(...['src/cli', 'src/core', 'src/adapters'].map((d) => newestSource(join(root, d))));
-if (stale) {
-  const { build } = await import('vite');
-  await build({
-    root,
-    configFile: false,
-    logLevel: 'warn',
-    build: {
-      ssr: join(root, 'src/cli/main.ts'),
-      outDir: join(root, 'dist-cli'),
-      emptyOutDir: true,
-      target: 'node20',
-      minify: false,
-      rollupOptions: { output: { entryFileNames: 'main.js' } },
-    },
-  });
+  (checkout &&
+    statSync(bundle).mtimeMs <
+      Math.max(...['src/cli', 'src/core', 'src/adapters'].map((d) => newestSource(join(root, d)))));
+if (stale && checkout && hasVite) {
+  try {
+    const { buildCli, removeStaleBuilds } = await import(
+      pathToFileURL(join(root, 'scripts', 'build-cli.js')).href
+    );
+    removeStaleBuilds(root);
+    await buildCli(root);
+  } catch (e) {
+    process.stderr.write(
+      `trialbench: building the command line failed (${String(e?.message ?? e).split('\n')[0]}); run npm run build:cli to see why\n`,
+    );
+    process.exit(7);
+  }
+}
+if (!existsSync(bundle)) {
+  process.stderr.write(
+    'trialbench: the command line is not built: run npm run build:cli in a checkout with its dev dependencies, or install the packaged trialbench\n',
+  );
+  process.exit(7);
 }
 const { main } = await import(pathToFileURL(bundle).href);
 process.exitCode = await main(process.argv.slice(2));

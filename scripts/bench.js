@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { findChromium, CHROMIUM_HINT } from './chromium.js';
 import { startRelay } from './signal.js';
+import { benchDeidCli } from './bench-deid-cli.js';
 
 // A flag given without a number (`--deid`) keeps its default instead of becoming NaN,
 // which would silently skip that benchmark.
@@ -29,6 +30,8 @@ const ledgerCount = arg('ledger', 100_000);
 // --deid-workers N: helper workers for its write + read-back stage (default: the app's).
 const deidCount = arg('deid', 500);
 const deidWorkers = arg('deid-workers', undefined);
+// --deid-cli N: CT files (512x512) through `trialbench deid` vs gdcmanon (default 400; 0: off).
+const deidCliCount = arg('deid-cli', 400);
 // --dist DIR: build into and serve DIR instead of dist/, so parallel runs do not collide.
 const distIndex = process.argv.indexOf('--dist');
 const dist = distIndex >= 0 ? process.argv[distIndex + 1] : null;
@@ -235,6 +238,17 @@ try {
       );
     }
     headline.push(['deid-vs-copy', d.ratio.toFixed(2), 'x']);
+    // Against the better of the two plain copies of the same run.
+    headline.push([
+      'deid-vs-best-copy',
+      (d.deidMBs / Math.max(d.copyMBs, d.copy4MBs)).toFixed(2),
+      'x',
+    ]);
+  }
+
+  if (deidCliCount) {
+    const x = await benchDeidCli(deidCliCount);
+    if (x !== null) headline.push(['deid-cli-vs-gdcmanon', x.toFixed(2), 'x']);
   }
 
   if (ledgerCount) {

@@ -111,3 +111,19 @@ export async function exists(
     return false;
   }
 }
+
+/** Every file under `root`, folder-relative with '/', in a stable order. */
+export async function listAll(root: FileSystemDirectoryHandle): Promise<string[]> {
+  const out: string[] = [];
+  for await (const { path } of walk(root)) out.push(path);
+  return out;
+}
+
+/** The bytes of the file at `path` under `root`. */
+export async function readPath(root: FileSystemDirectoryHandle, path: string): Promise<Uint8Array> {
+  const parts = path.split('/');
+  let dir = root;
+  for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p);
+  const file = await (await dir.getFileHandle(parts.at(-1)!)).getFile();
+  return new Uint8Array(await file.arrayBuffer());
+}

@@ -3,30 +3,10 @@
 // against the one the manifest will carry, and the source's identifiers searched for again
 // in the re-read bytes. A file that fails is removed from the output with the reason.
 // Runs in the run's worker or in helper workers (deid-output.worker.ts), same code.
-import { parseDicomBytes } from '../src/core/dicom/file';
-import { collectIdentifiers, findLeaks, type Identifier } from '../src/core/deid/run';
-import type { DeidProfile } from '../src/core/deid/profile';
+import { readBackProblem, type OutputResult, type OutputTask } from '../src/core/deid/run';
 import { FolderWriter } from './deid-folder';
 
-export interface OutputTask {
-  /** Output path inside the output folder. */
-  path: string;
-  /** The whole output file. */
-  bytes: Uint8Array;
-  /** The whole source file: its identifiers are what the read-back searches for. */
-  source: Uint8Array;
-}
-
-export type OutputResult =
-  | { kind: 'ok'; sha256: string }
-  | {
-      kind: 'held';
-      sha256: string;
-      category: 'leak' | 'unsafe';
-      reasons: string[];
-      /** True when the re-read bytes went through the leak check. */
-      leakChecked: boolean;
-    };
+export type { OutputResult, OutputTask } from '../src/core/deid/run';
 
 const hex = (b: Uint8Array): string => {
   let s = '';
@@ -41,70 +21,33 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   );
 }
 
-/** The identifiers of a source, or none when it does not parse (then it was not written). */
-export function sourceIdentifiers(source: Uint8Array, profile: DeidProfile): Identifier[] {
-  const parsed = parseDicomBytes(source);
-  return parsed.kind === 'parsed' ? collectIdentifiers(parsed.dicom, profile) : [];
-}
-
-/**
- * Why a file read back from the output folder must be held, or null when it may stay.
- * The header (everything before Pixel Data) and the tail are searched as findLeaks does.
- */
-export function readBackProblem(
-  reread: Uint8Array,
-  expectedSha256: string,
-  rereadSha256: string,
-  ids: readonly Identifier[],
-): { category: 'leak' | 'unsafe'; reasons: string[]; leakChecked: boolean } | null {
-  if (rereadSha256 !== expectedSha256) {
-    return {
-      category: 'unsafe',
-      reasons: ['read-back: the file in the output folder differs from the one written (SHA-256)'],
-      leakChecked: false,
-    };
+/** The output file as one buffer: what is hashed, written and read back. */
+function joined(parts: readonly Uint8Array[]): Uint8Array {
+  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
   }
-  const parsed = parseDicomBytes(reread);
-  if (parsed.kind !== 'parsed') {
-    return {
-      category: 'unsafe',
-      reasons: ['read-back: the file in the output folder does not parse as DICOM'],
-      leakChecked: false,
-    };
-  }
-  const at = parsed.dicom.pixelData?.offset ?? reread.length;
-  const hits = findLeaks(reread.subarray(0, at), reread.subarray(at), ids);
-  if (!hits.length) return null;
-  return {
-    category: 'leak',
-    reasons: hits.map(
-      (h) => `leak check (read-back): identifying ${h.kind} from ${h.from} found in ${h.where}`,
-    ),
-    leakChecked: true,
-  };
+  return all;
 }
 
 export class OutputStage {
   private readonly writer: FolderWriter;
 
-  constructor(
-    output: FileSystemDirectoryHandle,
-    private readonly profile: DeidProfile,
-    tag = '',
-  ) {
+  constructor(output: FileSystemDirectoryHandle, tag = '') {
     this.writer = new FolderWriter(output, tag);
   }
 
   async put(t: OutputTask): Promise<OutputResult> {
-    const hashing = sha256Hex(t.bytes);
-    const writing = this.writer.write(t.path, t.bytes);
-    // The identifiers are gathered while the browser writes.
-    const ids = sourceIdentifiers(t.source, this.profile);
+    const bytes = joined(t.parts);
+    const hashing = sha256Hex(bytes);
+    const writing = this.writer.write(t.path, bytes);
     const sha256 = await hashing;
     const handle = await writing;
     // The OS has just written these bytes: reading them back comes from its cache.
     const reread = new Uint8Array(await (await handle.getFile()).arrayBuffer());
-    const problem = readBackProblem(reread, sha256, await sha256Hex(reread), ids);
+    const problem = readBackProblem(reread, sha256, await sha256Hex(reread), t.ids, true);
     if (!problem) return { kind: 'ok', sha256 };
     await this.writer.remove(t.path);
     return { kind: 'held', sha256, ...problem };

@@ -29,13 +29,14 @@ async function run(job: DeidJob, onProgress: (p: DeidProgress) => void) {
       });
       helpers.push(w);
       const api = Comlink.wrap<DeidOutputWorkerApi>(w);
-      await api.init(job.output, job.profile, `w${n}`);
+      await api.init(job.output, `w${n}`);
       // The buffers move to the helper: nothing is copied between workers.
       ports.push({
-        put: (t) => api.put(Comlink.transfer(t, [t.bytes.buffer, t.source.buffer])),
+        put: (t) =>
+          api.put(Comlink.transfer(t, [...new Set(t.parts.map((p) => p.buffer as ArrayBuffer))])),
       });
     }
-    if (!ports.length) ports.push(new OutputStage(job.output, job.profile));
+    if (!ports.length) ports.push(new OutputStage(job.output));
     return await runDeid(job, onProgress, ports);
   } finally {
     for (const w of helpers) w.terminate();

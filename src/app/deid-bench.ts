@@ -46,8 +46,8 @@ async function run(params: CorpusParams, opts: BenchOptions = {}) {
       output,
       profile,
       key: crypto.getRandomValues(new Uint8Array(32)),
-      site: 'site-bench',
-      trial: { siteId: 'site-bench' },
+      siteRules: [{ glob: '**', site: 'site-bench' }],
+      trial: {},
       // Generated data: nothing to hold for a person's decision.
       passBurnedIn: 'generated benchmark corpus',
       waiveFacialRisk: 'generated benchmark corpus',

@@ -4,7 +4,7 @@ import * as Comlink from 'comlink';
 import type { IndexStore } from '../core/ports/store';
 import type { Json } from '../core/ledger/types';
 import type { DeidJob, DeidSummary, DeidWorkerApi } from '../../workers/deid.worker';
-import { keyFingerprint } from '../core/deid/run';
+import { keyFingerprint, siteFor } from '../core/deid/run';
 import type {
   DeidApi,
   DeidFolder,
@@ -52,8 +52,15 @@ export class DeidService implements DeidApi {
     });
   }
 
-  private async patients(inputId: string): Promise<string[]> {
-    return (await this.deps.store.listSeries({ folderId: inputId })).map((s) => s.patientId);
+  private async patients(inputId: string): Promise<Array<{ patientId: string; path: string }>> {
+    const out: Array<{ patientId: string; path: string }> = [];
+    for (const s of await this.deps.store.listSeries({ folderId: inputId })) {
+      const inst = (await this.deps.store.listInstances(s.seriesInstanceUid)).find(
+        (i) => i.folderId === inputId,
+      );
+      out.push({ patientId: s.patientId, path: inst?.path ?? '' });
+    }
+    return out;
   }
 
   async inputFolders(): Promise<DeidFolder[]> {
@@ -92,11 +99,9 @@ export class DeidService implements DeidApi {
       output: this.output,
       profile: req.profile,
       key,
-      site: req.site,
+      siteRules: req.siteRules,
       trial: req.trial,
       runBy: await this.deps.runBy(),
-      ...(req.passBurnedIn ? { passBurnedIn: req.passBurnedIn } : {}),
-      ...(req.waiveFacialRisk ? { waiveFacialRisk: req.waiveFacialRisk } : {}),
       ...(req.mapping ? { mapping: req.mapping } : {}),
       ...(req.visits ? { visits: req.visits } : {}),
       ...(req.pseudonymPrefix ? { pseudonymPrefix: req.pseudonymPrefix } : {}),
@@ -151,12 +156,18 @@ export class DeidService implements DeidApi {
     for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p);
     const file = await (await dir.getFileHandle(parts.at(-1)!)).getFile();
     const key = await this.deps.keys.key();
+    const site = siteFor(
+      { path: inst.path, patientId: inst.patientId ?? '', fileSiteId: '' },
+      req.siteRules,
+      req.mapping,
+    )?.site;
     const rows = previewRows(new Uint8Array(await file.arrayBuffer()), req.profile, {
       key,
-      subjectId:
-        pseudonymFor(key, req.site, inst.patientId ?? '', req.mapping, req.pseudonymPrefix) ??
-        '(not in the mapping)',
-      trial: req.trial,
+      subjectId: site
+        ? (pseudonymFor(key, site, inst.patientId ?? '', req.mapping, req.pseudonymPrefix) ??
+          '(not in the mapping)')
+        : '(no site: set a folder-to-site rule)',
+      trial: { ...req.trial, ...(site ? { siteId: site } : {}) },
     });
     if (typeof rows === 'string') throw new Error(rows);
     return rows;
@@ -175,6 +186,9 @@ function runView(s: DeidSummary): DeidRunView {
     leakHeld: c.leakHeld,
     heldFiles: s.held,
     skippedFiles: s.skipped,
+    duplicates: c.duplicate ?? 0,
+    stopped: s.stopped && s.stopped.code !== 'limit' ? s.stopped.sentence : '',
+    folderLeaks: s.folderLeaks.map((l) => l.path),
     manifestSha256: s.manifestSha256,
     megabytesPerSecond: s.bytesIn / 1e6 / Math.max(s.seconds, 1e-6),
   };

@@ -10,11 +10,12 @@ import type { DemoWorkerApi } from '../../workers/demo.worker';
 import { DexieLedgerStore } from '../adapters/storage/ledger-store';
 import { webCryptoVerifier } from '../adapters/crypto/verifier';
 import { openRoom } from '../adapters/sync/room';
-import { LedgerService } from './ledger-service';
+import { FIRST_NAME, LedgerService } from './ledger-service';
 import { LedgerState } from '../ui/state/ledger.svelte';
 import type { Json, Role } from '../core/ledger/types';
 import { DeidService } from './deid-service';
 import { DeidKeyStore } from './deid/key-store';
+import { runByName } from './deid/run-by';
 import { DeidState } from '../ui/state/deid.svelte';
 import { startQc } from './qc-service';
 
@@ -107,7 +108,7 @@ const deidState = new DeidState(
     store: indexStore,
     keys: new DeidKeyStore(),
     record: (type, body) => ledger.record(type, body),
-    runBy: async () => (await ledger.identity())?.name ?? 'unknown',
+    runBy: async () => runByName(await ledger.identity(), FIRST_NAME),
     role: async () => (await ledger.current())?.myRole ?? null,
   }),
 );

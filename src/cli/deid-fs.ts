@@ -1,25 +1,26 @@
-// The file-system side of `trialbench deid`: folder checks, the key file, the journal
-// that makes a run resumable, and writes that are never seen half-done.
-import { randomBytes } from 'node:crypto';
+// The file-system side of `trialbench deid`: folder checks, the key file, and the Node
+// implementations of the run loop's interfaces (sources, output folder, journal store,
+// output stage with atomic writes and read-back).
+import { createHash, randomBytes } from 'node:crypto';
 import {
-  appendFileSync,
-  closeSync,
   existsSync,
-  fstatSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readSync,
   readdirSync,
+  readFileSync,
   realpathSync,
-  renameSync,
-  rmSync,
   statSync,
   writeFileSync,
-  writeSync,
 } from 'node:fs';
+import * as fsp from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import type { RiskDecision } from '../core/deid/run';
+import {
+  readBackProblem,
+  type JournalStore,
+  type OutputFolder,
+  type OutputPort,
+  type OutputResult,
+  type OutputTask,
+  type SourceFile,
+} from '../core/deid/run';
 
 /** The real path of `p`, or of its nearest existing ancestor joined with the rest. */
 function realish(p: string): string {
@@ -34,9 +35,12 @@ function inside(child: string, parent: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
-/** Null when the folders are fine; otherwise why not. */
+/** Null when the folders are fine; otherwise why not (one line that says what to do). */
 export function checkFolders(input: string, output: string): string | null {
-  if (!existsSync(input) || !statSync(input).isDirectory()) return `${input} is not a folder`;
+  if (!existsSync(input) || !statSync(input).isDirectory())
+    return `${input} is not a folder: name the folder of DICOM files to de-identify`;
+  if (existsSync(output) && !statSync(output).isDirectory())
+    return `${output} is a file: name a folder for the output`;
   const i = realish(input);
   const o = realish(output);
   if (inside(o, i)) return `refusing ${output}: the output must not be inside the input folder`;
@@ -63,13 +67,16 @@ export function keyFileBeside(output: string): string {
   return join(dirname(abs), `${basename(abs)}.deid-key`);
 }
 
-/** Reads a key file: 32+ raw bytes, or hex text. */
+/** Reads a key file: 32+ raw bytes, or hex text; a sentence when it cannot. */
 export function readKey(path: string): Uint8Array | string {
+  if (!existsSync(path))
+    return `--key ${path}: no such file; give the key file of earlier runs, or leave --key out to create one beside the output`;
+  if (!statSync(path).isFile()) return `--key ${path}: not a file; give the key file itself`;
   const raw = readFileSync(path);
   const text = raw.toString('latin1').trim();
   if (/^[0-9a-fA-F]{64,}$/.test(text)) return new Uint8Array(Buffer.from(text, 'hex'));
   if (raw.length >= 32) return new Uint8Array(raw);
-  return `${path}: a key is 32 random bytes (raw or hex); this file has ${raw.length} bytes`;
+  return `--key ${path}: a key is 32 random bytes (raw or hex); this file has ${raw.length} bytes`;
 }
 
 /** Creates a 32-byte key readable only by its owner; never overwrites one. */
@@ -79,92 +86,165 @@ export function createKey(path: string): Uint8Array {
   return key;
 }
 
-export interface JournalEntry {
-  /** HMAC of the source's relative path, size and mtime: no source path is stored. */
-  k: string;
-  path: string;
-  size: number;
-  sha256: string;
-  sourceSha256: string;
-  series: string;
-  decisions: RiskDecision[];
-  /** Pixels were blanked (absent in journals of older runs). */
-  masked?: boolean;
+/** A named input file that must exist: its text, or a one-line sentence. */
+export function readNamed(option: string, path: string): { text: string } | string {
+  if (!existsSync(path)) return `${option} ${path}: no such file`;
+  if (!statSync(path).isFile()) return `${option} ${path}: not a file`;
+  return { text: readFileSync(path, 'utf8') };
 }
 
 export const JOURNAL = '.deid-journal.jsonl';
+const TMP = /\.tmp-\d+(-\d+)?$/;
 
-export function readJournal(output: string): Map<string, JournalEntry> {
-  const out = new Map<string, JournalEntry>();
-  const file = join(output, JOURNAL);
-  if (!existsSync(file)) return out;
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
+/** The file-system calls the output side makes: a test can put a full disk behind them. */
+export interface WriteFs {
+  mkdir(path: string): Promise<unknown>;
+  /** Writes the parts in order into a new file. */
+  writeFile(path: string, parts: readonly Uint8Array[]): Promise<void>;
+  appendFile(path: string, text: string): Promise<void>;
+  readFile(path: string): Promise<Uint8Array>;
+  rename(from: string, to: string): Promise<void>;
+  rm(path: string): Promise<void>;
+  size(path: string): Promise<number | null>;
+  list(dir: string): Promise<string[]>;
+}
+
+export const nodeWriteFs: WriteFs = {
+  mkdir: (p) => fsp.mkdir(p, { recursive: true }),
+  writeFile: async (p, parts) => {
+    const fh = await fsp.open(p, 'w');
     try {
-      const e = JSON.parse(line) as JournalEntry;
-      if (typeof e.k === 'string' && typeof e.path === 'string') out.set(e.k, e);
+      let at = 0;
+      const total = parts.reduce((n, x) => n + x.length, 0);
+      // writev may write less than asked (a signal, a full disk): go on from where it stopped.
+      while (at < total) {
+        let skip = at;
+        const rest: Uint8Array[] = [];
+        for (const x of parts) {
+          if (skip >= x.length) skip -= x.length;
+          else {
+            rest.push(skip ? x.subarray(skip) : x);
+            skip = 0;
+          }
+        }
+        const { bytesWritten } = await fh.writev(rest);
+        if (bytesWritten === 0)
+          throw Object.assign(new Error('ENOSPC: no space left'), { code: 'ENOSPC' });
+        at += bytesWritten;
+      }
+    } finally {
+      await fh.close();
+    }
+  },
+  appendFile: (p, t) => fsp.appendFile(p, t),
+  readFile: async (p) => {
+    const b = await fsp.readFile(p);
+    return new Uint8Array(b.buffer, b.byteOffset, b.length);
+  },
+  rename: (a, b) => fsp.rename(a, b),
+  rm: (p) => fsp.rm(p, { force: true }),
+  size: async (p) => {
+    try {
+      const st = await fsp.stat(p);
+      return st.isFile() ? st.size : null;
     } catch {
-      // A line cut by a crash: its file is simply redone.
+      return null;
     }
+  },
+  list: async (dir) => (existsSync(dir) ? listFiles(dir) : []),
+};
+
+let tmpSerial = 0;
+
+/** Writes under a temporary name, then renames; a failed write removes its temporary. */
+async function writeAtomic(
+  fs: WriteFs,
+  target: string,
+  parts: readonly Uint8Array[],
+): Promise<void> {
+  await fs.mkdir(dirname(target));
+  const tmp = `${target}.tmp-${process.pid}-${tmpSerial++}`;
+  try {
+    await fs.writeFile(tmp, parts);
+    await fs.rename(tmp, target);
+  } catch (e) {
+    await fs.rm(tmp).catch(() => undefined);
+    throw e;
   }
-  return out;
 }
 
-export function appendJournal(output: string, e: JournalEntry): void {
-  appendFileSync(join(output, JOURNAL), `${JSON.stringify(e)}\n`);
+export function sha256Hex(...parts: Uint8Array[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest('hex');
 }
 
-/** Leftover temporaries from an interrupted run. */
-export function removeTemporaries(output: string): number {
-  if (!existsSync(output)) return 0;
-  let n = 0;
-  for (const rel of listFiles(output)) {
-    if (/\.tmp-\d+$/.test(rel)) {
-      rmSync(join(output, rel));
-      n++;
-    }
-  }
-  return n;
+export function nodeSources(input: string): SourceFile[] {
+  return listFiles(input).map((path) => {
+    const full = join(input, path);
+    const st = statSync(full);
+    return {
+      path,
+      size: st.size,
+      modified: st.mtimeMs,
+      read: async () => {
+        const b = await fsp.readFile(full);
+        // Its buffer may move to an output thread: never a slice of a shared pool.
+        return b.byteOffset === 0 && b.buffer.byteLength === b.length
+          ? new Uint8Array(b.buffer, 0, b.length)
+          : new Uint8Array(b);
+      },
+    };
+  });
+}
+
+export function nodeFolder(output: string, fs: WriteFs = nodeWriteFs): OutputFolder {
+  return {
+    exists: async (path, size) => (await fs.size(join(output, path))) === size,
+    writeText: (path, text) => writeAtomic(fs, join(output, path), [Buffer.from(text, 'utf8')]),
+    removeTemporaries: async () => {
+      let n = 0;
+      for (const rel of await fs.list(output)) {
+        if (TMP.test(rel)) {
+          await fs.rm(join(output, rel));
+          n++;
+        }
+      }
+      return n;
+    },
+    list: () => fs.list(output),
+    read: (path) => fs.readFile(join(output, path)),
+    remove: (path) => fs.rm(join(output, path)),
+  };
+}
+
+export function nodeJournal(output: string, fs: WriteFs = nodeWriteFs): JournalStore {
+  const file = join(output, JOURNAL);
+  return {
+    read: async () =>
+      existsSync(file) ? new TextDecoder().decode(await fs.readFile(file)).split('\n') : [],
+    append: async (lines) => {
+      await fs.mkdir(output);
+      await fs.appendFile(file, `${lines.join('\n')}\n`);
+    },
+  };
 }
 
 /**
- * Writes the parts to a temporary beside the target, then renames it into place. With
- * `readBack`, the first part (the re-encoded header, what the leak check parsed) is read
- * back from disk and the size checked before the rename; on a mismatch the temporary is
- * removed and false returned. The rest is the source's own bytes, spliced unchanged.
+ * The output stage in this thread: write (temporary, then rename), read back, hash, check
+ * (read-back.ts). The worker-thread stage (deid-thread.ts) runs the same code.
  */
-export function writeAtomic(
-  target: string,
-  parts: readonly Uint8Array[],
-  readBack = false,
-): boolean {
-  mkdirSync(dirname(target), { recursive: true });
-  const tmp = `${target}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w+');
-  let ok = true;
-  try {
-    for (const p of parts) {
-      let off = 0;
-      while (off < p.length) off += writeSync(fd, p, off, p.length - off);
-    }
-    const first = parts[0];
-    if (readBack && first) {
-      const back = Buffer.alloc(first.length);
-      readSync(fd, back, 0, first.length, 0);
-      const size = parts.reduce((n, p) => n + p.length, 0);
-      ok = back.equals(first) && fstatSync(fd).size === size;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  if (!ok) {
-    rmSync(tmp);
-    return false;
-  }
-  renameSync(tmp, target);
-  return true;
-}
-
-export function writeTextAtomic(target: string, text: string): void {
-  writeAtomic(target, [new Uint8Array(Buffer.from(text, 'utf8'))]);
+export function nodeStage(output: string, fs: WriteFs = nodeWriteFs): OutputPort {
+  return {
+    async put(t: OutputTask): Promise<OutputResult> {
+      const target = join(output, t.path);
+      const sha256 = sha256Hex(...t.parts);
+      await writeAtomic(fs, target, t.parts);
+      const reread = await fs.readFile(target);
+      const problem = readBackProblem(reread, sha256, sha256Hex(reread), t.ids, true);
+      if (!problem) return { kind: 'ok', sha256 };
+      await fs.rm(target);
+      return { kind: 'held', sha256, ...problem };
+    },
+  };
 }

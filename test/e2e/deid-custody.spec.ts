@@ -149,6 +149,8 @@ test('key backup and import with confirmation, mapping into the run, re-identifi
 
   await page.getByRole('button', { name: 'Choose output folder' }).click();
   await expect(page.getByLabel('Output folder')).toHaveText('custody-out');
+  // The mapping has no site column, so one rule places the whole folder (DEID-81).
+  await page.getByLabel(/Folder-to-site rules/).fill('**=site-101');
   await page.getByRole('button', { name: 'Run de-identification' }).click();
   await expect(deidStatus(page)).toContainText(/^\s*(De-identified|De-identification failed)/, {
     timeout: 120_000,

@@ -99,9 +99,13 @@ test('review queue: thumbnails, exclude, mask with rectangles, waive facial, the
     .filter({ has: page.locator('h4') });
   const total = await items.count();
   await expect(summary(page)).toHaveText(`0 of ${total} series decided`);
-  const us = queue(page).getByRole('listitem', { name: /Review REVIEW-0001 US 901/ });
-  const sc = queue(page).getByRole('listitem', { name: /Review REVIEW-0001 OT 902/ });
-  const mr = queue(page).getByRole('listitem', { name: /Review \S+ MR / });
+  const us = queue(page).getByRole('listitem', {
+    name: /Review REVIEW-0001 · series 901 · .* · US · 2 images · #[0-9a-f]{6}$/,
+  });
+  const sc = queue(page).getByRole('listitem', {
+    name: /Review REVIEW-0001 · series 902 · .* · OT · 1 image · #[0-9a-f]{6}$/,
+  });
+  const mr = queue(page).getByRole('listitem', { name: /^Review .* · MR · / });
   await expect(us).toContainText('modality US often carries burned-in text');
   await expect(sc).toContainText('secondary capture image');
   const mrCount = await mr.count();
@@ -110,19 +114,19 @@ test('review queue: thumbnails, exclude, mask with rectangles, waive facial, the
   await expect(mr.first()).toContainText('MR with BodyPartExamined BRAIN');
 
   // Thumbnails are drawn and described: the ultrasound's gradient, the phantom's tissues.
-  expect(await levels(page, /Thumbnail of REVIEW-0001 US 901/)).toBeGreaterThan(20);
-  expect(await levels(page, /Thumbnail of \S+ MR /)).toBeGreaterThanOrEqual(3);
-  await expect(us.getByLabel(/Thumbnail of REVIEW-0001 US 901/)).toHaveAttribute(
+  expect(await levels(page, /Thumbnail of REVIEW-0001 · series 901 ·/)).toBeGreaterThan(20);
+  expect(await levels(page, /Thumbnail of .* · MR · /)).toBeGreaterThanOrEqual(3);
+  await expect(us.getByLabel(/Thumbnail of REVIEW-0001 · series 901 ·/)).toHaveAttribute(
     'aria-label',
     /96×64 stored pixels/,
   );
 
   // Exclude the capture: the button waits for a justification.
-  const scExclude = sc.getByRole('button', { name: 'Exclude' });
+  const scExclude = sc.getByRole('button', { name: 'Exclude', exact: true });
   await expect(scExclude).toBeDisabled();
   await expect(sc).toContainText('Write a justification first.');
   await sc.getByLabel(/Burned-in justification/).fill('Screen capture of the worklist; not needed');
-  await expect(sc.getByRole('button', { name: 'Mask' })).toBeDisabled();
+  await expect(sc.getByRole('button', { name: 'Mask', exact: true })).toBeDisabled();
   await expect(sc).toContainText(/Missing ImageType .* rejects this image outright/);
   await scExclude.click();
   await expect(summary(page)).toHaveText(`1 of ${total} series decided`);
@@ -130,7 +134,7 @@ test('review queue: thumbnails, exclude, mask with rectangles, waive facial, the
 
   // Mask the ultrasound: no pixel rule matches, so a rectangle is needed first.
   await us.getByLabel(/Burned-in justification/).fill('Operator text in the top band');
-  await expect(us.getByRole('button', { name: 'Mask' })).toBeDisabled();
+  await expect(us.getByRole('button', { name: 'Mask', exact: true })).toBeDisabled();
   await expect(us).toContainText('draw or enter a rectangle to mask first');
   await us.getByLabel('x0').fill(String(TEXT.x0));
   await us.getByLabel('y0').fill(String(TEXT.y0));
@@ -151,17 +155,21 @@ test('review queue: thumbnails, exclude, mask with rectangles, waive facial, the
   await expect(drawn).toHaveCount(2);
   await expect(drawn.nth(0)).toContainText('4,2–30,10');
   await expect(drawn.nth(1)).toContainText('30,2–60,10');
-  await us.getByRole('button', { name: 'Mask' }).click();
+  await us.getByRole('button', { name: 'Mask', exact: true }).click();
   await expect(summary(page)).toHaveText(`2 of ${total} series decided`);
   await expect(us).toContainText('burned-in masked (2 drawn rectangle(s))');
 
   // Waive facial risk on one brain series; defaced needs a tool name.
   const brain = mr.first();
-  const brainImages = Number(/\((\d+) images\)/.exec((await brain.textContent()) ?? '')![1]);
+  const brainImages = Number(/· (\d+) images? ·/.exec((await brain.textContent()) ?? '')![1]);
   await brain.getByLabel(/Facial justification/).fill('Phantom data; charter allows');
   await expect(brain.getByRole('button', { name: 'Defaced by external tool' })).toBeDisabled();
   await expect(brain).toContainText('Name the defacing tool and version first.');
-  await brain.getByRole('button', { name: 'Waive' }).click();
+  // Similar brain series are offered the same answer in one go; here only this one.
+  await expect(
+    brain.getByRole('button', { name: /^Waive: this and \d+ similar series$/ }),
+  ).toBeVisible();
+  await brain.getByRole('button', { name: 'Waive', exact: true }).click();
   await expect(summary(page)).toHaveText(`3 of ${total} series decided`);
 
   // A reload keeps the answers.
@@ -169,12 +177,15 @@ test('review queue: thumbnails, exclude, mask with rectangles, waive facial, the
   await page.getByRole('tab', { name: 'De-identify' }).click();
   await expect(summary(page)).toHaveText(`3 of ${total} series decided`, { timeout: 60_000 });
   await expect(
-    queue(page).getByRole('listitem', { name: /Review REVIEW-0001 US 901/ }),
+    queue(page).getByRole('listitem', {
+      name: /Review REVIEW-0001 · series 901 · .* · US · 2 images · #[0-9a-f]{6}$/,
+    }),
   ).toContainText('burned-in masked (2 drawn rectangle(s))');
 
   // Run.
   await page.getByRole('button', { name: 'Choose output folder' }).click();
   await expect(page.getByLabel('Output folder')).toHaveText('review-out');
+  await page.getByLabel(/Folder-to-site rules/).fill('**=101');
   await page.getByRole('button', { name: 'Run de-identification' }).click();
   await expect(deidStatus(page)).toContainText(/^\s*(De-identified|De-identification failed)/, {
     timeout: 120_000,
@@ -188,9 +199,14 @@ test('review queue: thumbnails, exclude, mask with rectangles, waive facial, the
   await expect(excluded).toContainText('Screen capture of the worklist');
   // Every brain image is held for facial risk except the waived series'.
   const mrImages = (await mr.allTextContents())
-    .map((t) => Number(/\((\d+) images\)/.exec(t)![1]))
+    .map((t) => Number(/· (\d+) images? ·/.exec(t)![1]))
     .reduce((a, b) => a + b, 0);
-  const facialHeld = await held.locator('tr[data-category=facial]').count();
+  // One row per series, with its file count (DEID-90).
+  const facialHeld = (
+    await held
+      .locator('tr[data-category=facial]')
+      .evaluateAll((rs) => rs.map((r) => Number(r.getAttribute('data-files'))))
+  ).reduce((a, b) => a + b, 0);
   expect(facialHeld).toBe(mrImages - brainImages);
   await expect(held.locator('tr[data-category=burned-in]')).toHaveCount(0);
 

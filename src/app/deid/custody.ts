@@ -2,7 +2,7 @@
 // browser; it leaves only encrypted (a backup file) and every backup export and import is
 // recorded. The map (original patient ID <-> pseudonym) is made on demand, only for an
 // admin of the current study, and recorded by count and file hash, never by content.
-import { keyFingerprint, keyedPseudonym, type SubjectMapping } from '../../core/deid/run';
+import { keyFingerprint, keyedPseudonym, siteFor, type SubjectMapping } from '../../core/deid/run';
 import type { Json, Role } from '../../core/ledger/types';
 import type {
   DeidCustodyApi,
@@ -22,8 +22,8 @@ export interface CustodyDeps {
   record: (type: string, body: { [key: string]: Json }) => Promise<unknown>;
   /** This person's role in the current study (null: none, or no study). */
   role: () => Promise<Role | null>;
-  /** The distinct PatientIDs indexed in an input folder. */
-  patients: (inputId: string) => Promise<string[]>;
+  /** The PatientIDs indexed in an input folder, each with the path of one of its files. */
+  patients: (inputId: string) => Promise<Array<{ patientId: string; path: string }>>;
 }
 
 /** The subject ID a run would give: from the mapping when there is one, else keyed. */
@@ -115,14 +115,27 @@ export class DeidCustody implements DeidCustodyApi {
   async exportReidMap(req: ReidMapRequest): Promise<SavedFile & { count: number }> {
     if ((await this.deps.role()) !== 'admin')
       throw new Error('Only an admin of the current study may export the re-identification map.');
-    const site = req.site.trim();
     const key = await this.deps.keys.key();
-    const ids = [...new Set(await this.deps.patients(req.inputId))].filter(Boolean).sort();
-    const rows = ids.map((patientId) => ({
-      site,
-      patientId,
-      subject: pseudonymFor(key, site, patientId, req.mapping, req.pseudonymPrefix) ?? '',
-    }));
+    // Each patient's site as the run would tell it (DEID-81); unplaced: site and subject empty.
+    const seen = new Map<string, { site: string; patientId: string; subject: string }>();
+    for (const { patientId, path } of await this.deps.patients(req.inputId)) {
+      if (!patientId) continue;
+      const site = siteFor({ path, patientId, fileSiteId: '' }, req.siteRules, req.mapping)?.site;
+      const row = {
+        site: site ?? '',
+        patientId,
+        subject:
+          site === undefined
+            ? ''
+            : (pseudonymFor(key, site, patientId, req.mapping, req.pseudonymPrefix) ?? ''),
+      };
+      seen.set(`${row.site}\0${patientId}`, row);
+    }
+    const rows = [...seen.values()].sort((a, b) =>
+      a.patientId < b.patientId ? -1 : a.patientId > b.patientId ? 1 : a.site < b.site ? -1 : 1,
+    );
+    const sites = [...new Set(rows.map((r) => r.site).filter(Boolean))];
+    const site = sites.length === 1 ? (sites[0] ?? '') : 'sites';
     const text = reidMapCsv(rows);
     const fingerprint = keyFingerprint(key);
     await this.deps.record('deid.reidmap.export', {

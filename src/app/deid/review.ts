@@ -39,7 +39,12 @@ export function atRisk(header: Uint8Array, instances: number): boolean {
 export function reviewOf(
   bytes: Uint8Array,
   instances: number,
-): Omit<ReviewItem, 'series' | 'label' | 'modality' | 'instances'> | null {
+):
+  | (Omit<
+      ReviewItem,
+      'series' | 'label' | 'modality' | 'instances' | 'bodyPart' | 'tag' | 'similarKey'
+    > & { codes: string[] })
+  | null {
   const out = parseDicomBytes(bytes);
   if (out.kind !== 'parsed' || !out.dicom.pixelData) return null;
   const d = out.dicom;
@@ -57,6 +62,10 @@ export function reviewOf(
       : [];
   const t = burned.atRisk || facial.atRisk ? renderThumbnail(d) : 'not at risk';
   return {
+    codes: [
+      ...(burned.codes ?? []).map((c) => `b:${c}`),
+      ...(facial.codes ?? []).map((c) => `f:${c}`),
+    ],
     burnedIn: burned.reasons,
     facial: facial.reasons,
     thumbnail: typeof t === 'string' ? { reason: t } : t,
@@ -104,14 +113,27 @@ export class DeidReview implements DeidReviewApi {
         continue; // gone since the scan: the run will report it
       }
       if (!found || (!found.burnedIn.length && !found.facial.length)) continue;
+      const { codes, ...item } = found;
+      const tag = (await this.seriesRef(s.seriesInstanceUid)).slice(0, 6);
+      const bodyPart = s.bodyPartExamined.trim().toUpperCase();
       out.push({
         series: s.seriesInstanceUid,
-        label: `${s.patientId} ${s.modality} ${s.seriesNumber ?? ''} ${s.seriesDescription}`
-          .replace(/\s+/g, ' ')
-          .trim(),
+        label: [
+          s.patientId,
+          `series ${s.seriesNumber ?? '?'}`,
+          s.seriesDescription.trim() || '(no description)',
+          s.modality,
+          `${inst.length} image${inst.length === 1 ? '' : 's'}`,
+          `#${tag}`,
+        ]
+          .join(' · ')
+          .replace(/\s+/g, ' '),
         modality: s.modality,
+        bodyPart,
         instances: inst.length,
-        ...found,
+        tag,
+        similarKey: [codes.sort().join(','), s.modality, bodyPart].join('|'),
+        ...item,
       });
     }
     return out;

@@ -2,6 +2,7 @@
 import type { DeidProfile } from '../../core/deid/profile';
 import type { TrialAttributes } from '../../core/deid/method';
 import type { SubjectMapping, VisitRule } from '../../core/deid/run/pseudonym';
+import type { SiteRule } from '../../core/deid/run/site';
 import type { Role } from '../../core/ledger/types';
 import type { ReviewDecision } from '../../core/deid/run/review';
 import type { DeidReviewApi } from './deid-review-api';
@@ -14,10 +15,9 @@ export interface DeidFolder {
 export interface DeidRequest {
   inputId: string;
   profile: DeidProfile;
-  site: string;
-  trial: Omit<TrialAttributes, 'timePointId'>;
-  passBurnedIn?: string;
-  waiveFacialRisk?: string;
+  /** Folder-to-site rules; with the mapping's site column and the files' own site IDs. */
+  siteRules: SiteRule[];
+  trial: Omit<TrialAttributes, 'timePointId' | 'siteId'>;
   /** Imported tables and the keyed-pseudonym prefix (see deid-custody.svelte.ts). */
   mapping?: SubjectMapping;
   visits?: VisitRule[];
@@ -43,6 +43,11 @@ export interface DeidRunView {
   leakHeld: number;
   heldFiles: DeidHeldView[];
   skippedFiles: Array<{ path: string; reason: string }>;
+  duplicates: number;
+  /** Why the run stopped early, in words; '' when it ran to the end. */
+  stopped: string;
+  /** Files the whole-folder leak check removed (folder-relative). */
+  folderLeaks: string[];
   manifestSha256: string;
   megabytesPerSecond: number;
 }
@@ -88,7 +93,7 @@ export interface KeyImportPreview {
 
 export interface ReidMapRequest {
   inputId: string;
-  site: string;
+  siteRules: SiteRule[];
   mapping?: SubjectMapping;
   pseudonymPrefix?: string;
 }

@@ -13,13 +13,14 @@ import type { CsvError } from '../../core/deid/run/csv';
 import type { Role } from '../../core/ledger/types';
 import type { DeidCustodyApi, DeidRequest, KeyImportPreview } from './deid-api';
 import { saveBlob } from './download';
+import type { SiteRule } from '../../core/deid/run/site';
 
 export const MIN_KEY_PASSPHRASE = 12;
 
 /** What this state reads from and writes into the de-identification view's state. */
 export interface CustodyHost {
   inputId: string;
-  site: string;
+  siteRules(): SiteRule[];
   fingerprint: string;
   imported: DeidProfile | null;
   profile(): DeidProfile;
@@ -183,7 +184,7 @@ export class DeidCustodyState {
       if (!this.host.inputId) throw new Error('Choose an input folder first.');
       const f = await this.api.exportReidMap({
         inputId: this.host.inputId,
-        site: this.host.site,
+        siteRules: this.host.siteRules(),
         ...(this.mapping ? { mapping: this.mapping } : {}),
         ...(!this.mapping && this.prefix.trim() ? { pseudonymPrefix: this.prefix.trim() } : {}),
       });

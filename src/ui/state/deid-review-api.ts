@@ -6,10 +6,18 @@ import type { Thumbnail } from '../../core/image/thumbnail';
 export interface ReviewItem {
   /** SOURCE SeriesInstanceUID: local only, the key of the decision. */
   series: string;
-  /** Patient, modality, number and description, as the archive lists the series. */
+  /**
+   * Unique in the queue (DEID-88): series number and description, modality, image count
+   * and a short keyed tag of the series, so no two items read alike.
+   */
   label: string;
   modality: string;
+  bodyPart: string;
   instances: number;
+  /** Six hex digits of a keyed hash of the series: tells apart series that look alike. */
+  tag: string;
+  /** Risk codes, modality and body part: items with the same key are 'similar' (DEID-89). */
+  similarKey: string;
   /** Burned-in text risk reasons; empty when not at risk. */
   burnedIn: string[];
   /** Facial risk reasons; empty when not at risk. */

@@ -108,11 +108,37 @@ export class DeidReviewState {
     }
   }
 
+  /** Why a series cannot be confirmed clean: no picture was shown (DEID-88); '' when it can. */
+  unseen(item: ReviewItem): string {
+    return 'reason' in item.thumbnail
+      ? `No picture could be drawn (${item.thumbnail.reason}): a reviewer may confirm only what was shown, so mask or exclude it.`
+      : '';
+  }
+
+  /**
+   * Other series like this one for `kind` (same risks, modality and body part) that have no
+   * answer for it yet (DEID-89).
+   */
+  similar(item: ReviewItem, kind: ReviewKind): ReviewItem[] {
+    const has = (i: ReviewItem) => (kind === 'burned-in' ? i.burnedIn.length : i.facial.length);
+    return this.items.filter((i) => {
+      if (i.series === item.series || i.similarKey !== item.similarKey || !has(i)) return false;
+      const d = this.decisions[i.series];
+      return !(kind === 'burned-in' ? d?.burnedIn : d?.facial);
+    });
+  }
+
   /** Why the button for `action` cannot be used yet, or '' when it can. */
-  blocker(item: ReviewItem, kind: ReviewKind, action: BurnedAction | FacialAction): string {
-    const d = this.draft(item.series);
+  blocker(
+    item: ReviewItem,
+    kind: ReviewKind,
+    action: BurnedAction | FacialAction,
+    draft: ReviewDraft = this.draft(item.series),
+  ): string {
+    const d = draft;
     if (kind === 'burned-in') {
       if (!d.burnedJustification.trim()) return 'Write a justification first.';
+      if (action === 'pass' && this.unseen(item)) return this.unseen(item);
       if (action === 'mask' && item.blacklist.length)
         return `Pixel rule ${item.blacklist.join(', ')} rejects this image outright: masking would hold it back. Confirm clean or exclude.`;
       if (
@@ -149,18 +175,14 @@ export class DeidReviewState {
     d.regions = d.regions.filter((_, i) => i !== index);
   }
 
-  async decide(
+  /** Records one answer for one series, made from `d` (its own draft, or the one applied). */
+  private async answer(
     item: ReviewItem,
     kind: ReviewKind,
     action: BurnedAction | FacialAction,
+    d: ReviewDraft,
+    signed: { by: string; at: string },
   ): Promise<void> {
-    const why = this.blocker(item, kind, action);
-    if (why) {
-      this.status = why;
-      return;
-    }
-    const d = this.draft(item.series);
-    const signed = { by: await this.api.by(), at: nowIso() };
     const current = { ...this.decisions[item.series] };
     let answer: BurnedInAnswer | FacialAnswer;
     if (kind === 'burned-in') {
@@ -182,7 +204,50 @@ export class DeidReviewState {
     }
     this.decisions = { ...this.decisions, [item.series]: current };
     await this.persist(item, kind, answer);
+  }
+
+  async decide(
+    item: ReviewItem,
+    kind: ReviewKind,
+    action: BurnedAction | FacialAction,
+  ): Promise<void> {
+    const why = this.blocker(item, kind, action);
+    if (why) {
+      this.status = why;
+      return;
+    }
+    await this.answer(item, kind, action, this.draft(item.series), {
+      by: await this.api.by(),
+      at: nowIso(),
+    });
     this.status = `${item.label}: ${this.describe(item.series, kind)}. ${this.summary}.`;
+  }
+
+  /**
+   * The same answer for this series and every similar one still open (DEID-89): one answer,
+   * with this justification, recorded per series. A similar series the answer cannot apply
+   * to (no picture for 'confirm clean', no region for 'mask') keeps its own question.
+   */
+  async decideSimilar(
+    item: ReviewItem,
+    kind: ReviewKind,
+    action: BurnedAction | FacialAction,
+  ): Promise<void> {
+    const d = this.draft(item.series);
+    const why = this.blocker(item, kind, action);
+    if (why) {
+      this.status = why;
+      return;
+    }
+    const signed = { by: await this.api.by(), at: nowIso() };
+    const others = this.similar(item, kind);
+    const fits = others.filter((o) => !this.blocker(o, kind, action, d));
+    for (const target of [item, ...fits]) await this.answer(target, kind, action, d, signed);
+    const left = others.length - fits.length;
+    this.status =
+      `${kind} ${action} applied to ${fits.length + 1} series, recorded for each` +
+      (left ? `; ${left} similar series need their own answer (see each)` : '') +
+      `. ${this.summary}.`;
   }
 
   async withdraw(item: ReviewItem, kind: ReviewKind): Promise<void> {

@@ -1,6 +1,7 @@
 // The de-identification view's state: choices, the run's progress and outcome, held files,
 // the decisions a person makes on them, and the preview table.
 import { basicProfile, parseProfile, type DeidProfile } from '../../core/deid/profile';
+import { parseSiteRules, type SiteRule } from '../../core/deid/run/site';
 import type {
   DeidApi,
   DeidFolder,
@@ -24,13 +25,15 @@ export class DeidState {
   retainPatientCharacteristics = $state(false);
   /** An imported study profile replaces the Basic Profile (its options still apply). */
   imported = $state<DeidProfile | null>(null);
-  site = $state('site-101');
+  /**
+   * Folder-to-site rules, one `folder glob=SITE` a line (DEID-81). No default site: a file
+   * takes its site from a rule, the mapping's site column or its own Clinical Trial Site ID.
+   */
+  siteRulesText = $state('');
   siteName = $state('');
   sponsorName = $state('');
   protocolId = $state('');
   protocolName = $state('');
-  waiveFacialRisk = $state('');
-  passBurnedIn = $state('');
   busy = $state(false);
   progress = $state<{ done: number; total: number } | null>(null);
   status = $state('Choose an input folder and an output folder, then run.');
@@ -94,8 +97,17 @@ export class DeidState {
     return p;
   }
 
+  /** The rules as read; lines that cannot be read are in siteRuleErrors. */
+  siteRules(): SiteRule[] {
+    return parseSiteRules(this.siteRulesText).rules;
+  }
+
+  get siteRuleErrors(): string[] {
+    return parseSiteRules(this.siteRulesText).errors;
+  }
+
   request(): DeidRequest {
-    const trial: DeidRequest['trial'] = { siteId: this.site.trim() };
+    const trial: DeidRequest['trial'] = {};
     if (this.siteName.trim()) trial.siteName = this.siteName.trim();
     if (this.sponsorName.trim()) trial.sponsorName = this.sponsorName.trim();
     if (this.protocolId.trim()) trial.protocolId = this.protocolId.trim();
@@ -103,18 +115,20 @@ export class DeidState {
     return {
       inputId: this.inputId,
       profile: this.profile(),
-      site: this.site.trim(),
+      siteRules: this.siteRules(),
       trial,
-      ...(this.waiveFacialRisk.trim() ? { waiveFacialRisk: this.waiveFacialRisk.trim() } : {}),
-      ...(this.passBurnedIn.trim() ? { passBurnedIn: this.passBurnedIn.trim() } : {}),
       ...this.extras(),
       ...(this.review?.forRun().length ? { review: this.review.forRun() } : {}),
     };
   }
 
   async run(): Promise<void> {
-    if (!this.inputId || !this.outputName || !this.site.trim()) {
-      this.status = 'Choose an input folder, an output folder and a site ID first.';
+    if (!this.inputId || !this.outputName) {
+      this.status = 'Choose an input folder and an output folder first.';
+      return;
+    }
+    if (this.siteRuleErrors.length) {
+      this.status = `Fix the folder-to-site rules first: ${this.siteRuleErrors.join('; ')}`;
       return;
     }
     this.busy = true;
@@ -125,10 +139,12 @@ export class DeidState {
         this.progress = { done, total };
       });
       this.result = r;
-      const total = r.written + r.held + r.skipped;
+      const total = r.written + r.held + r.skipped + r.duplicates;
       this.status =
         `De-identified ${total} files: ${r.written} written, ${r.held} held back, ${r.skipped} skipped; ` +
-        `leak check: ${r.leakChecked} checked, ${r.leakHeld} held.`;
+        `leak check: ${r.leakChecked} checked, ${r.leakHeld} held.` +
+        (r.duplicates ? ` ${r.duplicates} duplicate(s) not written twice.` : '') +
+        (r.stopped ? ` Stopped early: ${r.stopped}` : '');
     } catch (e) {
       this.status = `De-identification failed: ${message(e)}`;
     } finally {

@@ -37,7 +37,8 @@ function setup(role: Role | null = 'admin', recordFails = false) {
       recorded.push({ type, body });
     },
     role: async () => role,
-    patients: async (inputId) => (inputId === 'in' ? PATIENTS : []),
+    patients: async (inputId) =>
+      inputId === 'in' ? PATIENTS.map((patientId) => ({ patientId, path: 'a/b.dcm' })) : [],
   });
   return { custody, recorded, key: () => current };
 }
@@ -105,9 +106,9 @@ describe('re-identification map', () => {
   it('is refused to every role but admin, with nothing recorded', async () => {
     for (const role of ['site', 'reader', 'monitor', null] as const) {
       const s = setup(role);
-      await expect(s.custody.exportReidMap({ inputId: 'in', site: 'site-101' })).rejects.toThrow(
-        /Only an admin/,
-      );
+      await expect(
+        s.custody.exportReidMap({ inputId: 'in', siteRules: [{ glob: '**', site: 'site-101' }] }),
+      ).rejects.toThrow(/Only an admin/);
       expect(s.recorded).toEqual([]);
     }
   });
@@ -116,7 +117,7 @@ describe('re-identification map', () => {
     const s = setup('admin');
     const f = await s.custody.exportReidMap({
       inputId: 'in',
-      site: 'site-101',
+      siteRules: [{ glob: '**', site: 'site-101' }],
       pseudonymPrefix: 'XY-',
     });
     const text = await f.blob.text();
@@ -149,7 +150,11 @@ describe('re-identification map', () => {
     const mapping = parseSubjectMapping(
       'site,patient_id,subject_id\nsite-101,MRN-0001,S-01\n,MRN-0002,S-02\n',
     );
-    const f = await s.custody.exportReidMap({ inputId: 'in', site: 'site-101', mapping });
+    const f = await s.custody.exportReidMap({
+      inputId: 'in',
+      siteRules: [{ glob: '**', site: 'site-101' }],
+      mapping,
+    });
     const lines = (await f.blob.text()).trim().split('\r\n');
     expect(lines).toEqual([
       'site,patient_id,subject_id',

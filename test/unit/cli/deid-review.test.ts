@@ -90,9 +90,12 @@ describe('DEID-57 trialbench deid --review / --attest-defaced', () => {
       'mri_deface 1.22',
       '--operator',
       'site admin',
+      '--site-rule',
+      '**=101',
       '--quiet',
     );
-    expect(r.code).toBe(0);
+    // The excluded series is held back: exit 1.
+    expect(r.code).toBe(1);
     expect(r.text).toMatch(new RegExp(`held back: .*excluded ${files}`));
     expect(r.text).not.toMatch(/facial \d+/);
     const md = readFileSync(join(out, 'DEIDENTIFICATION.md'), 'utf8');
@@ -159,7 +162,16 @@ describe('DEID-57 trialbench deid --mask-burned-in', () => {
     ]);
     writeFileSync(join(input, 'rle.dcm'), rleFile(rle));
     const out = join(corpus.root, 'us-out');
-    const args = [input, out, '--key', keyFile, '--mask-burned-in', '--quiet'];
+    const args = [
+      input,
+      out,
+      '--key',
+      keyFile,
+      '--mask-burned-in',
+      '--site-rule',
+      '**=1',
+      '--quiet',
+    ];
     const r = await cli(...args);
     expect(r.code).toBe(0);
     expect(r.text).toMatch(/written: 2 /);

@@ -66,11 +66,12 @@ const whole = (text: string, token: string): boolean => {
 describe('trialbench deid', () => {
   let first: { code: number; text: string };
   beforeAll(async () => {
-    first = await cli(corpus.input, out('a'), '--key', keyFile, '--trial', 'siteId=101');
+    first = await cli(corpus.input, out('a'), '--key', keyFile, '--site-rule', '**=101');
   });
 
   test('summary: written, facial risk held, corrupt skipped with reasons, leak check', () => {
-    expect(first.code).toBe(0);
+    // Facial-risk series are held: exit 1 (held or leak), as --help documents.
+    expect(first.code).toBe(1);
     expect(first.text).toMatch(/written: [1-9]\d* /);
     expect(first.text).toMatch(/held back: .*facial \d+/);
     expect(first.text).toMatch(/skipped: 3/);
@@ -111,7 +112,7 @@ describe('trialbench deid', () => {
   });
 
   test('rerun with the same key is byte-identical', async () => {
-    await cli(corpus.input, out('b'), '--key', keyFile, '--trial', 'siteId=101', '--quiet');
+    await cli(corpus.input, out('b'), '--key', keyFile, '--site-rule', '**=101', '--quiet');
     expect(dcmFiles(out('b'))).toEqual(dcmFiles(out('a')));
     for (const f of [...dcmFiles(out('a')), 'manifest.json']) {
       expect(
@@ -127,8 +128,8 @@ describe('trialbench deid', () => {
       out('c'),
       '--key',
       keyFile,
-      '--trial',
-      'siteId=101',
+      '--site-rule',
+      '**=101',
       '--limit',
       '4',
     );
@@ -141,8 +142,8 @@ describe('trialbench deid', () => {
       out('c'),
       '--key',
       keyFile,
-      '--trial',
-      'siteId=101',
+      '--site-rule',
+      '**=101',
       '--quiet',
     );
     expect(rest.text).toMatch(/removed 1 temporary/);
@@ -163,6 +164,8 @@ describe('trialbench deid', () => {
       out('d'),
       '--key',
       keyFile,
+      '--site-rule',
+      '**=101',
       '--waive-facial-risk',
       why,
       '--quiet',
@@ -200,8 +203,8 @@ describe('trialbench deid', () => {
       keyFile,
       '--mapping',
       csv,
-      '--trial',
-      'siteId=101',
+      '--site-rule',
+      '**=101',
       '--quiet',
     );
     expect(r.text).toMatch(/map\.csv: line 3: a quoted field is not closed/);
@@ -239,13 +242,15 @@ describe('trialbench deid', () => {
       csv,
       '--visits',
       visits,
-      '--trial',
-      'siteId=101',
+      '--site-rule',
+      '**=101',
       '--trial',
       'sponsorName=ACME',
       '--quiet',
     );
-    expect(r.code).toBe(0);
+    // Facial-risk series are held (nothing waived here): exit 1.
+    expect(r.code).toBe(1);
+    expect(r.text).toMatch(/held back: facial \d+\n/);
     const files = dcmFiles(out('g'));
     expect(files.length).toBeGreaterThan(0);
     expect(files.every((f) => /^101\/101-00\d\//.test(f))).toBe(true);
@@ -261,7 +266,17 @@ describe('trialbench deid', () => {
     keep.overrides.push({ tag: 0x00080090, action: 'K', reason: 'negative control' });
     const file = join(corpus.root, 'leaky-profile.json');
     writeFileSync(file, serializeProfile(keep));
-    const r = await cli(corpus.input, out('h'), '--key', keyFile, '--profile', file, '--quiet');
+    const r = await cli(
+      corpus.input,
+      out('h'),
+      '--key',
+      keyFile,
+      '--site-rule',
+      '**=101',
+      '--profile',
+      file,
+      '--quiet',
+    );
     expect(r.code).toBe(1);
     expect(r.text).toMatch(/leak check: checked \d+, held [1-9]/);
     expect(dcmFiles(out('h'))).toEqual([]);

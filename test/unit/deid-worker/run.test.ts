@@ -7,7 +7,15 @@ import { syntheticCorpus } from '../../../src/core/demo/corpus';
 import { basicProfile } from '../../../src/core/deid/profile';
 import { writePart10 } from '../../../src/core/dicom/writer';
 import { runDeid, JOURNAL, type DeidJob, type DeidSummary } from '../../../workers/deid-run';
-import { OutputStage, readBackProblem, sourceIdentifiers } from '../../../workers/deid-output';
+import { OutputStage } from '../../../workers/deid-output';
+import { collectIdentifiers, readBackProblem } from '../../../src/core/deid/run';
+import { parseDicomBytes } from '../../../src/core/dicom/file';
+import type { DeidProfile } from '../../../src/core/deid/profile';
+
+function sourceIdentifiers(source: Uint8Array, profile: DeidProfile) {
+  const p = parseDicomBytes(source);
+  return p.kind === 'parsed' ? collectIdentifiers(p.dicom, profile) : [];
+}
 import { asHandle, MemDir } from './memory-fs';
 
 async function corpus(): Promise<MemDir> {
@@ -34,8 +42,8 @@ function job(input: MemDir, output: MemDir): DeidJob {
     output: asHandle(output),
     profile,
     key: new Uint8Array(32).fill(9),
-    site: 'site-1',
-    trial: { siteId: 'site-1' },
+    siteRules: [{ glob: '**', site: 'site-1' }],
+    trial: {},
     passBurnedIn: 'generated',
     waiveFacialRisk: 'generated',
     runBy: 'test',
@@ -45,7 +53,7 @@ function job(input: MemDir, output: MemDir): DeidJob {
 async function run(j: DeidJob, stages = 1): Promise<DeidSummary> {
   const ports = Array.from(
     { length: stages },
-    (_, n) => new OutputStage(j.output, j.profile, stages > 1 ? `w${n}` : ''),
+    (_, n) => new OutputStage(j.output, stages > 1 ? `w${n}` : ''),
   );
   const r = await runDeid(j, () => undefined, ports);
   if (typeof r === 'string') throw new Error(r);

@@ -96,8 +96,8 @@ function runWith(profile: DeidProfile = basicProfile()): DeidRun {
   return new DeidRun({
     profile,
     key: new Uint8Array(32).fill(4),
-    site: 'S1',
-    trial: { siteId: 'S1' },
+    siteRules: [{ glob: '**', site: 'S1' }],
+    trial: {},
     passBurnedIn: 'generated',
     waiveFacialRisk: 'generated',
     runBy: 'test',

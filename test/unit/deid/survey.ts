@@ -37,8 +37,8 @@ export function surveyRun(): DeidRun {
   return new DeidRun({
     profile: basicProfile(),
     key: new Uint8Array(32).fill(9),
-    site: 'S1',
-    trial: { siteId: 'S1' },
+    siteRules: [{ glob: '**', site: 'S1' }],
+    trial: {},
     passBurnedIn: 'survey',
     waiveFacialRisk: 'survey',
     runBy: 'survey',

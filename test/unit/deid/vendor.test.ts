@@ -22,8 +22,8 @@ function run(profile: DeidProfile = basicProfile()): DeidRun {
   return new DeidRun({
     profile,
     key: KEY,
-    site: 'S1',
-    trial: { siteId: 'S1' },
+    siteRules: [{ glob: '**', site: 'S1' }],
+    trial: {},
     passBurnedIn: 'generated fixture',
     waiveFacialRisk: 'generated fixture',
     runBy: 'test',

@@ -5,8 +5,32 @@ import type { PixelAttrs } from './match';
 
 export interface Risk {
   atRisk: boolean;
+  /** In words, quoting the source's values: for the person at the site, never the output. */
   reasons: string[];
+  /** The same reasons as closed codes: what the output documents carry (RISK_SENTENCES). */
+  codes?: RiskCode[];
 }
+
+export type RiskCode =
+  | 'burned-in-annotation-yes'
+  | 'text-bearing-modality'
+  | 'secondary-capture'
+  | 'screen-capture'
+  | 'head-body-part'
+  | 'head-description'
+  | 'head-volume';
+
+/** A sentence per risk code, naming no source value (these go into the output folder). */
+export const RISK_SENTENCES: Record<RiskCode, string> = {
+  'burned-in-annotation-yes': 'BurnedInAnnotation is YES',
+  'text-bearing-modality':
+    'a modality that often carries burned-in text, and BurnedInAnnotation does not say NO',
+  'secondary-capture': 'secondary capture image',
+  'screen-capture': 'ImageType marks a screen capture',
+  'head-body-part': 'BodyPartExamined names the head or neck',
+  'head-description': 'a study or series description or protocol name names the head or neck',
+  'head-volume': 'a near-isotropic 3D volume the size of a head',
+};
 
 /**
  * Modalities whose images commonly carry burned-in text. The issue's list (US, SC, OT,
@@ -44,23 +68,33 @@ function up(v: string | undefined): string {
 
 export function burnedInRisk(a: PixelAttrs): Risk {
   const reasons: string[] = [];
+  const codes: RiskCode[] = [];
   const modality = up(a.Modality);
   const bia = up(a.BurnedInAnnotation);
   const imageType = up(a.ImageType);
-  if (bia === 'YES') reasons.push('BurnedInAnnotation is YES');
-  if (BURNED_IN_MODALITIES.includes(modality) && bia !== 'YES' && bia !== 'NO')
+  if (bia === 'YES') {
+    codes.push('burned-in-annotation-yes');
+    reasons.push('BurnedInAnnotation is YES');
+  }
+  if (BURNED_IN_MODALITIES.includes(modality) && bia !== 'YES' && bia !== 'NO') {
+    codes.push('text-bearing-modality');
     reasons.push(
       `modality ${modality} often carries burned-in text and BurnedInAnnotation is ${bia ? `'${bia}'` : 'absent'}`,
     );
+  }
   // Screen captures and secondary captures are text-bearing whatever the modality says,
   // unless the header says otherwise.
   if (bia !== 'NO') {
-    if (SECONDARY_CAPTURE.test((a.SOPClassUID ?? '').trim()))
+    if (SECONDARY_CAPTURE.test((a.SOPClassUID ?? '').trim())) {
+      codes.push('secondary-capture');
       reasons.push('secondary capture image (SOP class 1.2.840.10008.5.1.4.1.1.7...)');
-    if (/SCREEN SAVE|SCREENSHOT|\bSAVE\b/.test(imageType.replace(/\\/g, ' ')))
+    }
+    if (/SCREEN SAVE|SCREENSHOT|\bSAVE\b/.test(imageType.replace(/\\/g, ' '))) {
+      codes.push('screen-capture');
       reasons.push(`ImageType ${a.ImageType} marks a screen capture`);
+    }
   }
-  return { atRisk: reasons.length > 0, reasons };
+  return { atRisk: reasons.length > 0, reasons, codes };
 }
 
 /** Modalities that image a face from which a surface can be rendered. */
@@ -124,20 +158,29 @@ export function headVolume(g: VolumeGeometry): string | null {
 
 export function facialRisk(a: PixelAttrs, geometry?: VolumeGeometry): Risk {
   const modality = up(a.Modality);
-  if (!FACIAL_MODALITIES.includes(modality)) return { atRisk: false, reasons: [] };
+  if (!FACIAL_MODALITIES.includes(modality)) return { atRisk: false, reasons: [], codes: [] };
   const reasons: string[] = [];
+  const codes: RiskCode[] = [];
   const part = up(a.BodyPartExamined).replace(/[\s_\-^&]+/g, '');
   const partWords = up(a.BodyPartExamined).split(/[\s_\-^&/,]+/);
-  if (BODY_PARTS.has(part) || partWords.some((w) => BODY_PARTS.has(w)))
+  if (BODY_PARTS.has(part) || partWords.some((w) => BODY_PARTS.has(w))) {
+    codes.push('head-body-part');
     reasons.push(`${modality} with BodyPartExamined ${a.BodyPartExamined}`);
+  }
   for (const k of ['StudyDescription', 'SeriesDescription', 'ProtocolName']) {
     const text = (a[k] ?? '').replace(/[_^.\-/,]+/g, ' ');
     const m = HEAD_WORDS.exec(text);
-    if (m) reasons.push(`${modality} with ${k} '${a[k]}' naming '${m[0]}'`);
+    if (m) {
+      if (!codes.includes('head-description')) codes.push('head-description');
+      reasons.push(`${modality} with ${k} '${a[k]}' naming '${m[0]}'`);
+    }
   }
   if (geometry) {
     const v = headVolume(geometry);
-    if (v) reasons.push(`${modality} ${v}`);
+    if (v) {
+      codes.push('head-volume');
+      reasons.push(`${modality} ${v}`);
+    }
   }
-  return { atRisk: reasons.length > 0, reasons };
+  return { atRisk: reasons.length > 0, reasons, codes };
 }

@@ -1,9 +1,26 @@
 // How a series' risks are answered (DEID-51, DEID-52): the reviewer's decision for its
 // source series first, else the run's global options, else held until someone decides.
-import type { Risk } from '../pixels/risk';
+import { RISK_SENTENCES, type Risk } from '../pixels/risk';
 import type { BurnedInAnswer, FacialAnswer } from './review';
 
-export type HoldCategory = 'burned-in' | 'facial' | 'excluded' | 'leak' | 'pseudonym' | 'unsafe';
+export type HoldCategory =
+  | 'burned-in'
+  | 'facial'
+  | 'excluded'
+  | 'leak'
+  | 'pseudonym'
+  | 'unsafe'
+  /** No site could be told for the file (DEID-81). */
+  | 'site';
+
+/**
+ * A risk's reasons as they may leave the site (DEID-80): the closed codes' sentences, never
+ * the source's words (a description can carry a name or a record number).
+ */
+export function publicRiskReasons(risk: Risk): string[] {
+  if (!risk.codes) return risk.reasons.map(() => 'risk found (reason not recorded)');
+  return risk.codes.map((c) => RISK_SENTENCES[c]);
+}
 
 export interface RiskDecision {
   kind: 'burned-in' | 'facial';
@@ -59,7 +76,7 @@ function fromAnswer(
   risk: Risk,
   a: BurnedInAnswer | FacialAnswer,
 ): RiskDecision {
-  const reasons = risk.atRisk ? risk.reasons : [NO_AUTOMATIC];
+  const reasons = risk.atRisk ? publicRiskReasons(risk) : [NO_AUTOMATIC];
   const problem = unsigned(a);
   if (problem) return { kind, reasons: [...reasons, problem], decision: 'held' };
   const decision =
@@ -88,7 +105,7 @@ export function burnedInDecision(
 ): RiskDecision | null {
   if (answer) return fromAnswer('burned-in', risk, answer);
   if (!risk.atRisk) return null;
-  const base = { kind: 'burned-in' as const, reasons: risk.reasons };
+  const base = { kind: 'burned-in' as const, reasons: publicRiskReasons(risk) };
   if (g.maskBurnedIn) {
     return {
       ...base,
@@ -111,7 +128,7 @@ export function facialDecision(
 ): RiskDecision | null {
   if (answer) return fromAnswer('facial', risk, answer);
   if (!risk.atRisk) return null;
-  const base = { kind: 'facial' as const, reasons: risk.reasons };
+  const base = { kind: 'facial' as const, reasons: publicRiskReasons(risk) };
   if (g.attestDefaced) {
     return {
       ...base,

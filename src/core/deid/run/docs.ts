@@ -4,7 +4,7 @@
 // decisions with justification, who ran it and when, counts). Reasons quoted from source
 // values are cut out ('…'), since descriptions can carry identifying text.
 import { serializeProfile, tagText, type DeidProfile } from '../profile';
-import { STANDARD_EDITION } from '../profile-table.generated';
+import { SOURCE_SHA256, STANDARD_EDITION } from '../profile-table.generated';
 import { sha256, utf8 } from '../sha256';
 import type { FileOutcome, HoldCategory, RiskDecision } from './run';
 
@@ -28,6 +28,12 @@ export function keyFingerprint(key: Uint8Array): string {
   const hex = Array.from(d.subarray(0, 10), (b) => b.toString(16).padStart(2, '0')).join('');
   return hex.match(/.{4}/g)?.join(':') ?? hex;
 }
+
+/**
+ * The standard the profile table came from, in words that are true: the extraction does
+ * not record its edition, so what is known is said (DEID-83).
+ */
+export const STANDARD_TEXT = `PS3.15 Table E.1-1, edition not recorded by its source (${STANDARD_EDITION.replace(/^unrecorded, /, '')}); source table SHA-256 ${SOURCE_SHA256}`;
 
 /** Quoted source text in a reason is replaced, so no value leaves in the documentation. */
 export function redactReason(reason: string): string {
@@ -60,9 +66,21 @@ export interface RunRecord {
     masked?: number;
     /** Files held because a person excluded their series (also in held.excluded). */
     excluded?: number;
+    /** Every input file found (DEID-84): written + held + skipped + duplicate + notReached. */
+    inputs?: number;
+    /** Inputs identical in output to an earlier one: not written twice. */
+    duplicate?: number;
+    /** Inputs the run did not reach (stopped by --limit or an I/O failure). */
+    notReached?: number;
   };
   held: Array<{ sourceSha256: string; category: HoldCategory; reasons: string[] }>;
   skipped: Array<{ sourceSha256: string; reason: string }>;
+  /** Each duplicate input and the output (folder-relative) it duplicates. */
+  duplicates?: Array<{ sourceSha256: string; of: string }>;
+  /** Why the run stopped before its end, if it did. */
+  stopped?: { code: string; sentence: string };
+  /** The whole-folder leak check (DEID-80): files searched, files removed for a hit. */
+  folderCheck?: { files: number; removed: string[] };
 }
 
 /** Counts for a new record; masked and excluded start at 0 so the documents show them. */
@@ -76,6 +94,9 @@ export function emptyCounts(): RunRecord['counts'] {
     leakHeld: 0,
     masked: 0,
     excluded: 0,
+    inputs: 0,
+    duplicate: 0,
+    notReached: 0,
   };
 }
 
@@ -87,7 +108,7 @@ export function emptyCounts(): RunRecord['counts'] {
 export function countOutcome(record: RunRecord, o: FileOutcome): void {
   if (o.kind === 'skipped') {
     record.counts.skipped++;
-    record.skipped.push({ sourceSha256: o.sourceSha256, reason: o.reason });
+    record.skipped.push({ sourceSha256: o.sourceSha256, reason: skipSentence(o.code) });
     return;
   }
   const c = record.counts;
@@ -118,6 +139,11 @@ export function addDecisions(
   }
 }
 
+/** A skipped file's reason for the documents: its closed code in a fixed sentence. */
+export function skipSentence(code: string): string {
+  return `not readable as DICOM (${code.replace(/[^a-z0-9-]/gi, '') || 'unreadable'})`;
+}
+
 export function deidentificationJson(r: RunRecord): string {
   return `${JSON.stringify(
     {
@@ -126,6 +152,7 @@ export function deidentificationJson(r: RunRecord): string {
       held: r.held.map((h) => ({ ...h, reasons: h.reasons.map(redactReason) })),
       skipped: r.skipped.map((x) => ({ ...x, reason: redactReason(x.reason) })),
       standardEdition: STANDARD_EDITION,
+      standardSourceSha256: SOURCE_SHA256,
       profile: JSON.parse(serializeProfile(r.profile)) as unknown,
     },
     null,
@@ -153,7 +180,7 @@ export function deidentificationMd(r: RunRecord): string {
     '# De-identification record',
     '',
     `- Tool: ${r.tool}`,
-    `- Profile: ${r.profile.name} (PS3.15 edition ${STANDARD_EDITION})`,
+    `- Profile: ${r.profile.name} (${STANDARD_TEXT})`,
     `- Options: ${on.length ? on.join(', ') : 'none (Basic Profile only)'}`,
     `- Overrides: ${r.profile.overrides.length ? r.profile.overrides.map((o) => `${tagText(o.tag)} ${o.action} (${o.reason})`).join('; ') : 'none'}`,
     `- Key fingerprint: ${r.keyFingerprint}`,
@@ -173,7 +200,33 @@ export function deidentificationMd(r: RunRecord): string {
     `- Masked (stored pixel values blanked, 113101 written): ${r.counts.masked ?? 0}`,
     `- Excluded on review: ${r.counts.excluded ?? 0}`,
     `- Skipped (unreadable): ${r.counts.skipped}`,
+    `- Duplicates (same output as an earlier input, not written twice): ${r.counts.duplicate ?? 0}`,
+    `- Not reached: ${r.counts.notReached ?? 0}`,
+    `- Inputs: ${r.counts.inputs ?? 0} (each counted once above)`,
     `- Leak check: ${r.counts.leakChecked} checked, ${r.counts.leakHeld} held`,
+    ...(r.folderCheck
+      ? [
+          `- Whole-folder check: ${r.folderCheck.files} other file(s) searched, ${r.folderCheck.removed.length} removed`,
+        ]
+      : []),
+    ...(r.stopped ? [`- STOPPED before the end: ${r.stopped.sentence} (${r.stopped.code})`] : []),
+    '',
+    '## Held back',
+    '',
+    ...(r.held.length
+      ? r.held.map(
+          (h) =>
+            `- source sha256 ${h.sourceSha256.slice(0, 16)}: ${h.category}: ${h.reasons.map(redactReason).join('; ')}`,
+        )
+      : ['None.']),
+    '',
+    '## Skipped and duplicates',
+    '',
+    ...r.skipped.map((x) => `- source sha256 ${x.sourceSha256.slice(0, 16)}: skipped: ${x.reason}`),
+    ...(r.duplicates ?? []).map(
+      (d) => `- source sha256 ${d.sourceSha256.slice(0, 16)}: duplicate of ${d.of}`,
+    ),
+    ...(r.skipped.length || r.duplicates?.length ? [] : ['None.']),
     '',
     '## Pixel and facial decisions',
     '',

@@ -10,3 +10,7 @@ export * from './review';
 export { burnedInDecision, facialDecision, type GlobalAnswers } from './answers';
 export * from './pixel-plan';
 export * from './review-file';
+export * from './site';
+export * from './read-back';
+export * from './folder-leak';
+export * from './run-loop';

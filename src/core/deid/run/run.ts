@@ -24,7 +24,8 @@ import {
 } from './answers';
 import { planPixels, RUN_PIXEL_RULES, type PixelPlan } from './pixel-plan';
 import type { ReviewDecision, ReviewDecisions } from './review';
-import { collectIdentifiers, findLeaks } from './leak';
+import { collectIdentifiers, findLeaks, type Identifier } from './leak';
+import { NO_SITE, siteFor, type SiteRule } from './site';
 import { outputPath } from './layout';
 import { keyedPseudonym, visitFor, type SubjectMapping, type VisitRule } from './pseudonym';
 
@@ -33,9 +34,13 @@ export type { HoldCategory, RiskDecision } from './answers';
 export interface RunOptions extends GlobalAnswers {
   profile: DeidProfile;
   key: Uint8Array;
-  /** The site running this (its trial site ID); part of keyed pseudonyms and mapping keys. */
-  site: string;
-  trial: Omit<TrialAttributes, 'timePointId'>;
+  /**
+   * Folder-to-site rules (DEID-81); with the mapping's site column and the file's own
+   * Clinical Trial Site ID they give each file its site. No default: unplaced files are held.
+   */
+  siteRules?: readonly SiteRule[];
+  /** Trial attributes; the site ID and name come per file. */
+  trial: Omit<TrialAttributes, 'timePointId' | 'siteId'>;
   /** When given, every patient must be in it; otherwise keyed pseudonyms are made. */
   mapping?: SubjectMapping;
   visits?: readonly VisitRule[];
@@ -70,6 +75,8 @@ export type FileOutcome =
       series: string;
       decisions: RiskDecision[];
       notes: string[];
+      /** The source's identifiers: the read-back and the folder check search for them. */
+      ids: Identifier[];
     }
   | {
       kind: 'held';
@@ -78,8 +85,16 @@ export type FileOutcome =
       series: string;
       reasons: string[];
       decisions: RiskDecision[];
+      ids: Identifier[];
     }
-  | { kind: 'skipped'; sourceSha256: string; reason: string };
+  | {
+      kind: 'skipped';
+      sourceSha256: string;
+      /** For the person at the site (may quote the parser). */
+      reason: string;
+      /** For the output documents: a closed code (DEID-80). */
+      code: string;
+    };
 
 /**
  * Writing ClinicalTrialSubjectID brings in the Clinical Trial Subject module, whose
@@ -111,8 +126,8 @@ export class DeidRun {
 
   constructor(readonly options: RunOptions) {}
 
-  private pseudonym(patientId: string): { subject: string } | { problem: string } {
-    const { mapping, site, key } = this.options;
+  private pseudonym(patientId: string, site: string): { subject: string } | { problem: string } {
+    const { mapping, key } = this.options;
     if (!patientId) return { problem: 'the source has no PatientID, so no pseudonym can be given' };
     if (mapping) {
       const subject =
@@ -120,7 +135,7 @@ export class DeidRun {
         mapping.bySitePatient.get(`\0${patientId}`);
       return subject
         ? { subject }
-        : { problem: `the mapping table has no entry for this patient at site '${site}'` };
+        : { problem: `the mapping table has no entry for this patient at site ${site}` };
     }
     const subject = keyedPseudonym(key, site, patientId, this.options.pseudonymPrefix);
     const owner = this.codes.get(subject);
@@ -149,11 +164,13 @@ export class DeidRun {
    * `sourceSha256`: hex SHA-256 of `bytes`, the only trace of the source in the outputs.
    * `outcome`: the source parsed by `parseSource(bytes, inflate)` (needed to inflate a
    * deflated source, DEID-61); by default parsed here, without inflating.
+   * `sourcePath`: relative to the input folder, for folder-to-site rules only.
    */
   file(
     bytes: Uint8Array,
     sourceSha256: string,
     outcome: ParseOutcome = parseDicomBytes(bytes),
+    sourcePath = '',
   ): FileOutcome {
     const o = this.options;
     if (outcome.kind === 'deflated') {
@@ -161,16 +178,23 @@ export class DeidRun {
         kind: 'skipped',
         sourceSha256,
         reason: 'deflated transfer syntax: parse it with parseSource and an inflater',
+        code: 'deflated',
       };
     }
     if (outcome.kind === 'need-more') {
-      return { kind: 'skipped', sourceSha256, reason: 'the header goes past the end of the file' };
+      return {
+        kind: 'skipped',
+        sourceSha256,
+        reason: 'the header goes past the end of the file',
+        code: 'truncated',
+      };
     }
     if (outcome.kind === 'problem') {
       return {
         kind: 'skipped',
         sourceSha256,
         reason: `${outcome.problem.code}: ${outcome.problem.message}`,
+        code: outcome.problem.code,
       };
     }
     const parsed = outcome.dicom;
@@ -197,10 +221,16 @@ export class DeidRun {
           })
         : { kind: 'keep' };
     const patientId = top(parsed, 0x00100020);
-    const who = this.pseudonym(patientId);
+    const placed = siteFor(
+      { path: sourcePath, patientId, fileSiteId: top(parsed, 0x00120030) },
+      o.siteRules ?? [],
+      o.mapping,
+    );
+    const site = placed?.site ?? '';
+    const who = placed ? this.pseudonym(patientId, site) : { problem: NO_SITE };
     const visit = o.visits
       ? visitFor(o.visits, {
-          site: o.site,
+          site,
           patientId,
           studyDate: top(parsed, 0x00080020),
           accession: top(parsed, 0x00080050),
@@ -210,10 +240,16 @@ export class DeidRun {
     const res = deidentifyDataset(parsed, o.profile, {
       key: o.key,
       subjectId: subject,
-      trial: { ...TRIAL_DEFAULTS, ...o.trial, ...(visit ? { timePointId: visit } : {}) },
+      trial: {
+        ...TRIAL_DEFAULTS,
+        ...o.trial,
+        siteId: site,
+        ...(visit ? { timePointId: visit } : {}),
+      },
       pixelsCleaned: plan.kind === 'masked',
     });
     const series = outValue(res.elements, 0x0020000e);
+    const ids = collectIdentifiers(parsed, o.profile);
     const held = (
       category: HoldCategory,
       reasons: string[],
@@ -225,14 +261,17 @@ export class DeidRun {
       series,
       reasons,
       decisions: recorded,
+      ids,
     });
     for (const d of excluded) {
       return held('excluded', [
         `${d.kind} risk: series excluded by ${d.by ?? 'the run'}: ${d.justification ?? ''}`,
       ]);
     }
+    if (!placed) return held('site', [NO_SITE]);
     if ('problem' in who) return held('pseudonym', [who.problem]);
-    // DEID-66, DEID-67: unknown transfer syntax, missing UIDs, unparseable trailing data.
+    // DEID-66, DEID-67, DEID-82: unknown transfer syntax, missing UIDs, unparseable trailing
+    // data: what the index could not file, or nobody here can judge, is not written.
     if (res.holds.length)
       return held(
         'unsafe',
@@ -278,7 +317,7 @@ export class DeidRun {
     });
     // DEID-60: Pixel Data spliced from the source (or masked), then the trailer re-encoded.
     const tail = deidentifiedTail(res, parsed, plan.kind === 'masked' ? plan.tail : undefined);
-    const leaks = findLeaks(header, tail, collectIdentifiers(parsed, o.profile));
+    const leaks = findLeaks(header, tail, ids);
     if (leaks.length) {
       return held(
         'leak',
@@ -287,7 +326,7 @@ export class DeidRun {
     }
     const parts = [header, ...tail];
     const path = outputPath({
-      site: o.site,
+      site,
       subject,
       visit,
       studyUid: outValue(res.elements, 0x0020000d),
@@ -308,6 +347,7 @@ export class DeidRun {
       decisions,
       notes: [...res.problems, ...(plan.note ? [plan.note] : [])],
       masked: plan.kind === 'masked',
+      ids,
     };
   }
 }

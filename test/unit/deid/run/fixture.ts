@@ -31,7 +31,7 @@ export const hash = (bytes: Uint8Array): string =>
 export const opts = (more: Partial<RunOptions> = {}): RunOptions => ({
   profile: basicProfile(),
   key: new Uint8Array(32).fill(3),
-  site: '7',
+  siteRules: [{ glob: '**', site: '7' }],
   trial: {},
   ...more,
 });

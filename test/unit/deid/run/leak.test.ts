@@ -148,7 +148,11 @@ describe('DEID-32 the run holds what leaks', () => {
   const file = writePart10([...SOURCE, { tag: 0x7fe00010, vr: 'OW', value: new Uint8Array(64) }]);
 
   test('the Basic Profile output passes; a profile keeping a patient name holds the file', () => {
-    const opts = { key: new Uint8Array(32).fill(1), site: '101', trial: {} };
+    const opts = {
+      key: new Uint8Array(32).fill(1),
+      siteRules: [{ glob: '**', site: '101' }],
+      trial: {},
+    };
     const ok = new DeidRun({ ...opts, profile: basicProfile() }).file(file, 'src');
     expect(ok.kind).toBe('written');
     const keep = basicProfile();
@@ -173,7 +177,7 @@ describe('DEID-32 the run holds what leaks', () => {
   test('corrupt input is skipped with a reason; no PatientID is held', () => {
     const opts = {
       key: new Uint8Array(32),
-      site: '',
+      siteRules: [{ glob: '**', site: '1' }],
       trial: {},
       profile: basicProfile(),
     };

@@ -51,7 +51,7 @@ describe('DEID-51 burned-in answers per source series', () => {
     expect(o.decisions).toEqual([
       {
         kind: 'burned-in',
-        reasons: [expect.stringMatching(/modality US/)],
+        reasons: [expect.stringMatching(/modality that often carries burned-in text/)],
         decision: 'passed',
         action: 'pass',
         justification: 'checked frames',

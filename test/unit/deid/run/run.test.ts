@@ -27,7 +27,7 @@ const base = (extra: DataElement[]): Uint8Array =>
 const opts = (more: Partial<RunOptions> = {}): RunOptions => ({
   profile: basicProfile(),
   key: new Uint8Array(32).fill(2),
-  site: '7',
+  siteRules: [{ glob: '**', site: '7' }],
   trial: {},
   ...more,
 });

@@ -11,6 +11,7 @@ import { checkProtocol, parseProtocol } from '../core/protocol/validate';
 import type { Protocol } from '../core/protocol/types';
 import type { QcSeriesInput } from '../core/qc/engine';
 import { seriesInput } from '../core/qc/input';
+import { packSeries } from '../core/qc/packed';
 import { protocolPublishBody, qcAutoBody, qcReviewBody, type ReviewInput } from '../core/qc/ledger';
 import { sha256, utf8 } from '../core/deid/sha256';
 import { hex } from '../core/protocol/validate';
@@ -178,7 +179,17 @@ export function startQc(opts: {
   const state = new QcState(
     new QcService({
       store: opts.store,
-      check: (protocols, series) => remote.run(protocols, series),
+      check: (protocols, series) => {
+        const packed = packSeries(series);
+        return remote.runPacked(
+          protocols,
+          Comlink.transfer(packed, [
+            packed.values.buffer,
+            packed.counts.buffer,
+            packed.hasGeometry.buffer,
+          ]),
+        );
+      },
       record: opts.record,
       key: () => keys.key(),
       now: () => new Date(),

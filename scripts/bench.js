@@ -29,6 +29,8 @@ const ledgerCount = arg('ledger', 100_000);
 // --deid N: CT files (256x256) de-identified OPFS -> OPFS vs plainly copied (default 500).
 // --deid-workers N: helper workers for its write + read-back stage (default: the app's).
 const deidCount = arg('deid', 500);
+// --qc N: series of 50 instances QC-checked in the worker (default 2000: 100,000 instances).
+const qcSeries = arg('qc', 2000);
 const deidWorkers = arg('deid-workers', undefined);
 // --deid-cli N: CT files (512x512) through `trialbench deid` vs gdcmanon (default 400; 0: off).
 const deidCliCount = arg('deid-cli', 400);
@@ -210,6 +212,23 @@ try {
     const worst = Math.max(q.modality, q.text, q.dateRange, q.seriesFiles);
     headline.push(['query-filtered-worst-100k', worst.toFixed(1), 'ms']);
     headline.push(['query-series-files-100k', q.seriesFiles.toFixed(1), 'ms']);
+  }
+
+  if (qcSeries) {
+    const q = await page.evaluate((n) => window.trialbenchQc.run(n), qcSeries);
+    const k = Math.round(q.instances / 1000);
+    console.log(
+      `\nQC: ${q.instances} instances in ${q.series} series, ${q.rules} rules with geometry, in the QC worker (${q.flagged} series flagged)`,
+    );
+    console.table({
+      'QC in the worker: pack, move in, check, results back (s)': (q.qcMs / 1000).toFixed(2),
+      'limit: the same input packed and moved in, no checking (s)': (q.cloneMs / 1000).toFixed(2),
+      'QC / move-only time': (q.qcMs / q.cloneMs).toFixed(1),
+      'longest main-thread stall while QC ran (ms)': q.stallMs.toFixed(0),
+    });
+    headline.push([`qc-${k}k`, (q.qcMs / 1000).toFixed(2), 's']);
+    headline.push([`qc-${k}k-vs-move-only`, (q.qcMs / q.cloneMs).toFixed(1), 'x']);
+    headline.push([`qc-${k}k-page-stall`, q.stallMs.toFixed(0), 'ms']);
   }
 
   if (deidCount) {

@@ -3,11 +3,15 @@
 import * as Comlink from 'comlink';
 import { qcAll, type QcSeriesInput } from '../src/core/qc/engine';
 import type { Protocol } from '../src/core/protocol/types';
+import { unpackSeries, type PackedSeries } from '../src/core/qc/packed';
 
 const api = {
   run: (protocols: Protocol[], series: QcSeriesInput[]) => qcAll(protocols, series),
-  /** The benchmark's baseline: the same data cloned in and a summary back, no checking. */
-  echo: (_protocols: Protocol[], series: QcSeriesInput[]) => series.length,
+  /** The page sends geometry packed in one transferred buffer (see packed.ts). */
+  runPacked: (protocols: Protocol[], packed: PackedSeries) =>
+    qcAll(protocols, unpackSeries(packed)),
+  /** The benchmark's baseline: the same packed input moved in, a count back, no checking. */
+  echoPacked: (_protocols: Protocol[], packed: PackedSeries) => packed.series.length,
 };
 
 export type QcWorkerApi = typeof api;

@@ -11,6 +11,8 @@ import { checkProtocol, parseProtocol } from '../core/protocol/validate';
 import type { Protocol } from '../core/protocol/types';
 import type { QcSeriesInput } from '../core/qc/engine';
 import { seriesInput } from '../core/qc/input';
+import { packSeries } from '../core/qc/packed';
+import { completeness, DEFAULT_FIELDS } from '../core/qc/completeness';
 import { protocolPublishBody, qcAutoBody, qcReviewBody, type ReviewInput } from '../core/qc/ledger';
 import { sha256, utf8 } from '../core/deid/sha256';
 import { hex } from '../core/protocol/validate';
@@ -134,7 +136,13 @@ export class QcService implements QcApi {
     );
     const versions = protocols.filter((p) => p.id === latest?.id);
     const result = await this.deps.check(versions, inputs);
-    return { ...result, indexed: rows.length };
+    const fields = [
+      ...new Set([
+        ...(versions.at(-1)?.mandatory ?? []).map((m) => m.attribute),
+        ...DEFAULT_FIELDS,
+      ]),
+    ];
+    return { ...result, indexed: rows.length, completeness: completeness(inputs, fields) };
   }
 
   async recordAuto(run: QcRun): Promise<boolean> {
@@ -178,7 +186,17 @@ export function startQc(opts: {
   const state = new QcState(
     new QcService({
       store: opts.store,
-      check: (protocols, series) => remote.run(protocols, series),
+      check: (protocols, series) => {
+        const packed = packSeries(series);
+        return remote.runPacked(
+          protocols,
+          Comlink.transfer(packed, [
+            packed.values.buffer,
+            packed.counts.buffer,
+            packed.hasGeometry.buffer,
+          ]),
+        );
+      },
       record: opts.record,
       key: () => keys.key(),
       now: () => new Date(),

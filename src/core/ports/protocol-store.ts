@@ -15,7 +15,8 @@ export interface ProtocolRecord {
   addedAt: string;
 }
 
-export type PutProtocolResult = { ok: true } | { ok: false; code: 'version-exists'; reason: string };
+export type PutProtocolResult =
+  { ok: true } | { ok: false; code: 'version-exists'; reason: string };
 
 export interface ProtocolStore {
   /** Refuses a different file under an existing id and version; the same file again is fine. */
@@ -23,7 +24,10 @@ export interface ProtocolStore {
   listProtocols(): Promise<ProtocolRecord[]>;
 }
 
-export function protocolConflict(existing: ProtocolRecord | undefined, next: ProtocolRecord): PutProtocolResult | null {
+export function protocolConflict(
+  existing: ProtocolRecord | undefined,
+  next: ProtocolRecord,
+): PutProtocolResult | null {
   if (!existing) return null;
   if (existing.sha256 === next.sha256) return { ok: true };
   return {

@@ -3,6 +3,7 @@ import type { ProtocolProblem } from '../../core/protocol/validate';
 import type { Protocol } from '../../core/protocol/types';
 import type { QcResult, VisitResult } from '../../core/qc/engine';
 import type { ReviewInput } from '../../core/qc/ledger';
+import type { CompletenessRow } from '../../core/qc/completeness';
 
 export interface ProtocolVersionView {
   key: string;
@@ -25,6 +26,8 @@ export interface QcRun {
   visits: VisitResult[];
   /** Series in the index when the run started. */
   indexed: number;
+  /** Per site and field: which series carry it (QC-53). */
+  completeness?: CompletenessRow[];
 }
 
 export interface QcApi {

@@ -27,3 +27,9 @@ export function subjectVisitRows(series: QcResult[]): SubjectVisitRow[] {
     (a, b) => a.patientId.localeCompare(b.patientId) || a.studyDate.localeCompare(b.studyDate),
   );
 }
+
+/** The results whose series are among `uids`. */
+export function seriesIn(series: QcResult[], uids: string[]): QcResult[] {
+  const set = new Set(uids);
+  return series.filter((r) => set.has(r.seriesInstanceUid));
+}

@@ -11,7 +11,7 @@ import type { ProtocolProblem } from '../../core/protocol/validate';
 import type { QcResult, QcStatus } from '../../core/qc/engine';
 import type { ProtocolVersionView, QcApi, QcRun } from './qc-api';
 import { untrack } from 'svelte';
-import { subjectVisitRows, uniqueSorted, type SubjectVisitRow } from './qc-rows';
+import { seriesIn, subjectVisitRows, uniqueSorted, type SubjectVisitRow } from './qc-rows';
 
 export const STATUSES: QcStatus[] = ['major', 'minor', 'not-checkable', 'pass'];
 
@@ -42,6 +42,10 @@ export class QcState {
   verdict = $state<'pass' | 'fail' | ''>('');
   reason = $state('');
   reviewStatus = $state('');
+  /** The completeness cell whose series are listed. */
+  completenessPick = $state<{ site: string; field: string; which: 'present' | 'missing' } | null>(
+    null,
+  );
   private again = false;
   private recordPending = false;
 
@@ -148,6 +152,16 @@ export class QcState {
   /** Per subject and visit: which protocol version applied. */
   get subjectVisits(): SubjectVisitRow[] {
     return subjectVisitRows(this.run?.series ?? []);
+  }
+
+  /** The series behind the picked completeness number. */
+  get completenessList(): QcResult[] {
+    const pick = this.completenessPick;
+    const row = this.run?.completeness?.find(
+      (r) => r.site === pick?.site && r.field === pick?.field,
+    );
+    if (!pick || !row) return [];
+    return seriesIn(this.run?.series ?? [], row[pick.which]);
   }
 
   // Protocols

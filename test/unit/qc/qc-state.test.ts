@@ -34,14 +34,6 @@ async function harness(
     key: async () => new Uint8Array(32).fill(1),
     now: () => new Date('2024-06-01T00:00:00Z'),
   });
-  // The service reads series from the index; here the engine is handed them directly.
-  service.run = async () => ({
-    ...(await qcAll(
-      (await service.listProtocols()).map((p) => p.protocol),
-      series,
-    )),
-    indexed: series.length,
-  });
   return { state: new QcState(service), entries, store };
 }
 
@@ -70,6 +62,11 @@ describe('QC state and service', async () => {
     expect(state.filtered.length).toBe(1);
     state.filters = { status: 'major', site: '', modality: 'MR', rule: '', visit: '' };
     expect(state.filtered.map((r) => r.findings.map((f) => f.rule))).toEqual([['MR-2']]);
+    // Completeness (QC-53): the series behind a number are listed.
+    const row = state.run!.completeness!.find((r) => r.field === 'ContrastBolusAgent')!;
+    state.completenessPick = { site: row.site, field: row.field, which: 'missing' };
+    expect(state.completenessList.length).toBe(row.missing.length);
+    expect(row.missing.length).toBeGreaterThan(0);
   });
 
   it('a site member cannot publish; nothing is stored', async () => {

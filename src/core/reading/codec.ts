@@ -88,7 +88,8 @@ export type DecodeResult =
 class Bad extends Error {}
 
 function obj(v: Json | undefined, what: string): Obj {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Bad(`${what} is not an object`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new Bad(`${what} is not an object`);
   return v;
 }
 function arr(v: Json | undefined, what: string, max = 1000): Json[] {
@@ -104,7 +105,8 @@ function int(v: Json | undefined, what: string): number {
   return v;
 }
 function oneOf<T extends string>(v: Json | undefined, list: readonly T[], what: string): T {
-  if (typeof v !== 'string' || !(list as readonly string[]).includes(v)) throw new Bad(`${what} is unknown`);
+  if (typeof v !== 'string' || !(list as readonly string[]).includes(v))
+    throw new Bad(`${what} is unknown`);
   return v as T;
 }
 
@@ -163,7 +165,11 @@ function decodeTarget(v: Json): TargetFollowUp {
 export function decodeRead(v: Json): DecodeResult {
   try {
     const o = obj(v, 'result');
-    if (o.criteria !== CRITERIA || o.criteriaVersion !== CRITERIA_VERSION || o.format !== READ_FORMAT)
+    if (
+      o.criteria !== CRITERIA ||
+      o.criteriaVersion !== CRITERIA_VERSION ||
+      o.format !== READ_FORMAT
+    )
       return {
         ok: false,
         reason: 'unknown-criteria',
@@ -205,7 +211,8 @@ export function decodeRead(v: Json): DecodeResult {
     };
     return { ok: true, meaning, read };
   } catch (e) {
-    if (e instanceof Bad) return { ok: false, reason: 'malformed', message: `The read ${e.message}.` };
+    if (e instanceof Bad)
+      return { ok: false, reason: 'malformed', message: `The read ${e.message}.` };
     throw e;
   }
 }

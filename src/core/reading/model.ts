@@ -2,9 +2,9 @@
 // read.unlock entries (RECIST-24, RECIST-25, RECIST-28). Submitting locks a read; an admin's
 // read.unlock with a reason opens it; the corrected read is a read.submit naming the old
 // one in `previous`, which it supersedes. Anything else is listed with a problem, not applied.
-import { entryId, hlcToIso } from '../ledger';
+import { canonicalJson, entryId, hlcToIso } from '../ledger';
 import type { Entry, EntryId, Json } from '../ledger/types';
-import { decodeRead } from './codec';
+import { decodeRead, encodeRead } from './codec';
 import { assessTimepoints, baselineSumUm, bestOverallResponse } from './recist';
 import type { TimepointAssessment, BestResponse } from './recist';
 import type { BaselineRead, FollowUpRead, Meaning, Read, RecistSettings } from './types';
@@ -65,7 +65,11 @@ export function computedFor(
 ): { [key: string]: Json } {
   if (read.kind === 'baseline') return { sumUm: baselineSumUm(read) };
   if (!baseline) throw new Error('a follow-up is computed against its baseline');
-  const tps = assessTimepoints(baseline, [...priors.filter((p) => p.day < read.day), read], settings);
+  const tps = assessTimepoints(
+    baseline,
+    [...priors.filter((p) => p.day < read.day), read],
+    settings,
+  );
   const t = tps[tps.length - 1]!;
   return {
     sumUm: t.sumUm,
@@ -83,7 +87,7 @@ export function computedFor(
 }
 
 function same(a: Json, b: Json): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return canonicalJson(a) === canonicalJson(b);
 }
 
 /**
@@ -107,7 +111,8 @@ export function readModel(
   });
   const seriesReads = (reader: string, subject: string) =>
     reads.filter(
-      (r) => r.state !== 'superseded' && r.signature.author === reader && r.read.subject === subject,
+      (r) =>
+        r.state !== 'superseded' && r.signature.author === reader && r.read.subject === subject,
     );
   for (const e of entries) {
     const id = entryId(e);
@@ -115,7 +120,11 @@ export function readModel(
     if (e.type === 'read.unlock') {
       const target = byId.get(String(b.read));
       if (!target || target.state !== 'locked') {
-        refused.push({ id, signature: sig(e, 'unlock'), problem: 'RECIST-25: it names no locked read.' });
+        refused.push({
+          id,
+          signature: sig(e, 'unlock'),
+          problem: 'RECIST-25: it names no locked read.',
+        });
         continue;
       }
       target.state = 'unlocked';
@@ -154,18 +163,33 @@ export function readModel(
     let problems;
     if (read.kind === 'baseline') {
       problems = baselineProblems(read);
-      if (base) problems.push({ rule: 'RECIST-8', lesion: null, message: 'This reader already has a baseline for the subject.' });
+      if (base)
+        problems.push({
+          rule: 'RECIST-8',
+          lesion: null,
+          message: 'This reader already has a baseline for the subject.',
+        });
     } else if (!base) {
-      problems = [{ rule: 'RECIST-8', lesion: null, message: 'No baseline read of this reader for the subject.' }];
+      problems = [
+        {
+          rule: 'RECIST-8',
+          lesion: null,
+          message: 'No baseline read of this reader for the subject.',
+        },
+      ];
     } else problems = followUpProblems(base, read);
     if (problems.length) {
       refuse(`${problems[0]!.rule}: ${problems[0]!.message}`);
       continue;
     }
-    const priors = mine.filter((r) => r.read.kind === 'follow-up').map((r) => r.read as FollowUpRead);
+    const priors = mine
+      .filter((r) => r.read.kind === 'follow-up')
+      .map((r) => r.read as FollowUpRead);
     const computed = computedFor(read, base ?? null, priors, settings);
     if (!same(computed, (b.result as { [k: string]: Json }).computed ?? null)) {
-      refuse('RECIST-24: the values it carries are not those RECIST 1.1 computes from its measurements.');
+      refuse(
+        'RECIST-24: the values it carries are not those RECIST 1.1 computes from its measurements.',
+      );
       continue;
     }
     const r: SubmittedRead = {
@@ -192,7 +216,9 @@ export function readModel(
   // Series per reader and subject, computed from the current reads.
   const series: SubjectSeries[] = [];
   const keys = new Set(
-    reads.filter((r) => r.state !== 'superseded').map((r) => `${r.signature.author}\n${r.read.subject}`),
+    reads
+      .filter((r) => r.state !== 'superseded')
+      .map((r) => `${r.signature.author}\n${r.read.subject}`),
   );
   for (const k of keys) {
     const [reader = '', subject = ''] = k.split('\n');
@@ -201,13 +227,47 @@ export function readModel(
     if (!baseline) continue;
     const base = baseline.read as BaselineRead;
     baseline.baselineSumUm = baselineSumUm(base);
-    const fus = mine.filter((r) => r.read.kind === 'follow-up').sort((x, y) => x.read.day - y.read.day);
-    const tps = assessTimepoints(base, fus.map((r) => r.read as FollowUpRead), settings);
+    const fus = mine
+      .filter((r) => r.read.kind === 'follow-up')
+      .sort((x, y) => x.read.day - y.read.day);
+    const tps = assessTimepoints(
+      base,
+      fus.map((r) => r.read as FollowUpRead),
+      settings,
+    );
     fus.forEach((r, i) => {
       r.assessment = tps[i] ?? null;
       r.baselineSumUm = base === null ? null : baselineSumUm(base);
     });
-    series.push({ reader, subject, baseline, followUps: fus, timepoints: tps, best: bestOverallResponse(tps, settings) });
+    series.push({
+      reader,
+      subject,
+      baseline,
+      followUps: fus,
+      timepoints: tps,
+      best: bestOverallResponse(tps, settings),
+    });
   }
   return { reads, refused, series };
+}
+
+/** The body of the read.submit entry that signs `read` (RECIST-24, RECIST-25). */
+export function submitBody(
+  assignment: string,
+  read: Read,
+  meaning: Meaning,
+  baseline: BaselineRead | null,
+  priors: FollowUpRead[],
+  settings: RecistSettings,
+  previous: EntryId | null,
+): { [key: string]: Json } {
+  return {
+    assignment,
+    subject: read.subject,
+    result: {
+      ...encodeRead(read, meaning),
+      computed: computedFor(read, baseline, priors, settings),
+    },
+    previous,
+  };
 }

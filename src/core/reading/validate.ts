@@ -25,7 +25,8 @@ export function organKey(l: Pick<BaselineLesion, 'organ' | 'nodal'>): string {
 /** The smallest measurable size in µm: 10 mm (15 mm short axis for nodes), or twice a slice over 5 mm (RECIST-4..6). */
 export function minMeasurableUm(nodal: boolean, sliceThicknessMm: number | null): number {
   const floor = nodal ? 15_000 : 10_000;
-  if (sliceThicknessMm !== null && sliceThicknessMm > 5) return Math.max(floor, 2 * um(sliceThicknessMm));
+  if (sliceThicknessMm !== null && sliceThicknessMm > 5)
+    return Math.max(floor, 2 * um(sliceThicknessMm));
   return floor;
 }
 
@@ -68,7 +69,11 @@ function headerProblems(r: Read, out: ReadProblem[]): void {
       message: `Only ${CRITERIA} ${CRITERIA_VERSION} is known; this read says ${String(r.criteria)} ${String(r.criteriaVersion)}.`,
     });
   if (!r.subject || !r.timepoint)
-    out.push({ rule: 'RECIST-1', lesion: null, message: 'A read names its subject and timepoint.' });
+    out.push({
+      rule: 'RECIST-1',
+      lesion: null,
+      message: 'A read names its subject and timepoint.',
+    });
   if (!Number.isSafeInteger(r.day) || r.day < 0)
     out.push({
       rule: 'RECIST-1',
@@ -135,7 +140,8 @@ export function baselineProblems(b: BaselineRead): ReadProblem[] {
     const d = diameterUm(l.nodal, l.measurement);
     const min = minMeasurableUm(l.nodal, l.sliceThicknessMm);
     if (d < min) {
-      const thick = l.sliceThicknessMm !== null && l.sliceThicknessMm > 5 && min > (l.nodal ? 15_000 : 10_000);
+      const thick =
+        l.sliceThicknessMm !== null && l.sliceThicknessMm > 5 && min > (l.nodal ? 15_000 : 10_000);
       out.push({
         rule: thick ? 'RECIST-6' : l.nodal ? 'RECIST-5' : 'RECIST-4',
         lesion: l.id,

@@ -45,7 +45,15 @@ export function node(id: string, shortMm: number, longMm = shortMm + 5): Baselin
 }
 
 export function nonTarget(id: string, organ: string, nodal = false): BaselineLesion {
-  return { id, kind: 'non-target', organ, location: organ, nodal, measurement: null, sliceThicknessMm: null };
+  return {
+    id,
+    kind: 'non-target',
+    organ,
+    location: organ,
+    nodal,
+    measurement: null,
+    sliceThicknessMm: null,
+  };
 }
 
 export function baseline(lesions: BaselineLesion[]): BaselineRead {

@@ -23,7 +23,11 @@ const S = DEFAULT_SETTINGS;
 
 describe('sums (RECIST-9, RECIST-10, RECIST-11)', () => {
   it('RECIST-9: long axis for non-nodal targets, short axis for nodes', () => {
-    const b = baseline([target('T1', 'liver', 32.4), target('T2', 'lung', 21), node('N1', 17.3, 25)]);
+    const b = baseline([
+      target('T1', 'liver', 32.4),
+      target('T2', 'lung', 21),
+      node('N1', 17.3, 25),
+    ]);
     expect(baselineSumUm(b)).toBe(32_400 + 21_000 + 17_300);
   });
 
@@ -78,9 +82,9 @@ describe('target response (RECIST-12..17)', () => {
     // Nadir 50 mm: 60 mm is +20 % and +10 mm -> PD.
     expect(targetResponse(sum(60), 100_000, 50_000, false)).toBe('PD');
     // Nadir 10 mm: 14 mm is +40 % but only +4 mm -> not PD (the 5 mm absolute rule).
-    expect(targetResponse(sum(14), 15_000, 10_000, false)).toBe("SD");
+    expect(targetResponse(sum(14), 15_000, 10_000, false)).toBe('SD');
     // Nadir 10 mm: 15 mm is +50 % and +5 mm -> PD.
-    expect(targetResponse(sum(15), 15_000, 10_000, false)).toBe("PD");
+    expect(targetResponse(sum(15), 15_000, 10_000, false)).toBe('PD');
     // Nadir 100 mm: 119 mm is +19 % and +19 mm -> not PD.
     expect(targetResponse(sum(119), 100_000, 100_000, false)).toBe('SD');
     expect(isProgression(120_000, 100_000)).toBe(true);
@@ -132,7 +136,10 @@ describe('target response (RECIST-12..17)', () => {
     const b = baseline([target('T1', 'liver', 30), node('N1', 20)]);
     const f = followUp(56, [{ id: 'T1', status: 'absent' }, meas('N1', 14, 10)]);
     expect(assessTimepoints(b, [f], S)[0]!.target).toBe('PR');
-    const g = followUp(56, [{ id: 'T1', status: 'too-small' }, { id: 'N1', status: 'absent' }]);
+    const g = followUp(56, [
+      { id: 'T1', status: 'too-small' },
+      { id: 'N1', status: 'absent' },
+    ]);
     expect(assessTimepoints(b, [g], S)[0]!.target).toBe('PR');
   });
 
@@ -148,17 +155,44 @@ describe('target response (RECIST-12..17)', () => {
     // T1 alone is 75 mm: >= 1.2 x 60 and +15 mm over the nadir of 60 -> already PD.
     const partialPD = followUp(56, [meas('T1', 75), { id: 'T2', status: 'not-evaluable' }]);
     expect(assessTimepoints(b, [partialPD], S)[0]!.target).toBe('PD');
-    expect(targetResponse({ sumUm: 50_000, complete: false, notEvaluable: ['T2'] }, 60_000, 60_000, true)).toBe('NE');
+    expect(
+      targetResponse(
+        { sumUm: 50_000, complete: false, notEvaluable: ['T2'] },
+        60_000,
+        60_000,
+        true,
+      ),
+    ).toBe('NE');
   });
 });
 
 describe('non-target response (RECIST-18) and new lesions (RECIST-19)', () => {
   it('RECIST-18: PD, then NE, then all CR, else non-CR/non-PD; none without non-targets', () => {
     expect(nonTargetResponse([])).toBe('none');
-    expect(nonTargetResponse([{ id: 'a', status: 'CR' }, { id: 'b', status: 'CR' }])).toBe('CR');
-    expect(nonTargetResponse([{ id: 'a', status: 'CR' }, { id: 'b', status: 'non-CR/non-PD' }])).toBe('non-CR/non-PD');
-    expect(nonTargetResponse([{ id: 'a', status: 'NE' }, { id: 'b', status: 'CR' }])).toBe('NE');
-    expect(nonTargetResponse([{ id: 'a', status: 'NE' }, { id: 'b', status: 'PD' }])).toBe('PD');
+    expect(
+      nonTargetResponse([
+        { id: 'a', status: 'CR' },
+        { id: 'b', status: 'CR' },
+      ]),
+    ).toBe('CR');
+    expect(
+      nonTargetResponse([
+        { id: 'a', status: 'CR' },
+        { id: 'b', status: 'non-CR/non-PD' },
+      ]),
+    ).toBe('non-CR/non-PD');
+    expect(
+      nonTargetResponse([
+        { id: 'a', status: 'NE' },
+        { id: 'b', status: 'CR' },
+      ]),
+    ).toBe('NE');
+    expect(
+      nonTargetResponse([
+        { id: 'a', status: 'NE' },
+        { id: 'b', status: 'PD' },
+      ]),
+    ).toBe('PD');
   });
 
   it('RECIST-19: unequivocal beats equivocal beats none', () => {
@@ -179,7 +213,12 @@ describe('non-target response (RECIST-18) and new lesions (RECIST-19)', () => {
       [
         followUp(42, [meas('T1', 26)]), // PR
         followUp(84, [meas('T1', 26)], [], [{ id: 'X1', location: 'bone', status: 'equivocal' }]),
-        followUp(126, [meas('T1', 26)], [], [{ id: 'X1', location: 'bone', status: 'unequivocal' }]),
+        followUp(
+          126,
+          [meas('T1', 26)],
+          [],
+          [{ id: 'X1', location: 'bone', status: 'unequivocal' }],
+        ),
       ],
       S,
     );
@@ -198,7 +237,12 @@ describe('non-target response (RECIST-18) and new lesions (RECIST-19)', () => {
       b,
       [
         followUp(84, [meas('T1', 26)], [], [{ id: 'X1', location: 'bone', status: 'equivocal' }]),
-        followUp(126, [meas('T1', 26)], [], [{ id: 'X2', location: 'lung', status: 'unequivocal' }]),
+        followUp(
+          126,
+          [meas('T1', 26)],
+          [],
+          [{ id: 'X2', location: 'lung', status: 'unequivocal' }],
+        ),
       ],
       S,
     );
@@ -207,7 +251,12 @@ describe('non-target response (RECIST-18) and new lesions (RECIST-19)', () => {
 });
 
 describe('RECIST-20: table 1 (targets, with or without non-targets)', () => {
-  const rows: [TargetResponse, NonTargetResponse, 'none' | 'equivocal' | 'unequivocal', OverallResponse][] = [
+  const rows: [
+    TargetResponse,
+    NonTargetResponse,
+    'none' | 'equivocal' | 'unequivocal',
+    OverallResponse,
+  ][] = [
     ['CR', 'CR', 'none', 'CR'],
     ['CR', 'none', 'none', 'CR'],
     ['CR', 'non-CR/non-PD', 'none', 'PR'],
@@ -236,14 +285,28 @@ describe('RECIST-20: table 1 (targets, with or without non-targets)', () => {
   });
 
   it('RECIST-20 end to end: two targets and a node, from measurements to PR', () => {
-    const b = baseline([target('T1', 'liver', 42), target('T2', 'lung', 25), node('N1', 18, 24), nonTarget('NT1', 'bone')]);
+    const b = baseline([
+      target('T1', 'liver', 42),
+      target('T2', 'lung', 25),
+      node('N1', 18, 24),
+      nonTarget('NT1', 'bone'),
+    ]);
     // Follow-up: 20 + 12 + node short 9 = 41 mm vs 85 mm baseline (-51.8 %); non-target present.
-    const f = followUp(56, [meas('T1', 20), meas('T2', 12), meas('N1', 13, 9)], [['NT1', 'non-CR/non-PD']]);
+    const f = followUp(
+      56,
+      [meas('T1', 20), meas('T2', 12), meas('N1', 13, 9)],
+      [['NT1', 'non-CR/non-PD']],
+    );
     const [t] = assessTimepoints(b, [f], S);
     expect(t!.baselineSumUm).toBe(85_000);
     expect(t!.sumUm).toBe(41_000);
     expect(t!.changeFromBaselinePermille).toBe(-518);
-    expect([t!.target, t!.nonTarget, t!.newLesions, t!.overall]).toEqual(['PR', 'non-CR/non-PD', 'none', 'PR']);
+    expect([t!.target, t!.nonTarget, t!.newLesions, t!.overall]).toEqual([
+      'PR',
+      'non-CR/non-PD',
+      'none',
+      'PR',
+    ]);
   });
 });
 
@@ -265,7 +328,20 @@ describe('RECIST-21: table 2 (non-target lesions only)', () => {
 
   it('RECIST-21 end to end: a subject without targets uses table 2', () => {
     const b = baseline([nonTarget('NT1', 'bone'), nonTarget('NT2', 'lymph node', true)]);
-    const tps = assessTimepoints(b, [followUp(56, [], [['NT1', 'CR'], ['NT2', 'CR']])], S);
+    const tps = assessTimepoints(
+      b,
+      [
+        followUp(
+          56,
+          [],
+          [
+            ['NT1', 'CR'],
+            ['NT2', 'CR'],
+          ],
+        ),
+      ],
+      S,
+    );
     expect([tps[0]!.target, tps[0]!.overall]).toEqual(['none', 'CR']);
   });
 });
@@ -293,7 +369,11 @@ function seq(...rs: [OverallResponse, number][]): TimepointAssessment[] {
 describe('RECIST-22: best overall response without confirmation', () => {
   it('the best response before progression', () => {
     expect(bestOverallResponse(seq(['SD', 42], ['PR', 84], ['PD', 126]), S).response).toBe('PR');
-    expect(bestOverallResponse(seq(['PR', 42], ['CR', 84]), S)).toEqual({ response: 'CR', timepoint: 'TP2', confirmed: null });
+    expect(bestOverallResponse(seq(['PR', 42], ['CR', 84]), S)).toEqual({
+      response: 'CR',
+      timepoint: 'TP2',
+      confirmed: null,
+    });
     // Nothing after progression counts.
     expect(bestOverallResponse(seq(['SD', 42], ['PD', 84], ['CR', 126]), S).response).toBe('SD');
   });
@@ -319,11 +399,20 @@ describe('RECIST-22: best overall response without confirmation', () => {
       [
         followUp(42, [meas('T1', 30)]), // SD (-25 %)
         followUp(84, [meas('T1', 20)], [], [{ id: 'X1', location: 'bone', status: 'equivocal' }]), // PR, then dated PD
-        followUp(126, [meas('T1', 20)], [], [{ id: 'X1', location: 'bone', status: 'unequivocal' }]),
+        followUp(
+          126,
+          [meas('T1', 20)],
+          [],
+          [{ id: 'X1', location: 'bone', status: 'unequivocal' }],
+        ),
       ],
       S,
     );
-    expect(bestOverallResponse(tps, S)).toEqual({ response: 'SD', timepoint: 'D42', confirmed: null });
+    expect(bestOverallResponse(tps, S)).toEqual({
+      response: 'SD',
+      timepoint: 'D42',
+      confirmed: null,
+    });
   });
 });
 
@@ -344,20 +433,31 @@ describe('RECIST-23: best overall response with confirmation (table 3)', () => {
     ['PR', 'NE', 'SD', 'NE'],
     ['NE', 'NE', 'NE', 'NE'],
   ];
-  it.each(rows)('first %s, subsequent %s -> %s (SD duration met) / %s (not met)', (a, b, met, notMet) => {
-    expect(bestOverallResponse(seq([a, 56], [b, 84]), C).response).toBe(met);
-    expect(bestOverallResponse(seq([a, 35], [b, 63]), { ...C, minSdDays: 70 }).response).toBe(notMet);
-  });
+  it.each(rows)(
+    'first %s, subsequent %s -> %s (SD duration met) / %s (not met)',
+    (a, b, met, notMet) => {
+      expect(bestOverallResponse(seq([a, 56], [b, 84]), C).response).toBe(met);
+      expect(bestOverallResponse(seq([a, 35], [b, 63]), { ...C, minSdDays: 70 }).response).toBe(
+        notMet,
+      );
+    },
+  );
 
   it('confirmation needs the interval: a second PR 3 weeks later does not confirm, 4 weeks does', () => {
-    expect(bestOverallResponse(seq(['PR', 14], ['PR', 35]), C)).toEqual({ response: 'NE', timepoint: null, confirmed: null });
+    expect(bestOverallResponse(seq(['PR', 14], ['PR', 35]), C)).toEqual({
+      response: 'NE',
+      timepoint: null,
+      confirmed: null,
+    });
     expect(bestOverallResponse(seq(['PR', 14], ['PR', 35], ['PR', 42]), C)).toEqual({
       response: 'PR',
       timepoint: 'TP1',
       confirmed: true,
     });
     // With a 5-week interval nothing confirms: the last PR counts as SD (duration met).
-    expect(bestOverallResponse(seq(['PR', 14], ['PR', 35], ['PR', 42]), { ...C, confirmDays: 35 })).toEqual({
+    expect(
+      bestOverallResponse(seq(['PR', 14], ['PR', 35], ['PR', 42]), { ...C, confirmDays: 35 }),
+    ).toEqual({
       response: 'SD',
       timepoint: 'TP3',
       confirmed: false,

@@ -4,3 +4,4 @@ export * from './recist';
 export * from './validate';
 export * from './codec';
 export * from './model';
+export * from './sr';

@@ -616,6 +616,11 @@ export class LedgerService implements LedgerApi {
     return verifyLog(await file.text(), this.deps.verifier);
   }
 
+  /** The accepted entries of the current study, in ledger order (for folds such as reads). */
+  entries(): readonly Entry[] {
+    return this.session?.ledger.accepted() ?? [];
+  }
+
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

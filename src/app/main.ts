@@ -16,6 +16,9 @@ import type { Json, Role } from '../core/ledger/types';
 import { DeidService } from './deid-service';
 import { DeidKeyStore } from './deid/key-store';
 import { DeidState } from '../ui/state/deid.svelte';
+import { ReadingService } from './reading-service';
+import { ReadingState } from '../ui/state/reading.svelte';
+import { encodeSr } from '../adapters/sr/dcmjs-sr';
 
 // The ledger starts first: every archive action records through it, and its first run
 // creates the identity and a personal workspace so a newcomer can work at once.
@@ -101,18 +104,38 @@ ledgerState.acquisitions = async (subject) =>
         .replace(/\s+/g, ' ')
         .trim(),
     }));
+const deidKeys = new DeidKeyStore();
 const deidState = new DeidState(
   new DeidService({
     store: indexStore,
-    keys: new DeidKeyStore(),
+    keys: deidKeys,
     record: (type, body) => ledger.record(type, body),
     runBy: async () => (await ledger.identity())?.name ?? 'unknown',
     role: async () => (await ledger.current())?.myRole ?? null,
   }),
 );
+// RECIST reads: entries through the ledger, subjects by keyed reference from the index,
+// drafts on this device only (localStorage, never synced).
+const reading = new ReadingState(
+  new ReadingService({
+    record: (type, body) => ledger.record(type, body),
+    entries: () => ledger.entries(),
+    me: () => ledger.identity(),
+    study: () => ledger.current(),
+    subscribe: (listener) => ledger.subscribe(listener),
+    store: indexStore,
+    key: () => deidKeys.key(),
+    drafts: {
+      get: async (k) => localStorage.getItem(`trialbench.readDraft.${k}`),
+      put: async (k, v) => localStorage.setItem(`trialbench.readDraft.${k}`, v),
+    },
+    encodeSr,
+    newId: () => crypto.randomUUID(),
+  }),
+);
 mount(App, {
   target: document.getElementById('app')!,
-  props: { archive: state, ledger: ledgerState, deid: deidState },
+  props: { archive: state, ledger: ledgerState, deid: deidState, reading },
 });
 void state.load();
 void started.then(() => ledgerState.load());

@@ -100,7 +100,15 @@ function imageRef(m: MeasurementInput, ref: ImageRef | null): Item {
 
 function polyline(m: MeasurementInput, from: number, ref: ImageRef | null): Item[] {
   const pts = m.points.slice(from, from + 2);
-  if (pts.length < 2) return [];
+  // Typed by hand (no caliper points): the value is inferred from the image itself (TID 320).
+  if (pts.length < 2)
+    return [
+      {
+        RelationshipType: 'INFERRED FROM',
+        ValueType: 'IMAGE',
+        ReferencedSOPSequence: [imageRef(m, ref)],
+      },
+    ];
   return [
     {
       RelationshipType: 'INFERRED FROM',
@@ -434,7 +442,9 @@ export function lesionsFromSr(ds: Nat): SrSummary {
     for (const i of items) {
       const cv = conceptOf(i);
       const sc = seqOf(i.ContentSequence).find((c) => c.ValueType === 'SCOORD');
-      const img = seqOf(sc?.ContentSequence).find((c) => c.ValueType === 'IMAGE');
+      const img =
+        seqOf(sc?.ContentSequence).find((c) => c.ValueType === 'IMAGE') ??
+        seqOf(i.ContentSequence).find((c) => c.ValueType === 'IMAGE');
       const sop = seqOf(img?.ReferencedSOPSequence)[0]?.ReferencedSOPInstanceUID;
       const pts = Array.isArray(sc?.GraphicData) ? (sc.GraphicData as number[]).map(Number) : [];
       if (cv === '103339001')

@@ -199,6 +199,33 @@ describe('RECIST-27: SR TID 1500 export', () => {
     expect(uid(fds)).toEqual(uid(ds));
   });
 
+  it('a value typed by hand (no caliper points) still names its image', () => {
+    const manual = baseline([
+      {
+        ...target('T1', 'liver', 30),
+        measurement: { ...m(30, undefined, '2.25.2001'), points: [] },
+      },
+    ]);
+    const mds = measurementReport({
+      readId: 'ef'.repeat(32),
+      read: manual,
+      signature: sig,
+      baseline: manual,
+      assessment: null,
+      image,
+    });
+    const back = lesionsFromSr(decodeSr(encodeSr(mds)));
+    expect(back.lesions[0]!.measurements).toEqual([
+      { longMm: 30, shortMm: null, sopInstanceUid: '2.25.2001', points: [] },
+    ]);
+    if (which('dciodvfy')) {
+      const v = spawnSync('dciodvfy', [write(encodeSr(mds))], { encoding: 'utf8' });
+      expect(`${v.stdout}\n${v.stderr}`.split('\n').filter((l) => l.startsWith('Error'))).toEqual(
+        [],
+      );
+    }
+  });
+
   it('dcmdump parses it and dciodvfy finds no error in the SR IOD (where installed)', (ctx) => {
     if (!which('dcmdump') || !which('dciodvfy')) {
       console.warn('SKIPPED: dcmdump/dciodvfy not installed');

@@ -66,6 +66,8 @@ export interface SavedFile {
 export interface ReadingApi {
   snapshot(): Promise<ReadingSnapshot>;
   subjects(): Promise<ReadingSubject[]>;
+  /** The index may have changed: subjects are rebuilt on next use. */
+  invalidate(): void;
   assign(subject: string, timepoint: string, reader: AuthorKey): Promise<void>;
   submit(assignment: string, read: Read, previous: EntryId | null): Promise<void>;
   unlock(read: EntryId, reason: string): Promise<void>;

@@ -111,6 +111,7 @@ export class ReadingState {
 
   async load(): Promise<void> {
     this.unsubscribe ??= this.api.subscribe(() => void this.refresh());
+    this.api.invalidate();
     try {
       const [snapshot, subjects] = await Promise.all([this.api.snapshot(), this.api.subjects()]);
       this.snapshot = snapshot;

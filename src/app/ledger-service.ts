@@ -646,6 +646,11 @@ export class LedgerService implements LedgerApi {
     }
   }
 
+  /** The accepted entries of the current study, in ledger order (for folds such as reads). */
+  entries(): readonly Entry[] {
+    return this.session?.ledger.accepted() ?? [];
+  }
+
   subscribe(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

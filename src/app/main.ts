@@ -18,6 +18,9 @@ import { DeidKeyStore } from './deid/key-store';
 import { runByName } from './deid/run-by';
 import { DeidState } from '../ui/state/deid.svelte';
 import { startQc } from './qc-service';
+import { ReadingService } from './reading-service';
+import { ReadingState } from '../ui/state/reading.svelte';
+import { encodeSr } from '../adapters/sr/dcmjs-sr';
 
 // The ledger starts first: every archive action records through it, and its first run
 // creates the identity and a personal workspace so a newcomer can work at once.
@@ -103,10 +106,11 @@ ledgerState.acquisitions = async (subject) =>
         .replace(/\s+/g, ' ')
         .trim(),
     }));
+const deidKeys = new DeidKeyStore();
 const deidState = new DeidState(
   new DeidService({
     store: indexStore,
-    keys: new DeidKeyStore(),
+    keys: deidKeys,
     record: (type, body) => ledger.record(type, body),
     runBy: async () => runByName(await ledger.identity(), FIRST_NAME),
     role: async () => (await ledger.current())?.myRole ?? null,
@@ -117,9 +121,28 @@ const qcState = startQc({
   archive: state,
   record: (t, b) => ledger.record(t, b),
 });
+// RECIST reads: entries through the ledger, subjects by keyed reference from the index,
+// drafts on this device only (localStorage, never synced).
+const reading = new ReadingState(
+  new ReadingService({
+    record: (type, body) => ledger.record(type, body),
+    entries: () => ledger.entries(),
+    me: () => ledger.identity(),
+    study: () => ledger.current(),
+    subscribe: (listener) => ledger.subscribe(listener),
+    store: indexStore,
+    key: () => deidKeys.key(),
+    drafts: {
+      get: async (k) => localStorage.getItem(`trialbench.readDraft.${k}`),
+      put: async (k, v) => localStorage.setItem(`trialbench.readDraft.${k}`, v),
+    },
+    encodeSr,
+    newId: () => crypto.randomUUID(),
+  }),
+);
 mount(App, {
   target: document.getElementById('app')!,
-  props: { archive: state, ledger: ledgerState, deid: deidState, qc: qcState },
+  props: { archive: state, ledger: ledgerState, deid: deidState, qc: qcState, reading },
 });
 void state.load();
 void started.then(() => ledgerState.load());

@@ -31,6 +31,8 @@ function summary(e: Entry, who: string, nameOf: (k: AuthorKey) => string): strin
       return `${who} assigned subject ${str(b.subject)} (${str(b.timepoint)}) to ${nameOf(str(b.reader))}`;
     case 'read.submit':
       return `${who} submitted the read of subject ${str(b.subject)}`;
+    case 'read.unlock':
+      return `${who} unlocked the read ${str(b.read).slice(0, 12)}… for correction`;
     case 'deid.run': {
       const c = (b.counts ?? {}) as { [k: string]: Json };
       const held = c.held && typeof c.held === 'object' ? Object.values(c.held) : [];

@@ -16,6 +16,9 @@ export const POLICY = {
   'folder.remove': 'member',
   'read.assign': ['admin', 'adjudicator'],
   'read.submit': ['reader', 'adjudicator'],
+  // Opens a submitted (locked) read for correction; the corrected read is a read.submit
+  // whose `previous` names it (src/core/reading/SPEC.md, RECIST-25).
+  'read.unlock': ['admin'],
   'deid.run': ['admin', 'site'],
   'deid.key.export': ['admin', 'site'],
   'deid.key.import': ['admin', 'site'],
@@ -143,6 +146,7 @@ const SHAPES: Record<EntryType, Record<string, Check>> = {
   'folder.remove': { folder: label, label: text, reason: text },
   'read.assign': { assignment: label, reader: key, subject: label, timepoint: text },
   'read.submit': { assignment: label, subject: label, result: any, previous: any },
+  'read.unlock': { read: (v) => isEntryId(v), reason: label },
   'deid.run': {
     counts: any,
     profile: any,

@@ -180,6 +180,7 @@ describe('ledger checks, one per quarantine code', () => {
         timepoint: 'T0',
       },
       'read.submit': { assignment: 'a1', subject: 'S1', result: 1, previous: null },
+      'read.unlock': { read: 'ab'.repeat(32), reason: 'wrong lesion measured' },
       'deid.run': {
         counts: { written: 1, held: 0, skipped: 0 },
         profile: { name: 'Basic', version: 1 },

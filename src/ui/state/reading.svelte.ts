@@ -1,0 +1,573 @@
+// The Reads view's state: assignments, the read form (baseline or follow-up) as typed or
+// measured, the live computation (sums, responses: computed, never typed), submitting,
+// unlocking and exports. Components only read this and call its methods.
+import type { AuthorKey, EntryId } from '../../core/ledger/types';
+import {
+  CRITERIA,
+  CRITERIA_VERSION,
+  DEFAULT_SETTINGS,
+  assessTimepoints,
+  baselineProblems,
+  baselineSumUm,
+  followUpProblems,
+  type BaselineLesion,
+  type BaselineRead,
+  type Blinding,
+  type FollowUpRead,
+  type ImagePoint,
+  type LesionKind,
+  type MeasurementInput,
+  type NewLesion,
+  type NonTargetStatus,
+  type Read,
+  type ReadProblem,
+  type SubjectSeries,
+  type TargetFollowUp,
+  type TargetStatus,
+  type TimepointAssessment,
+} from '../../core/reading';
+import type {
+  AssignmentView,
+  ReadingApi,
+  ReadingSnapshot,
+  ReadingSubject,
+  ReadingTimepoint,
+} from './reading-api';
+import { saveBlob } from './download';
+
+/** Where a measurement was made, as the form holds it (1-based image number in a series). */
+interface Position {
+  seriesRef: string;
+  image: string;
+  points: ImagePoint[];
+  frame: number;
+}
+
+export interface LesionRow extends Position {
+  id: string;
+  kind: LesionKind;
+  organ: string;
+  location: string;
+  nodal: boolean;
+  longMm: string;
+  shortMm: string;
+}
+
+export interface TargetRow extends Position {
+  id: string;
+  nodal: boolean;
+  status: TargetStatus;
+  longMm: string;
+  shortMm: string;
+  /** Split: the fragments' diameters in mm, comma separated (long axis; short for nodes). */
+  parts: string;
+  into: string;
+}
+
+export interface NewLesionRow {
+  id: string;
+  location: string;
+  status: 'equivocal' | 'unequivocal';
+}
+
+/** What the viewer reports (its `Measurement`, structurally): see src/ui/reading/from-viewer.ts. */
+export interface ViewerMeasurementLike {
+  sopInstanceUid: string;
+  frame: number;
+  points: ImagePoint[];
+  longMm: number;
+  shortMm?: number;
+  calibration: { kind: string; reason?: string };
+}
+
+const mm = (u: number) => `${(u / 1000).toFixed(1)} mm`;
+const pct = (p: number | null) =>
+  p === null ? 'n/a' : `${p > 0 ? '+' : ''}${(p / 10).toFixed(1)} %`;
+const num = (s: string): number | undefined => {
+  const t = s.trim().replace(',', '.');
+  if (t === '') return undefined;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : NaN;
+};
+
+export class ReadingState {
+  snapshot = $state<ReadingSnapshot | null>(null);
+  subjects = $state<ReadingSubject[]>([]);
+  status = $state('');
+  busy = $state(false);
+  /** The assignment whose read is open in the form. */
+  open = $state<AssignmentView | null>(null);
+  /** The read being corrected (after an unlock), or null. */
+  correcting = $state<EntryId | null>(null);
+  protocolVersion = $state('1.0');
+  blinding = $state<Blinding>('blinded');
+  lesions = $state<LesionRow[]>([]);
+  targets = $state<TargetRow[]>([]);
+  nonTargets = $state<{ id: string; status: NonTargetStatus }[]>([]);
+  newLesions = $state<NewLesionRow[]>([]);
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(private readonly api: ReadingApi) {}
+
+  async load(): Promise<void> {
+    this.unsubscribe ??= this.api.subscribe(() => void this.refresh());
+    this.api.invalidate();
+    try {
+      const [snapshot, subjects] = await Promise.all([this.api.snapshot(), this.api.subjects()]);
+      this.snapshot = snapshot;
+      this.subjects = subjects;
+    } catch (e) {
+      this.status = `Reads could not be loaded: ${e instanceof Error ? e.message : String(e)}`;
+    }
+  }
+
+  async refresh(): Promise<void> {
+    this.snapshot = await this.api.snapshot();
+    if (this.open)
+      this.open =
+        this.snapshot.assignments.find((a) => a.assignment === this.open?.assignment) ?? null;
+  }
+
+  get mayAssign(): boolean {
+    const r = this.snapshot?.myRole;
+    return r === 'admin' || r === 'adjudicator';
+  }
+
+  get isAdmin(): boolean {
+    return this.snapshot?.myRole === 'admin';
+  }
+
+  /** The timepoint of the open assignment, from the local index. */
+  get timepoint(): ReadingTimepoint | null {
+    const a = this.open;
+    if (!a) return null;
+    return (
+      this.subjects
+        .find((s) => s.subject === a.subject)
+        ?.timepoints.find((t) => t.label === a.timepoint) ?? null
+    );
+  }
+
+  get kind(): 'baseline' | 'follow-up' {
+    return (this.timepoint?.day ?? 0) === 0 ? 'baseline' : 'follow-up';
+  }
+
+  /** My current reads of the open subject (baseline first), for the follow-up computation. */
+  get mySeries(): SubjectSeries | null {
+    const a = this.open;
+    const me = this.snapshot?.me;
+    if (!a || !me) return null;
+    return (
+      this.snapshot?.model.series.find((s) => s.reader === me && s.subject === a.subject) ?? null
+    );
+  }
+
+  get baseline(): BaselineRead | null {
+    const s = this.mySeries;
+    if (!s) return null;
+    if (this.correcting && s.baseline.id === this.correcting) return null;
+    return s.baseline.read as BaselineRead;
+  }
+
+  /** The editable form is open (a new read, or a correction after an unlock). */
+  get editing(): boolean {
+    const a = this.open;
+    return (
+      !!a &&
+      a.mine &&
+      (a.read === null || (a.read.state === 'unlocked' && this.correcting === a.read.id))
+    );
+  }
+
+  private position(p: Position): Omit<MeasurementInput, 'longMm'> | null {
+    const series = this.timepoint?.series.find((s) => s.seriesRef === p.seriesRef);
+    const n = Number(p.image);
+    const img = series && Number.isInteger(n) && n >= 1 ? series.images[n - 1] : undefined;
+    return {
+      sopInstanceUid: img?.ref ?? '',
+      seriesInstanceUid: series?.seriesRef,
+      frame: p.frame,
+      points: p.points,
+    };
+  }
+
+  private measurement(p: Position, longMm: string, shortMm: string): MeasurementInput | null {
+    const l = num(longMm);
+    if (l === undefined) return null;
+    const pos = this.position(p);
+    if (!pos) return null;
+    const m: MeasurementInput = { ...pos, longMm: l };
+    if (m.seriesInstanceUid === undefined) delete m.seriesInstanceUid;
+    const s = num(shortMm);
+    if (s !== undefined) m.shortMm = s;
+    return m;
+  }
+
+  /** The read as the form now stands, or null when no assignment is open. */
+  get read(): Read | null {
+    const a = this.open;
+    const tp = this.timepoint;
+    if (!a || !tp) return null;
+    const head = {
+      criteria: CRITERIA,
+      criteriaVersion: CRITERIA_VERSION,
+      protocolVersion: this.protocolVersion.trim(),
+      blinding: this.blinding,
+      subject: a.subject,
+      timepoint: a.timepoint,
+      day: tp.day,
+    };
+    if (this.kind === 'baseline') {
+      const lesions: BaselineLesion[] = this.lesions.map((l) => ({
+        id: l.id.trim(),
+        kind: l.kind,
+        organ: l.nodal ? 'lymph node' : l.organ.trim(),
+        location: l.location.trim(),
+        nodal: l.nodal,
+        measurement: this.measurement(l, l.longMm, l.shortMm),
+        sliceThicknessMm:
+          this.timepoint?.series.find((s) => s.seriesRef === l.seriesRef)?.sliceThicknessMm ?? null,
+      }));
+      return { ...head, kind: 'baseline', lesions };
+    }
+    const targets: TargetFollowUp[] = this.targets.map((t): TargetFollowUp => {
+      switch (t.status) {
+        case 'measured': {
+          const m = this.measurement(t, t.longMm, t.shortMm);
+          return m
+            ? { id: t.id, status: 'measured', measurement: m }
+            : { id: t.id, status: 'not-evaluable' };
+        }
+        case 'split': {
+          const pos = this.position(t);
+          const parts = t.parts
+            .split(/[;\s]+/)
+            .map((x) => num(x))
+            .filter((x): x is number => x !== undefined)
+            .map((v) => ({ ...pos!, longMm: v, ...(t.nodal ? { shortMm: v } : {}) }));
+          return { id: t.id, status: 'split', parts };
+        }
+        case 'merged':
+          return { id: t.id, status: 'merged', into: t.into };
+        default:
+          return { id: t.id, status: t.status };
+      }
+    });
+    const newLesions: NewLesion[] = this.newLesions.map((n) => ({
+      id: n.id.trim(),
+      location: n.location.trim(),
+      status: n.status,
+    }));
+    return {
+      ...head,
+      kind: 'follow-up',
+      targets,
+      nonTargets: this.nonTargets.map((n) => ({ ...n })),
+      newLesions,
+    };
+  }
+
+  /** Every problem the form has now, each with its rule (RECIST-n). */
+  get problems(): ReadProblem[] {
+    const r = this.read;
+    if (!r) return [];
+    const out: ReadProblem[] = [];
+    if (!r.protocolVersion)
+      out.push({ rule: 'RECIST-1', lesion: null, message: 'Enter the protocol version.' });
+    if (r.kind === 'baseline') return [...out, ...baselineProblems(r)];
+    const b = this.baseline;
+    if (!b)
+      return [
+        ...out,
+        {
+          rule: 'RECIST-8',
+          lesion: null,
+          message: 'Submit your baseline read of this subject first.',
+        },
+      ];
+    return [...out, ...followUpProblems(b, r)];
+  }
+
+  /** This follow-up computed against the baseline and my earlier follow-ups. */
+  get assessment(): TimepointAssessment | null {
+    const r = this.read;
+    const b = this.baseline;
+    if (!r || r.kind !== 'follow-up' || !b || followUpProblems(b, r).length) return null;
+    const priors = (this.mySeries?.followUps ?? [])
+      .filter((f) => f.assignment !== this.open?.assignment && f.read.day < r.day)
+      .map((f) => f.read as FollowUpRead);
+    const tps = assessTimepoints(b, [...priors, r], DEFAULT_SETTINGS);
+    return tps[tps.length - 1] ?? null;
+  }
+
+  /** The live computation in words (the role=status region). */
+  get live(): string {
+    const r = this.read;
+    if (!r) return '';
+    if (r.kind === 'baseline') {
+      if (baselineProblems(r).some((p) => p.rule === 'RECIST-9'))
+        return 'Sum of diameters: waiting for valid measurements.';
+      const n = r.lesions.filter((l) => l.kind === 'target').length;
+      return `Baseline sum of diameters: ${mm(baselineSumUm(r))} over ${n} target lesion${n === 1 ? '' : 's'}.`;
+    }
+    const a = this.assessment;
+    if (!a) return 'Response: waiting for every baseline lesion to be assessed.';
+    return [
+      `Sum of diameters: ${mm(a.sumUm)}${a.complete ? '' : ` (not evaluable: ${a.notEvaluable.join(', ')})`}.`,
+      `From baseline ${mm(a.baselineSumUm)}: ${pct(a.changeFromBaselinePermille)}.`,
+      `From nadir ${mm(a.nadirUm)}: ${pct(a.changeFromNadirPermille)} (${a.changeFromNadirUm >= 0 ? '+' : ''}${mm(a.changeFromNadirUm)}).`,
+      `Target response: ${a.target}. Non-target response: ${a.nonTarget}. New lesions: ${a.newLesions}.`,
+      `Overall response: ${a.overall}.`,
+    ].join(' ');
+  }
+
+  // ---- opening a read ----
+
+  async openAssignment(a: AssignmentView): Promise<void> {
+    this.open = a;
+    this.correcting = null;
+    this.resetForm();
+    const draft = a.mine && !a.read ? await this.api.loadDraft(a.assignment) : null;
+    if (draft) this.fromRead(draft);
+    else if (a.read) this.fromRead(a.read.read);
+    this.status = draft ? 'Draft restored from this device.' : '';
+  }
+
+  close(): void {
+    this.open = null;
+    this.correcting = null;
+  }
+
+  private resetForm(): void {
+    this.lesions = [];
+    this.newLesions = [];
+    const b = this.kind === 'follow-up' ? this.baseline : null;
+    this.targets = (b?.lesions ?? [])
+      .filter((l) => l.kind === 'target')
+      .map((l) => ({
+        ...this.defaultPosition(),
+        id: l.id,
+        nodal: l.nodal,
+        status: 'measured',
+        longMm: '',
+        shortMm: '',
+        parts: '',
+        into: '',
+      }));
+    this.nonTargets = (b?.lesions ?? [])
+      .filter((l) => l.kind === 'non-target')
+      .map((l) => ({ id: l.id, status: 'non-CR/non-PD' }));
+  }
+
+  /** The middle image of the timepoint's first series, until the reader picks another. */
+  private defaultPosition(): Position {
+    const first = this.timepoint?.series[0];
+    return {
+      ...emptyPosition(),
+      seriesRef: first?.seriesRef ?? '',
+      image: first ? String(Math.ceil(first.images.length / 2)) : '',
+    };
+  }
+
+  private rowPosition(m: MeasurementInput | null): Position {
+    if (!m) return emptyPosition();
+    for (const s of this.timepoint?.series ?? []) {
+      const i = s.images.findIndex((img) => img.ref === m.sopInstanceUid);
+      if (i >= 0)
+        return { seriesRef: s.seriesRef, image: String(i + 1), points: m.points, frame: m.frame };
+    }
+    return { ...emptyPosition(), points: m.points, frame: m.frame };
+  }
+
+  private fromRead(r: Read): void {
+    this.protocolVersion = r.protocolVersion;
+    this.blinding = r.blinding;
+    if (r.kind === 'baseline') {
+      this.lesions = r.lesions.map((l) => ({
+        ...this.rowPosition(l.measurement),
+        id: l.id,
+        kind: l.kind,
+        organ: l.organ,
+        location: l.location,
+        nodal: l.nodal,
+        longMm: l.measurement ? String(l.measurement.longMm) : '',
+        shortMm: l.measurement?.shortMm !== undefined ? String(l.measurement.shortMm) : '',
+      }));
+      return;
+    }
+    const lesions = this.baseline?.lesions ?? [];
+    const nodal = { get: (id: string) => lesions.find((l) => l.id === id)?.nodal };
+    this.targets = r.targets.map((t) => {
+      const m =
+        t.status === 'measured'
+          ? t.measurement
+          : t.status === 'split'
+            ? (t.parts[0] ?? null)
+            : null;
+      return {
+        ...this.rowPosition(m),
+        id: t.id,
+        nodal: nodal.get(t.id) ?? false,
+        status: t.status,
+        longMm: t.status === 'measured' ? String(t.measurement.longMm) : '',
+        shortMm:
+          t.status === 'measured' && t.measurement.shortMm !== undefined
+            ? String(t.measurement.shortMm)
+            : '',
+        parts:
+          t.status === 'split'
+            ? t.parts.map((p) => String(nodal.get(t.id) ? p.shortMm : p.longMm)).join('; ')
+            : '',
+        into: t.status === 'merged' ? t.into : '',
+      };
+    });
+    this.nonTargets = r.nonTargets.map((n) => ({ ...n }));
+    this.newLesions = r.newLesions.map((n) => ({ ...n }));
+  }
+
+  // ---- editing ----
+
+  addLesion(kind: LesionKind, nodal = false): void {
+    const prefix = kind === 'target' ? (nodal ? 'N' : 'T') : 'NT';
+    let n = 1;
+    while (this.lesions.some((l) => l.id === `${prefix}${n}`)) n++;
+    this.lesions.push({
+      ...this.defaultPosition(),
+      id: `${prefix}${n}`,
+      kind,
+      organ: nodal ? 'lymph node' : '',
+      location: '',
+      nodal,
+      longMm: '',
+      shortMm: '',
+    });
+  }
+
+  removeLesion(i: number): void {
+    this.lesions.splice(i, 1);
+  }
+
+  addNewLesion(): void {
+    let n = 1;
+    while (this.newLesions.some((l) => l.id === `NEW${n}`)) n++;
+    this.newLesions.push({ id: `NEW${n}`, location: '', status: 'unequivocal' });
+  }
+
+  removeNewLesion(i: number): void {
+    this.newLesions.splice(i, 1);
+  }
+
+  /**
+   * A caliper measurement from the viewer for a lesion of the open form: the local UID is
+   * turned into the read's reference; a measurement without a calibration is refused.
+   */
+  measured(lesionId: string, m: ViewerMeasurementLike): boolean {
+    if (m.calibration.kind === 'none') {
+      this.status = `Not recorded: ${m.calibration.reason ?? 'the image has no pixel spacing'}.`;
+      return false;
+    }
+    for (const s of this.timepoint?.series ?? []) {
+      const i = s.images.findIndex((img) => img.sopInstanceUid === m.sopInstanceUid);
+      if (i < 0) continue;
+      const pos = {
+        seriesRef: s.seriesRef,
+        image: String(i + 1),
+        points: m.points,
+        frame: m.frame,
+      };
+      const row =
+        this.kind === 'baseline'
+          ? this.lesions.find((l) => l.id === lesionId)
+          : this.targets.find((t) => t.id === lesionId);
+      if (!row) return false;
+      Object.assign(row, pos, {
+        longMm: m.longMm.toFixed(1),
+        shortMm: m.shortMm === undefined ? '' : m.shortMm.toFixed(1),
+      });
+      if ('status' in row) row.status = 'measured';
+      return true;
+    }
+    this.status = 'Not recorded: the measured image is not of this timepoint.';
+    return false;
+  }
+
+  async saveDraft(): Promise<void> {
+    const a = this.open;
+    const r = this.read;
+    if (!a || !r) return;
+    await this.api.saveDraft(a.assignment, r);
+    this.status = 'Draft saved on this device (not signed, not shared).';
+  }
+
+  // ---- actions ----
+
+  private async run(work: () => Promise<string>): Promise<void> {
+    this.busy = true;
+    try {
+      this.status = await work();
+    } catch (e) {
+      this.status = e instanceof Error ? e.message : String(e);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  assign(subject: string, timepoint: string, reader: AuthorKey): Promise<void> {
+    return this.run(async () => {
+      await this.api.assign(subject, timepoint, reader);
+      await this.refresh();
+      return `Assigned ${subject} ${timepoint}.`;
+    });
+  }
+
+  submit(): Promise<void> {
+    return this.run(async () => {
+      const a = this.open;
+      const r = this.read;
+      if (!a || !r) return 'No read is open.';
+      const p = this.problems[0];
+      if (p) return `Not submitted: ${p.rule}: ${p.message}`;
+      await this.api.submit(a.assignment, r, this.correcting);
+      this.correcting = null;
+      await this.refresh();
+      return `Read of ${a.subject} ${a.timepoint} signed and submitted; it is now locked.`;
+    });
+  }
+
+  unlock(id: EntryId, reason: string): Promise<void> {
+    return this.run(async () => {
+      await this.api.unlock(id, reason);
+      await this.refresh();
+      return 'Read unlocked for correction.';
+    });
+  }
+
+  /** Opens the form on an unlocked read of mine: the corrected read will name it. */
+  correct(): void {
+    const a = this.open;
+    if (a?.read?.state === 'unlocked' && a.mine) {
+      this.correcting = a.read.id;
+      this.status = 'Correcting: the new read will name the unlocked one.';
+    }
+  }
+
+  exportSr(id: EntryId): Promise<void> {
+    return this.run(async () => {
+      const f = await this.api.exportSr(id);
+      saveBlob(f.blob, f.name);
+      return `Exported ${f.name}.`;
+    });
+  }
+
+  exportJson(id: EntryId): Promise<void> {
+    return this.run(async () => {
+      const f = await this.api.exportJson(id);
+      saveBlob(f.blob, f.name);
+      return `Exported ${f.name}.`;
+    });
+  }
+}
+
+function emptyPosition(): Position {
+  return { seriesRef: '', image: '', points: [], frame: 0 };
+}

@@ -51,8 +51,11 @@ async function probeAt(page: Page, canvas: Locator, fx: number, fy: number) {
   const side = Math.min(box.width, box.height);
   const sx = box.x + box.width / 2 + (fx - 0.5) * side;
   const sy = box.y + box.height / 2 + (fy - 0.5) * side;
-  await page.mouse.move(sx, sy);
   const out = page.getByLabel('Pixel value under the pointer');
+  // Leave the image first, so the reading awaited below is the new one.
+  await page.mouse.move(1, 1);
+  await expect(out).toHaveText('Pixel: –');
+  await page.mouse.move(sx, sy, { steps: 2 });
   await expect(out).toContainText(/Pixel \(\d+, \d+\)/);
   const m = /Pixel \((\d+), (\d+)\): (-?[\d.]+)/.exec((await out.textContent()) ?? '')!;
   return { sx, sy, x: Number(m[1]), y: Number(m[2]), value: Number(m[3]) };
@@ -113,8 +116,8 @@ test('CT preset window, calipers on a 40.0 mm disc, and bad slices explained', a
 
   // Image coordinates from the probe at two far-apart points give the screen mapping.
   const canvas = page.locator('.pane .canvas').first();
-  const a = await probeAt(page, canvas, 0.2, 0.2);
-  const b = await probeAt(page, canvas, 0.8, 0.8);
+  const a = await probeAt(page, canvas, 0.3, 0.3);
+  const b = await probeAt(page, canvas, 0.7, 0.7);
   const kx = (b.sx - a.sx) / (b.x - a.x);
   const ky = (b.sy - a.sy) / (b.y - a.y);
   const toScreen = (x: number, y: number) => ({

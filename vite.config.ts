@@ -44,7 +44,9 @@ export default defineConfig({
   plugins: [svelte(), serviceWorkerManifest(), cornerstoneWasm()],
   resolve: {
     // vtk.js (via Cornerstone3D) pulls in xmlbuilder2, which needs Node's `events` at load.
-    alias: { xmlbuilder2: new URL('./src/adapters/viewer/xmlbuilder2-stub.ts', import.meta.url).pathname },
+    alias: {
+      xmlbuilder2: new URL('./src/adapters/viewer/xmlbuilder2-stub.ts', import.meta.url).pathname,
+    },
   },
   worker: { format: 'es' },
   build: {

@@ -12,6 +12,7 @@ import type { DemoWorkerApi } from '../../workers/demo.worker';
 import './sync-bench';
 import './ledger-bench';
 import './deid-bench';
+import './viewer-bench';
 
 type CorpusParams = Parameters<DemoWorkerApi['writeCorpus']>[1];
 

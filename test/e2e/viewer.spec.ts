@@ -65,7 +65,9 @@ test('decoded pixel values equal pydicom for native, RLE, JPEG-LS and JPEG 2000'
   page,
 }) => {
   if (!existsSync(join(CORPUS, 'MR_small.dcm'))) {
-    console.warn(`\n*** SKIPPED: the pydicom corpus is absent (${CORPUS}): no codec evidence ***\n`);
+    console.warn(
+      `\n*** SKIPPED: the pydicom corpus is absent (${CORPUS}): no codec evidence ***\n`,
+    );
     test.skip(true, `SKIPPED: corpus absent at ${CORPUS}`);
   }
   const out = mkdtempSync(join(tmpdir(), 'tb-viewer-ref-'));
@@ -98,9 +100,7 @@ test('decoded pixel values equal pydicom for native, RLE, JPEG-LS and JPEG 2000'
   }
 });
 
-test('CT preset window, calipers on a 40.0 mm disc, and bad slices explained', async ({
-  page,
-}) => {
+test('CT preset window, calipers on a 40.0 mm disc, and bad slices explained', async ({ page }) => {
   const P = DISC_40MM;
   await openFolder(page, discSeries(P));
   await openSeries(page, P.description);
@@ -132,7 +132,10 @@ test('CT preset window, calipers on a 40.0 mm disc, and bad slices explained', a
 
   await canvas.focus();
   await page.keyboard.press('l');
-  await expect(page.getByRole('button', { name: 'Length' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByRole('button', { name: 'Length' })).toHaveAttribute(
+    'aria-pressed',
+    'true',
+  );
   const from = toScreen(c - r, c);
   const to = toScreen(c + r, c);
   await page.mouse.move(from.x, from.y);

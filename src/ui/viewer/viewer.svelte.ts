@@ -97,7 +97,8 @@ export class ViewerState {
   private elements: (HTMLDivElement | null)[] = [];
   private timer: ReturnType<typeof setInterval> | null = null;
   private leader = 0;
-  private pendingPreset = new Map<number, string>();
+  /** A preset to apply when a pane's first image is drawn (not reactive). */
+  private pendingPreset: (string | undefined)[] = [];
 
   constructor(private readonly deps: ViewerDeps) {}
 
@@ -180,7 +181,7 @@ export class ViewerState {
         info.problems.length ? ` · ${info.problems.map((p) => p.message).join('; ')}` : ''
       }${info.unreadable.length ? ` · ${info.unreadable.length} unreadable files` : ''}.`;
       // CT opens on the soft-tissue preset once its first image is drawn.
-      if (presetsFor(info.modality).length) this.pendingPreset.set(i, 'soft');
+      if (presetsFor(info.modality).length) this.pendingPreset[i] = 'soft';
       if (view.state?.rendered) this.onState(i, view.state);
     } catch (e) {
       view.failure = e instanceof Error ? e.message : String(e);
@@ -212,9 +213,9 @@ export class ViewerState {
     if (!view) return;
     const before = view.state?.index;
     view.state = s;
-    const preset = this.pendingPreset.get(i);
+    const preset = this.pendingPreset[i];
     if (preset && s.rendered) {
-      this.pendingPreset.delete(i);
+      this.pendingPreset[i] = undefined;
       this.applyPreset(preset, i);
     }
     if (this.sync && i === this.leader && before !== s.index) this.follow(i);

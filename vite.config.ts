@@ -1,9 +1,53 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { serviceWorkerManifest } from './scripts/sw-manifest.ts';
 
+/**
+ * The viewer's WASM codecs, served from our own origin at cornerstone-wasm/ (the loader is
+ * given that base path): the loader's own `new URL('@cornerstonejs/codec-…', import.meta.url)`
+ * names a bare package, which no bundler turns into a served file.
+ */
+function cornerstoneWasm(): Plugin {
+  const require = createRequire(import.meta.url);
+  const files: Record<string, string> = {
+    'charlswasm_decode.wasm': '@cornerstonejs/codec-charls/decodewasm',
+    'openjpegwasm_decode.wasm': '@cornerstonejs/codec-openjpeg/decodewasm',
+    'openjphjs.wasm': '@cornerstonejs/codec-openjph/wasm',
+    'libjpegturbowasm_decode.wasm': '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasm',
+    'jpegxlwasm_decode.wasm': '@cornerstonejs/codec-libjxl/decodewasm',
+  };
+  const path = (name: string) => require.resolve(files[name]!);
+  return {
+    name: 'trialbench-cornerstone-wasm',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const m = /\/cornerstone-wasm\/([\w.-]+\.wasm)$/.exec(req.url ?? '');
+        if (!m || !files[m[1]!]) return next();
+        res.setHeader('Content-Type', 'application/wasm');
+        res.end(readFileSync(path(m[1]!)));
+      });
+    },
+    generateBundle() {
+      for (const name of Object.keys(files))
+        this.emitFile({
+          type: 'asset',
+          fileName: `cornerstone-wasm/${name}`,
+          source: readFileSync(path(name)),
+        });
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [svelte(), serviceWorkerManifest()],
+  plugins: [svelte(), serviceWorkerManifest(), cornerstoneWasm()],
+  resolve: {
+    // vtk.js (via Cornerstone3D) pulls in xmlbuilder2, which needs Node's `events` at load.
+    alias: {
+      xmlbuilder2: new URL('./src/adapters/viewer/xmlbuilder2-stub.ts', import.meta.url).pathname,
+    },
+  },
   worker: { format: 'es' },
   build: {
     target: 'es2022',
@@ -11,7 +55,11 @@ export default defineConfig({
     chunkSizeWarningLimit: 2000,
     rollupOptions: { input: { main: 'index.html', bench: 'bench.html' } },
   },
-  optimizeDeps: { include: ['comlink', 'dexie'] },
+  optimizeDeps: {
+    include: ['comlink', 'dexie', 'dicom-parser'],
+    // Its decode worker is found by `new URL(…, import.meta.url)`, which pre-bundling breaks.
+    exclude: ['@cornerstonejs/dicom-image-loader'],
+  },
   server: { host: '127.0.0.1' },
   preview: { host: '127.0.0.1' },
 });

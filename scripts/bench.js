@@ -34,6 +34,10 @@ const qcSeries = arg('qc', 2000);
 const deidWorkers = arg('deid-workers', undefined);
 // --deid-cli N: CT files (512x512) through `trialbench deid` vs gdcmanon (default 400; 0: off).
 const deidCliCount = arg('deid-cli', 400);
+// --viewer N: slices of the 512x512 CT stack the viewer opens and scrolls (default 300; 0
+// skips); --viewer-cpu uses Cornerstone3D's CPU rendering instead of WebGL2.
+const viewerCount = arg('viewer', 300);
+const viewerCpu = process.argv.includes('--viewer-cpu');
 // --dist DIR: build into and serve DIR instead of dist/, so parallel runs do not collide.
 const distIndex = process.argv.indexOf('--dist');
 const dist = distIndex >= 0 ? process.argv[distIndex + 1] : null;
@@ -338,6 +342,52 @@ try {
     } finally {
       await relay.close();
     }
+  }
+
+  if (viewerCount) {
+    await page.waitForFunction(() => 'trialbenchViewer' in window);
+    const v = await page.evaluate(
+      ([n, cpu]) => window.trialbenchViewer.run(n, 512, cpu),
+      [viewerCount, viewerCpu],
+    );
+    console.log(
+      `\nViewer (${v.backend === 'gpu' ? 'WebGL2' : 'CPU'} rendering, ${viewerCount} slices 512x512 CT from OPFS${v.errors ? `, ${v.errors} errors` : ''})`,
+    );
+    console.table({
+      'first image after open, caches empty (ms)': v.firstImageMs.toFixed(0),
+      'of which reading and ordering the headers (ms)': v.headersMs.toFixed(0),
+      'scroll, decoding as it goes (fps)': v.scrollFps.toFixed(1),
+      'scroll, decoded images cached (fps)': v.cachedFps.toFixed(1),
+      'scroll decoding / cached': (v.scrollFps / v.cachedFps).toFixed(2),
+    });
+    headline.push(['viewer-first-image', v.firstImageMs.toFixed(0), 'ms']);
+    headline.push(['viewer-scroll', v.scrollFps.toFixed(1), 'fps']);
+    headline.push(['viewer-scroll-vs-cached', (v.scrollFps / v.cachedFps).toFixed(2), 'x']);
+    // Decoding per codec, on the pydicom corpus where present (read here, never committed).
+    const corpus = process.env.TRIALBENCH_CORPUS ?? '/work/shared/corpus/pydicom/test_files';
+    const codecs = [
+      ['native', 'MR_small.dcm'],
+      ['rle', 'MR_small_RLE.dcm'],
+      ['jpeg-baseline', 'SC_rgb_jpeg_dcmtk.dcm'],
+      ['jpeg-ls', 'MR_small_jpeg_ls_lossless.dcm'],
+      ['jpeg2000', 'MR_small_jp2klossless.dcm'],
+    ];
+    const { existsSync, readFileSync } = await import('node:fs');
+    const decode = {};
+    for (const [codec, file] of codecs) {
+      const path = `${corpus}/${file}`;
+      if (!existsSync(path)) {
+        console.log(`  decode ${codec}: SKIPPED (${path} absent)`);
+        continue;
+      }
+      const rate = await page.evaluate(
+        ([b64, times]) => window.trialbenchViewer.decode(b64, times),
+        [readFileSync(path).toString('base64'), 50],
+      );
+      decode[`${codec} (${file}), images/s`] = rate.toFixed(0);
+      headline.push([`viewer-decode-${codec}`, rate.toFixed(0), 'images/s']);
+    }
+    if (Object.keys(decode).length) console.table(decode);
   }
 
   console.log('');

@@ -197,6 +197,29 @@ export class ArchiveService implements ArchiveApi {
     return result;
   }
 
+  /** The present files of a series, for the viewer (uploads from this session, or handles). */
+  async seriesFiles(seriesInstanceUid: string): Promise<File[]> {
+    const folders = new Map((await this.deps.store.listFolders()).map((f) => [f.id, f]));
+    const out: File[] = [];
+    for (const i of await this.deps.store.listInstances(seriesInstanceUid)) {
+      if (i.missing) continue;
+      const upload = this.uploads.get(i.folderId)?.find((e) => e.path === i.path);
+      if (upload) out.push(upload.file);
+      else {
+        let dir = folders.get(i.folderId)?.handle as FileSystemDirectoryHandle | undefined;
+        if (!dir) continue;
+        const parts = i.path.split('/');
+        try {
+          for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p);
+          out.push(await (await dir.getFileHandle(parts.at(-1)!)).getFile());
+        } catch {
+          // gone since the scan: the viewer shows what is there
+        }
+      }
+    }
+    return out;
+  }
+
   async removeFolder(folderId: string) {
     const folder = (await this.deps.store.listFolders()).find((f) => f.id === folderId);
     this.uploads.delete(folderId);

@@ -13,6 +13,7 @@ import './sync-bench';
 import './ledger-bench';
 import './deid-bench';
 import './qc-bench';
+import './viewer-bench';
 
 type CorpusParams = Parameters<DemoWorkerApi['writeCorpus']>[1];
 

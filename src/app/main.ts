@@ -21,6 +21,7 @@ import { startQc } from './qc-service';
 import { ReadingService } from './reading-service';
 import { ReadingState } from '../ui/state/reading.svelte';
 import { encodeSr } from '../adapters/sr/dcmjs-sr';
+import { ViewerState } from '../ui/viewer/viewer.svelte';
 
 // The ledger starts first: every archive action records through it, and its first run
 // creates the identity and a personal workspace so a newcomer can work at once.
@@ -140,9 +141,35 @@ const reading = new ReadingState(
     newId: () => crypto.randomUUID(),
   }),
 );
+// The viewer's engine (Cornerstone3D, vtk.js, codecs) is a separate chunk, fetched on first use.
+// `?viewer=cpu` selects Cornerstone3D's CPU rendering path instead of WebGL2.
+const viewerState = new ViewerState({
+  loadEngine: async () =>
+    (await import('../adapters/viewer/cornerstone')).CornerstoneEngine.create({
+      cpu: new URLSearchParams(location.search).get('viewer') === 'cpu',
+    }),
+  seriesFiles: (uid) => archive.seriesFiles(uid),
+  seriesList: async () =>
+    (await archive.listSeries({})).map((s) => ({
+      uid: s.seriesInstanceUid,
+      patientId: s.patientId,
+      modality: s.modality,
+      label:
+        `${s.patientId} ${s.studyDate} ${s.modality} ${s.seriesNumber ?? ''} ${s.seriesDescription}`
+          .replace(/\s+/g, ' ')
+          .trim(),
+    })),
+});
 mount(App, {
   target: document.getElementById('app')!,
-  props: { archive: state, ledger: ledgerState, deid: deidState, qc: qcState, reading },
+  props: {
+    archive: state,
+    ledger: ledgerState,
+    deid: deidState,
+    qc: qcState,
+    reading,
+    viewer: viewerState,
+  },
 });
 void state.load();
 void started.then(() => ledgerState.load());

@@ -1,0 +1,121 @@
+// Viewer figures for `npm run bench --viewer N`: time to the first image of a 512x512 CT
+// series opened from OPFS (engine loaded, caches empty), scrolling a whole stack (decoding
+// as it goes, then again with the decoded images cached: the renderer's own limit in this
+// run), and decoding rates per codec for files the bench passes in.
+import { writePart10, type DataElement } from '../core/dicom/writer';
+import { freshOpfsFolder } from '../adapters/fs/folders';
+import { ctPhantom } from '../core/demo/phantom';
+
+interface PaneStateLike {
+  index: number;
+  rendered: boolean;
+  error: string | null;
+}
+
+function ctSlice(k: number, n: number, size: number): Uint8Array {
+  const px = ctPhantom(size, size, n > 1 ? k / (n - 1) : 0);
+  const ds: DataElement[] = [
+    { tag: 0x00080016, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.2' },
+    { tag: 0x00080018, vr: 'UI', value: `2.25.8800.${k + 1}` },
+    { tag: 0x00080060, vr: 'CS', value: 'CT' },
+    { tag: 0x0008103e, vr: 'LO', value: 'Bench stack' },
+    { tag: 0x0020000d, vr: 'UI', value: '2.25.8800' },
+    { tag: 0x0020000e, vr: 'UI', value: '2.25.8800.0' },
+    { tag: 0x00200013, vr: 'IS', value: String(k + 1) },
+    { tag: 0x00200032, vr: 'DS', value: ['-250', '-250', String(k * 1.25)] },
+    { tag: 0x00200037, vr: 'DS', value: ['1', '0', '0', '0', '1', '0'] },
+    { tag: 0x00280002, vr: 'US', value: 1 },
+    { tag: 0x00280004, vr: 'CS', value: 'MONOCHROME2' },
+    { tag: 0x00280010, vr: 'US', value: size },
+    { tag: 0x00280011, vr: 'US', value: size },
+    { tag: 0x00280030, vr: 'DS', value: ['0.9765625', '0.9765625'] },
+    { tag: 0x00280100, vr: 'US', value: 16 },
+    { tag: 0x00280101, vr: 'US', value: 16 },
+    { tag: 0x00280102, vr: 'US', value: 15 },
+    { tag: 0x00280103, vr: 'US', value: 0 },
+    { tag: 0x00281052, vr: 'DS', value: '-1024' },
+    { tag: 0x00281053, vr: 'DS', value: '1' },
+    { tag: 0x7fe00010, vr: 'OW', value: px },
+  ];
+  return writePart10(ds);
+}
+
+const viewerBench = {
+  async run(count: number, size: number, cpu: boolean) {
+    const { CornerstoneEngine, purgeCaches } = await import('../adapters/viewer/cornerstone');
+    const dir = await freshOpfsFolder('bench-viewer');
+    for (let k = 0; k < count; k++) {
+      const w = await (
+        await dir.getFileHandle(`IM${String(k).padStart(4, '0')}.dcm`, { create: true })
+      ).createWritable();
+      await w.write(ctSlice(k, count, size) as Uint8Array<ArrayBuffer>);
+      await w.close();
+    }
+    const files: File[] = [];
+    for await (const h of dir.values())
+      if (h.kind === 'file') files.push(await (h as FileSystemFileHandle).getFile());
+
+    const element = document.createElement('div');
+    element.style.cssText = 'width:512px;height:512px';
+    document.body.append(element);
+    const engine = await CornerstoneEngine.create({ cpu });
+    let waiters: { want: number; resolve: () => void }[] = [];
+    let errors = 0;
+    const listener = {
+      state(s: PaneStateLike) {
+        if (s.error) errors++;
+        if (!s.rendered && !s.error) return;
+        waiters = waiters.filter((w) => (w.want === s.index ? (w.resolve(), false) : true));
+      },
+      measure() {},
+    };
+    const shown = (i: number) => new Promise<void>((resolve) => waiters.push({ want: i, resolve }));
+
+    // Warm-up open (engine, workers, codecs), then the timed open with caches purged.
+    let pane = engine.createPane(element, listener);
+    let first = shown(Math.floor(files.length / 2));
+    await pane.load(files);
+    await first;
+    pane.destroy();
+    purgeCaches();
+    pane = engine.createPane(element, listener);
+    const t0 = performance.now();
+    first = shown(Math.floor(files.length / 2));
+    await pane.load(files);
+    const headersMs = performance.now() - t0;
+    await first;
+    const firstImageMs = performance.now() - t0;
+
+    const scroll = async () => {
+      pane.setIndex(0);
+      await shown(0);
+      const t = performance.now();
+      for (let i = 1; i < files.length; i++) {
+        const s = shown(i);
+        pane.setIndex(i);
+        await s;
+      }
+      return (files.length - 1) / ((performance.now() - t) / 1000);
+    };
+    const scrollFps = await scroll(); // decoding as it goes
+    const cachedFps = await scroll(); // decoded images in Cornerstone's cache
+    pane.destroy();
+    element.remove();
+    purgeCaches();
+    await (
+      await navigator.storage.getDirectory()
+    ).removeEntry('bench-viewer', {
+      recursive: true,
+    });
+    return { firstImageMs, headersMs, scrollFps, cachedFps, backend: engine.backend, errors };
+  },
+
+  /** Images decoded per second for one file, decoded `times` times with caches purged. */
+  async decode(b64: string, times: number) {
+    const { decodeFileRate } = await import('../adapters/viewer/cornerstone');
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    return decodeFileRate(new File([bytes], 'x.dcm'), times);
+  },
+};
+
+(window as unknown as { trialbenchViewer: typeof viewerBench }).trialbenchViewer = viewerBench;

@@ -33,10 +33,18 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: `node scripts/serve.js --port ${port} --no-build --dir ${dist}`,
+      // The test build (test hook and bench page in; see vite.config.ts) into E2E_DIST, then
+      // Vite's own static preview server; E2E_BUILD=0 serves an existing build as it is.
+      command: [
+        ...(process.env.E2E_BUILD === '0'
+          ? []
+          : [`node node_modules/vite/bin/vite.js build --logLevel warn --outDir ${dist}`]),
+        `node node_modules/vite/bin/vite.js preview --outDir ${dist} --port ${port} --strictPort`,
+      ].join(' && '),
+      env: { TRIALBENCH_TEST_BUILD: '1' },
       url: `http://127.0.0.1:${port}/`,
       reuseExistingServer: false,
-      timeout: 60_000,
+      timeout: 300_000,
     },
     {
       command: `node scripts/signal.js --port ${signalPort}`,

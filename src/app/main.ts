@@ -43,7 +43,9 @@ started.catch((e: unknown) => console.error('The ledger did not start:', e));
 
 // TEST HOOK ONLY: end-to-end tests set this flag (context.addInitScript) to act as a
 // modified client; `forge` publishes a signed entry that skipped the local policy check.
-if (localStorage.getItem('trialbench.testHooks') === '1') {
+// Only in the test build: __TEST_BUILD__ is a compile-time false in production, so this
+// block is not in the shipped code (test/unit/build.test.ts checks).
+if (__TEST_BUILD__ && localStorage.getItem('trialbench.testHooks') === '1') {
   const tryIt = (work: () => Promise<unknown>) =>
     work().then(
       () => 'ok',

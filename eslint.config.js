@@ -22,6 +22,7 @@ export default ts.config(
   {
     ignores: [
       'dist/**',
+      'dist-*/**',
       'dist-cli/**',
       'node_modules/**',
       'test-results/**',

@@ -17,6 +17,17 @@ export default defineConfig({
   reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
   use: {
     baseURL: `http://127.0.0.1:${port}/`,
+    // Tests that are not about naming skip the one-time name question (test build only);
+    // test/e2e/shell.spec.ts starts without this to answer it.
+    storageState: {
+      cookies: [],
+      origins: [
+        {
+          origin: `http://127.0.0.1:${port}`,
+          localStorage: [{ name: 'trialbench.test.skipNamePrompt', value: '1' }],
+        },
+      ],
+    },
     launchOptions: {
       executablePath: chromium,
       args: [

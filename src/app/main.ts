@@ -10,12 +10,14 @@ import type { DemoWorkerApi } from '../../workers/demo.worker';
 import { DexieLedgerStore } from '../adapters/storage/ledger-store';
 import { webCryptoVerifier } from '../adapters/crypto/verifier';
 import { openRoom } from '../adapters/sync/room';
-import { LedgerService } from './ledger-service';
+import { FIRST_NAME, FIRST_STUDY, LedgerService } from './ledger-service';
 import { LedgerState } from '../ui/state/ledger.svelte';
 import type { Json, Role } from '../core/ledger/types';
 import { DeidService } from './deid-service';
 import { DeidKeyStore } from './deid/key-store';
 import { DeidState } from '../ui/state/deid.svelte';
+import { ShellState, type Nav } from '../ui/shell/shell.svelte';
+import type { LedgerApi } from '../ui/state/ledger-api';
 
 // The ledger starts first: every archive action records through it, and its first run
 // creates the identity and a personal workspace so a newcomer can work at once.
@@ -31,13 +33,12 @@ const ledger = new LedgerService({
   lock: (work) =>
     'locks' in navigator ? navigator.locks.request('trialbench-ledger-record', work) : work(),
 });
+// An invite link opens the app with the invite in the fragment (never sent anywhere); it is
+// taken out of the address at once, before the shell routes on the fragment.
+const invite = location.hash.startsWith('#join=') ? location.hash : null;
+if (invite) history.replaceState(null, '', location.pathname + location.search);
 const started = ledger.start().then(async () => {
-  // An invite link opens the app with the invite in the fragment (never sent anywhere).
-  if (location.hash.startsWith('#join=')) {
-    const invite = location.hash;
-    history.replaceState(null, '', location.pathname + location.search);
-    await ledger.join(invite);
-  }
+  if (invite) await guarded.join(invite);
 });
 started.catch((e: unknown) => console.error('The ledger did not start:', e));
 
@@ -70,8 +71,11 @@ const archive = new ArchiveService({
   store: indexStore,
   indexFile: pool.indexFile,
   concurrency: pool.concurrency,
-  record: (type, body, reason) => ledger.record(type, body, reason),
-  writeDemo: async (dir, signal) => {
+  record: async (type, body, reason) => {
+    await shell.ensureNamed();
+    return ledger.record(type, body, reason);
+  },
+  writeDemo: async (dir, signal, onProgress) => {
     const worker = new Worker(new URL('../../workers/demo.worker.ts', import.meta.url), {
       type: 'module',
       name: 'trialbench-demo',
@@ -82,7 +86,9 @@ const archive = new ArchiveService({
     });
     aborted.catch(() => undefined);
     try {
-      return await Promise.race([Comlink.wrap<DemoWorkerApi>(worker).writeDemo(dir), aborted]);
+      const api = Comlink.wrap<DemoWorkerApi>(worker);
+      const progress = onProgress ? Comlink.proxy(onProgress) : undefined;
+      return await Promise.race([api.writeDemo(dir, progress), aborted]);
     } finally {
       worker.terminate();
     }
@@ -90,7 +96,10 @@ const archive = new ArchiveService({
 });
 
 const state = new ArchiveState(archive);
-const ledgerState = new LedgerState(ledger);
+// Calls that sign ask for the person's name first, and a new or joined study is offered the
+// personal workspace's work (ShellState.wrap).
+const guarded: LedgerApi = ShellState.wrap(ledger, () => shell);
+const ledgerState = new LedgerState(guarded);
 // The subject timeline starts at acquisition: study dates from the local index.
 ledgerState.archiveSubjects = async () =>
   [...new Set((await archive.listSeries({})).map((s) => s.patientId))].filter(Boolean);
@@ -107,14 +116,41 @@ const deidState = new DeidState(
   new DeidService({
     store: indexStore,
     keys: new DeidKeyStore(),
-    record: (type, body) => ledger.record(type, body),
+    record: async (type, body) => {
+      await shell.ensureNamed();
+      return ledger.record(type, body);
+    },
     runBy: async () => (await ledger.identity())?.name ?? 'unknown',
     role: async () => (await ledger.current())?.myRole ?? null,
   }),
 );
+const nav: Nav = {
+  hash: () => location.hash,
+  push: (hash) => history.pushState(null, '', hash),
+  replace: (hash) => history.replaceState(null, '', hash),
+  listen: (onChange) => {
+    addEventListener('popstate', onChange);
+    addEventListener('hashchange', onChange);
+    return () => {
+      removeEventListener('popstate', onChange);
+      removeEventListener('hashchange', onChange);
+    };
+  },
+};
+const shell = new ShellState(ledgerState, state, nav, {
+  isPersonal: (s) =>
+    s.name === FIRST_STUDY &&
+    s.relays.length === 0 &&
+    s.members.filter((m) => m.status !== 'pending').length <= 1,
+  defaultName: FIRST_NAME,
+  currentName: async () => (await ledger.identity())?.name,
+  // The test build lets browser tests that are not about naming skip the question.
+  askName: !(__TEST_BUILD__ && localStorage.getItem('trialbench.test.skipNamePrompt') === '1'),
+  record: (type, body) => ledger.record(type, body),
+});
 mount(App, {
   target: document.getElementById('app')!,
-  props: { archive: state, ledger: ledgerState, deid: deidState },
+  props: { ctx: { shell, archive: state, ledger: ledgerState, deid: deidState } },
 });
 void state.load();
 void started.then(() => ledgerState.load());

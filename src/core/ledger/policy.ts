@@ -22,6 +22,8 @@ export const POLICY = {
   'deid.reidmap.export': ['admin'],
   'deid.review': ['admin', 'site'],
   correction: 'member',
+  // Work done in the personal workspace, brought into a study as one entry (issue 11).
+  'workspace.import': ['admin', 'site'],
 } as const satisfies Record<string, readonly Role[] | 'member'>;
 
 export type EntryType = keyof typeof POLICY;
@@ -151,6 +153,32 @@ const SHAPES: Record<EntryType, Record<string, Check>> = {
     tool: nullable(text),
   },
   correction: { target: (v) => isEntryId(v), field: label, previous: any, next: any, reason: text },
+  'workspace.import': {
+    workspace: label,
+    folders: (v) =>
+      Array.isArray(v) &&
+      v.length <= 1000 &&
+      v.every(
+        (f) =>
+          typeof f === 'object' &&
+          f !== null &&
+          !Array.isArray(f) &&
+          label(f.folder) &&
+          text(f.label) &&
+          label(f.kind),
+      ),
+    runs: (v) =>
+      Array.isArray(v) &&
+      v.length <= 10000 &&
+      v.every(
+        (r) =>
+          typeof r === 'object' &&
+          r !== null &&
+          !Array.isArray(r) &&
+          isEntryId(r.entry) &&
+          label(r.utc),
+      ),
+  },
 };
 
 /** Null when the body has exactly the fields of its type, each of the right shape. */

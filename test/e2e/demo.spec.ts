@@ -101,7 +101,7 @@ test('the demo archive indexes, browses, lists its problems and survives reload 
   // Offline: the service worker serves the app; the index is still there.
   await page.evaluate(() => navigator.serviceWorker.ready);
   await context.setOffline(true);
-  await page.goto('/');
+  await page.reload();
   await expect(status(page)).toContainText(`Index loaded: ${expected.instances} instances`);
   await expect(page.getByRole('button', { name: 'Open demo archive' })).toBeVisible();
   await context.setOffline(false);

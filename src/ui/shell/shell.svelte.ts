@@ -5,7 +5,7 @@ import type { Json } from '../../core/ledger/types';
 import type { ArchiveState } from '../state/archive.svelte';
 import type { LedgerState } from '../state/ledger.svelte';
 import type { LedgerApi, StudyView } from '../state/ledger-api';
-import { route, viewsFor, type Route, type ShellRole, type ViewDef } from './views';
+import { landing, route, viewsFor, type Route, type ShellRole, type ViewDef } from './views';
 import { roleWords, syncSentence } from './words';
 
 /** The address bar, behind an interface so the state is tested without a browser. */
@@ -56,7 +56,7 @@ export class ShellState {
   private readonly opts: ShellOptions;
   hash = $state('');
   now = $state(Date.now());
-  /** Why the address was changed ("The Archive is not open to a reader."). */
+  /** Why the address was changed ("The Archive view is not open to you (reader) ..."). */
   notice = $state('');
   naming = $state(false);
   handover = $state<Handover | null>(null);
@@ -94,6 +94,7 @@ export class ShellState {
     );
   }
 
+  private lastRole: ShellRole | null = null;
   private named: Promise<void> | null = null;
   private resolveName: (() => void) | null = null;
 
@@ -124,9 +125,22 @@ export class ShellState {
    * replaced by its landing view, and the notice says so. Call when the hash or role changes.
    */
   settle(): void {
+    // Given a role after waiting for one: go where that role works.
+    const role = this.role;
+    const granted = this.lastRole === 'waiting' && role !== null && role !== 'waiting';
+    this.lastRole = role;
+    if (granted) {
+      const home = landing(role, this.personal);
+      if (home) {
+        this.nav.replace(`#/${home.id}`);
+        this.hash = `#/${home.id}`;
+        return;
+      }
+    }
     const r = this.current;
     if (!r.view) return;
-    if (r.refused) this.notice = `${r.refused.label} is not open to ${this.roleText}.`;
+    if (r.refused)
+      this.notice = `The ${r.refused.label} view is not open to you (${this.roleText}); here is yours.`;
     if (r.hash !== this.hash) {
       this.nav.replace(r.hash);
       this.hash = r.hash;

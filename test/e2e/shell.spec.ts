@@ -182,11 +182,13 @@ test('three roles land on their own views, cannot reach the others, and pass axe
 
   // Each lands on what their role does, and sees nothing else.
   await expect(tabs(rex)).toHaveText(['Reading queue', 'Study & people'], connect);
+  await rex.goto('/');
   await expect.poll(() => hash(rex)).toBe('#/queue');
   await expect(tabs(sam)).toHaveText(
     ['Archive', /^Problems/, 'De-identify', 'Study & people'],
     connect,
   );
+  await sam.goto('/');
   await expect.poll(() => hash(sam)).toBe('#/archive');
   await ada.goto('/');
   await expect(tabs(ada).first()).toHaveText('Dashboard');

@@ -5,7 +5,7 @@ import type { Json } from '../../core/ledger/types';
 import type { ArchiveState } from '../state/archive.svelte';
 import type { LedgerState } from '../state/ledger.svelte';
 import type { LedgerApi, StudyView } from '../state/ledger-api';
-import { landing, route, viewsFor, type Route, type ShellRole, type ViewDef } from './views';
+import { route, viewsFor, type Route, type ShellRole, type ViewDef } from './views';
 import { roleWords, syncSentence } from './words';
 
 /** The address bar, behind an interface so the state is tested without a browser. */
@@ -94,7 +94,6 @@ export class ShellState {
     );
   }
 
-  private lastRole: ShellRole | null = null;
   private named: Promise<void> | null = null;
   private resolveName: (() => void) | null = null;
 
@@ -125,18 +124,6 @@ export class ShellState {
    * replaced by its landing view, and the notice says so. Call when the hash or role changes.
    */
   settle(): void {
-    // Given a role after waiting for one: go where that role works.
-    const role = this.role;
-    const granted = this.lastRole === 'waiting' && role !== null && role !== 'waiting';
-    this.lastRole = role;
-    if (granted) {
-      const home = landing(role, this.personal);
-      if (home) {
-        this.nav.replace(`#/${home.id}`);
-        this.hash = `#/${home.id}`;
-        return;
-      }
-    }
     const r = this.current;
     if (!r.view) return;
     if (r.refused)

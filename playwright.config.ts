@@ -17,6 +17,17 @@ export default defineConfig({
   reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
   use: {
     baseURL: `http://127.0.0.1:${port}/`,
+    // Tests that are not about naming skip the one-time name question (test build only);
+    // test/e2e/shell.spec.ts starts without this to answer it.
+    storageState: {
+      cookies: [],
+      origins: [
+        {
+          origin: `http://127.0.0.1:${port}`,
+          localStorage: [{ name: 'trialbench.test.skipNamePrompt', value: '1' }],
+        },
+      ],
+    },
     launchOptions: {
       executablePath: chromium,
       args: [
@@ -33,10 +44,18 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: `node scripts/serve.js --port ${port} --no-build --dir ${dist}`,
+      // The test build (test hook and bench page in; see vite.config.ts) into E2E_DIST, then
+      // Vite's own static preview server; E2E_BUILD=0 serves an existing build as it is.
+      command: [
+        ...(process.env.E2E_BUILD === '0'
+          ? []
+          : [`node node_modules/vite/bin/vite.js build --logLevel warn --outDir ${dist}`]),
+        `node node_modules/vite/bin/vite.js preview --outDir ${dist} --port ${port} --strictPort`,
+      ].join(' && '),
+      env: { TRIALBENCH_TEST_BUILD: '1' },
       url: `http://127.0.0.1:${port}/`,
       reuseExistingServer: false,
-      timeout: 60_000,
+      timeout: 300_000,
     },
     {
       command: `node scripts/signal.js --port ${signalPort}`,

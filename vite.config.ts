@@ -40,8 +40,15 @@ function cornerstoneWasm(): Plugin {
   };
 }
 
+// TRIALBENCH_TEST_BUILD=1 makes the build the tests and the benchmark use: it adds the
+// benchmark page and the test hook (window.__trialbenchTest). The production build
+// (`npm run build`, `npm start`) has neither: `__TEST_BUILD__` is a compile-time false
+// there, so the hook's code is dropped, and bench.html is not an input.
+const testBuild = process.env.TRIALBENCH_TEST_BUILD === '1';
+
 export default defineConfig({
   plugins: [svelte(), serviceWorkerManifest(), cornerstoneWasm()],
+  define: { __TEST_BUILD__: JSON.stringify(testBuild) },
   resolve: {
     // vtk.js (via Cornerstone3D) pulls in xmlbuilder2, which needs Node's `events` at load.
     alias: {
@@ -53,7 +60,9 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: true,
     chunkSizeWarningLimit: 2000,
-    rollupOptions: { input: { main: 'index.html', bench: 'bench.html' } },
+    rollupOptions: {
+      input: testBuild ? { main: 'index.html', bench: 'bench.html' } : { main: 'index.html' },
+    },
   },
   optimizeDeps: {
     include: ['comlink', 'dexie', 'dicom-parser'],
@@ -61,5 +70,5 @@ export default defineConfig({
     exclude: ['@cornerstonejs/dicom-image-loader'],
   },
   server: { host: '127.0.0.1' },
-  preview: { host: '127.0.0.1' },
+  preview: { host: '127.0.0.1', port: 5173 },
 });

@@ -27,7 +27,9 @@ self.addEventListener('fetch', (event) => {
   if (event.request.method !== 'GET' || url.origin !== self.location.origin) return;
   event.respondWith(
     caches
-      .match(event.request, { ignoreSearch: true })
+      // ignoreVary: a static server may answer with "Vary: Origin" (vite preview does), and
+      // module scripts are fetched with an Origin header the precache requests lacked.
+      .match(event.request, { ignoreSearch: true, ignoreVary: true })
       .then(
         (hit) =>
           hit ||

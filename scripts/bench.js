@@ -115,12 +115,21 @@ if (!executablePath) {
   process.exit(1);
 }
 
+// The test build: the benchmark page is not in the production build.
 execSync(`npx vite build --logLevel warn${dist ? ` --outDir ${dist} --emptyOutDir` : ''}`, {
   stdio: 'inherit',
+  env: { ...process.env, TRIALBENCH_TEST_BUILD: '1' },
 });
 const server = spawn(
   'node',
-  ['scripts/serve.js', '--port', String(port), ...(dist ? ['--dir', dist] : [])],
+  [
+    'node_modules/vite/bin/vite.js',
+    'preview',
+    '--port',
+    String(port),
+    '--strictPort',
+    ...(dist ? ['--outDir', dist] : []),
+  ],
   { stdio: 'ignore' },
 );
 const browser = await chromium.launch({

@@ -1,7 +1,12 @@
 // Demo worker: generates the synthetic trial archive (or a benchmark corpus) by code and
 // writes it into a folder handle (OPFS), so the app can open it like any other folder.
 import * as Comlink from 'comlink';
-import { demoArchive, syntheticCorpus, type DemoFile } from '../src/core/demo/archive';
+import {
+  demoArchive,
+  demoArchiveSummary,
+  syntheticCorpus,
+  type DemoFile,
+} from '../src/core/demo/archive';
 
 type CorpusParams = Parameters<typeof syntheticCorpus>[0];
 
@@ -35,7 +40,11 @@ async function writeFile(handle: FileSystemFileHandle, bytes: Uint8Array): Promi
   await writable.close();
 }
 
-async function writeAll(dir: FileSystemDirectoryHandle, files: Iterable<DemoFile>) {
+async function writeAll(
+  dir: FileSystemDirectoryHandle,
+  files: Iterable<DemoFile>,
+  onFile?: (written: number) => void,
+) {
   // Promises are cached, so lanes asking for the same new folder create it once.
   const dirs = new Map<string, Promise<FileSystemDirectoryHandle>>([['', Promise.resolve(dir)]]);
   const folder = (path: string): Promise<FileSystemDirectoryHandle> => {
@@ -62,6 +71,7 @@ async function writeAll(dir: FileSystemDirectoryHandle, files: Iterable<DemoFile
       await writeFile(handle, file.bytes);
       count++;
       bytes += file.bytes.byteLength;
+      onFile?.(count);
     }
   };
   await Promise.all(Array.from({ length: 8 }, lane));
@@ -69,8 +79,16 @@ async function writeAll(dir: FileSystemDirectoryHandle, files: Iterable<DemoFile
 }
 
 const api = {
-  async writeDemo(dir: FileSystemDirectoryHandle): Promise<number> {
-    return (await writeAll(dir, demoArchive())).count;
+  /** `onProgress(written, total)` about every 25 files, so the page can say how far it is. */
+  async writeDemo(
+    dir: FileSystemDirectoryHandle,
+    onProgress?: (written: number, total: number) => void,
+  ): Promise<number> {
+    const total = demoArchiveSummary().files;
+    const report = (n: number) => {
+      if (n % 25 === 0 || n === total) void onProgress?.(n, total);
+    };
+    return (await writeAll(dir, demoArchive(), report)).count;
   },
   writeCorpus(dir: FileSystemDirectoryHandle, params: CorpusParams) {
     return writeAll(dir, syntheticCorpus(params));

@@ -30,7 +30,11 @@ export interface ArchiveDeps {
    * Writes the demo archive into a folder; resolves to the number of files written, or
    * rejects with an AbortError when `signal` fires first.
    */
-  writeDemo: (dir: FileSystemDirectoryHandle, signal: AbortSignal) => Promise<number>;
+  writeDemo: (
+    dir: FileSystemDirectoryHandle,
+    signal: AbortSignal,
+    onProgress?: (written: number, total: number) => void,
+  ) => Promise<number>;
   concurrency: number;
   /**
    * The ledger's single path for a state change. Every mutating action here calls it
@@ -129,18 +133,14 @@ export class ArchiveService implements ArchiveApi {
     for (const f of await this.deps.store.listFolders()) {
       if (f.kind === 'demo') await this.deps.store.removeFolder(f.id);
     }
-    onProgress(
-      withRates(
-        startCounts(
-          'preparing',
-          'the demo archive: generating about 1,900 synthetic DICOM files in browser storage',
-          Date.now(),
-        ),
-      ),
-    );
+    const preparing = startCounts('preparing', 'the demo archive', Date.now());
+    onProgress(withRates(preparing));
     const dir = await freshOpfsFolder(DEMO_FOLDER);
     try {
-      await this.deps.writeDemo(dir, signal);
+      // Generated of total files, as the worker writes them.
+      await this.deps.writeDemo(dir, signal, (written, total) =>
+        onProgress(withRates({ ...preparing, done: written, total, now: Date.now() })),
+      );
     } catch (e) {
       if (!signal.aborted) throw e;
       const cancelled = withRates(startCounts('cancelled', 'the demo archive', Date.now()));

@@ -10,7 +10,7 @@ import type { DemoWorkerApi } from '../../workers/demo.worker';
 import { DexieLedgerStore } from '../adapters/storage/ledger-store';
 import { webCryptoVerifier } from '../adapters/crypto/verifier';
 import { openRoom } from '../adapters/sync/room';
-import { FIRST_NAME, LedgerService } from './ledger-service';
+import { FIRST_NAME, FIRST_STUDY, LedgerService } from './ledger-service';
 import { LedgerState } from '../ui/state/ledger.svelte';
 import type { Json, Role } from '../core/ledger/types';
 import { DeidService } from './deid-service';
@@ -22,6 +22,8 @@ import { ReadingService } from './reading-service';
 import { ReadingState } from '../ui/state/reading.svelte';
 import { encodeSr } from '../adapters/sr/dcmjs-sr';
 import { ViewerState } from '../ui/viewer/viewer.svelte';
+import { ShellState, type Nav } from '../ui/shell/shell.svelte';
+import type { LedgerApi } from '../ui/state/ledger-api';
 
 // The ledger starts first: every archive action records through it, and its first run
 // creates the identity and a personal workspace so a newcomer can work at once.
@@ -37,19 +39,20 @@ const ledger = new LedgerService({
   lock: (work) =>
     'locks' in navigator ? navigator.locks.request('trialbench-ledger-record', work) : work(),
 });
+// An invite link opens the app with the invite in the fragment (never sent anywhere); it is
+// taken out of the address at once, before the shell routes on the fragment.
+const invite = location.hash.startsWith('#join=') ? location.hash : null;
+if (invite) history.replaceState(null, '', location.pathname + location.search);
 const started = ledger.start().then(async () => {
-  // An invite link opens the app with the invite in the fragment (never sent anywhere).
-  if (location.hash.startsWith('#join=')) {
-    const invite = location.hash;
-    history.replaceState(null, '', location.pathname + location.search);
-    await ledger.join(invite);
-  }
+  if (invite) await guarded.join(invite);
 });
 started.catch((e: unknown) => console.error('The ledger did not start:', e));
 
 // TEST HOOK ONLY: end-to-end tests set this flag (context.addInitScript) to act as a
 // modified client; `forge` publishes a signed entry that skipped the local policy check.
-if (localStorage.getItem('trialbench.testHooks') === '1') {
+// Only in the test build: __TEST_BUILD__ is a compile-time false in production, so this
+// block is not in the shipped code (test/unit/build.test.ts checks).
+if (__TEST_BUILD__ && localStorage.getItem('trialbench.testHooks') === '1') {
   const tryIt = (work: () => Promise<unknown>) =>
     work().then(
       () => 'ok',
@@ -74,8 +77,11 @@ const archive = new ArchiveService({
   store: indexStore,
   indexFile: pool.indexFile,
   concurrency: pool.concurrency,
-  record: (type, body, reason) => ledger.record(type, body, reason),
-  writeDemo: async (dir, signal) => {
+  record: async (type, body, reason) => {
+    await shell.ensureNamed();
+    return ledger.record(type, body, reason);
+  },
+  writeDemo: async (dir, signal, onProgress) => {
     const worker = new Worker(new URL('../../workers/demo.worker.ts', import.meta.url), {
       type: 'module',
       name: 'trialbench-demo',
@@ -86,7 +92,9 @@ const archive = new ArchiveService({
     });
     aborted.catch(() => undefined);
     try {
-      return await Promise.race([Comlink.wrap<DemoWorkerApi>(worker).writeDemo(dir), aborted]);
+      const api = Comlink.wrap<DemoWorkerApi>(worker);
+      const progress = onProgress ? Comlink.proxy(onProgress) : undefined;
+      return await Promise.race([api.writeDemo(dir, progress), aborted]);
     } finally {
       worker.terminate();
     }
@@ -94,7 +102,10 @@ const archive = new ArchiveService({
 });
 
 const state = new ArchiveState(archive);
-const ledgerState = new LedgerState(ledger);
+// Calls that sign ask for the person's name first, and a new or joined study is offered the
+// personal workspace's work (ShellState.wrap).
+const guarded: LedgerApi = ShellState.wrap(ledger, () => shell);
+const ledgerState = new LedgerState(guarded);
 // The subject timeline starts at acquisition: study dates from the local index.
 ledgerState.archiveSubjects = async () =>
   [...new Set((await archive.listSeries({})).map((s) => s.patientId))].filter(Boolean);
@@ -112,7 +123,10 @@ const deidState = new DeidState(
   new DeidService({
     store: indexStore,
     keys: deidKeys,
-    record: (type, body) => ledger.record(type, body),
+    record: async (type, body) => {
+      await shell.ensureNamed();
+      return ledger.record(type, body);
+    },
     runBy: async () => runByName(await ledger.identity(), FIRST_NAME),
     role: async () => (await ledger.current())?.myRole ?? null,
   }),
@@ -126,7 +140,10 @@ const qcState = startQc({
 // drafts on this device only (localStorage, never synced).
 const reading = new ReadingState(
   new ReadingService({
-    record: (type, body) => ledger.record(type, body),
+    record: async (type, body) => {
+      await shell.ensureNamed();
+      return ledger.record(type, body);
+    },
     entries: () => ledger.entries(),
     me: () => ledger.identity(),
     study: () => ledger.current(),
@@ -160,15 +177,42 @@ const viewerState = new ViewerState({
           .trim(),
     })),
 });
+const nav: Nav = {
+  hash: () => location.hash,
+  push: (hash) => history.pushState(null, '', hash),
+  replace: (hash) => history.replaceState(null, '', hash),
+  listen: (onChange) => {
+    addEventListener('popstate', onChange);
+    addEventListener('hashchange', onChange);
+    return () => {
+      removeEventListener('popstate', onChange);
+      removeEventListener('hashchange', onChange);
+    };
+  },
+};
+const shell = new ShellState(ledgerState, state, nav, {
+  isPersonal: (s) =>
+    s.name === FIRST_STUDY &&
+    s.relays.length === 0 &&
+    s.members.filter((m) => m.status !== 'pending').length <= 1,
+  defaultName: FIRST_NAME,
+  currentName: async () => (await ledger.identity())?.name,
+  // The test build lets browser tests that are not about naming skip the question.
+  askName: !(__TEST_BUILD__ && localStorage.getItem('trialbench.test.skipNamePrompt') === '1'),
+  record: (type, body) => ledger.record(type, body),
+});
 mount(App, {
   target: document.getElementById('app')!,
   props: {
-    archive: state,
-    ledger: ledgerState,
-    deid: deidState,
-    qc: qcState,
-    reading,
-    viewer: viewerState,
+    ctx: {
+      shell,
+      archive: state,
+      ledger: ledgerState,
+      deid: deidState,
+      qc: qcState,
+      reading,
+      viewer: viewerState,
+    },
   },
 });
 void state.load();

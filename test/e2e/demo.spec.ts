@@ -47,6 +47,30 @@ test('the demo archive indexes, browses, lists its problems and survives reload 
   expect(await shown()).toBeGreaterThan(0);
   await expect(tree.locator('tr[data-kind=series] td:nth-child(3)').first()).toHaveText('PT');
 
+  // Names: typed as the table shows one ("Family, Given") finds what "family given" finds.
+  await page.getByRole('combobox', { name: 'Modality' }).selectOption('');
+  await expect.poll(shown).toBe(expected.series);
+  const subject = tree.locator('tr[data-kind=subject] td').first();
+  const id = (await subject.locator('strong').textContent())!.trim();
+  const asShown = (await subject.textContent())!.replace(id, '').trim();
+  expect(asShown).toMatch(/^[^,]+, \S/);
+  const search = page.getByRole('searchbox', { name: 'Search' });
+  await search.fill(asShown);
+  await expect.poll(shown).toBeLessThan(expected.series);
+  const byName = await shown();
+  expect(byName).toBeGreaterThan(0);
+  // No match says so, with a way back.
+  await search.fill('no-such-subject-zz');
+  await expect(page.getByText('No series match "no-such-subject-zz".')).toBeVisible();
+  await search.fill(asShown.replace(',', ' ').toLowerCase());
+  await expect.poll(shown).toBe(byName);
+  await search.fill('no-such-subject-zz');
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await expect.poll(shown).toBe(expected.series);
+  await expect(search).toHaveValue('');
+  await page.getByRole('combobox', { name: 'Modality' }).selectOption('PT');
+  await expect.poll(shown).toBeLessThan(expected.series);
+
   // A PET series shows its radiopharmaceutical in the detail.
   await tree.locator('tr[data-kind=series] button').first().click();
   const attributes = page.getByRole('region', { name: 'Indexed attributes' });
@@ -62,8 +86,14 @@ test('the demo archive indexes, browses, lists its problems and survives reload 
   }
   await expect(problems).toContainText(/truncated at byte \d+/);
 
-  // Tomorrow: reload, and the index is there.
+  // Tomorrow: reload, and the index is there; the address kept the view.
   await page.reload();
+  await expect(page.getByRole('tab', { name: /Problems/ })).toHaveAttribute(
+    'aria-selected',
+    'true',
+  );
+  expect(new URL(page.url()).hash).toBe('#/problems');
+  await page.getByRole('tab', { name: 'Archive', exact: true }).click();
   await expect(status(page)).toContainText(
     `Index loaded: ${expected.instances} instances in ${expected.series} series`,
   );
@@ -85,7 +115,10 @@ test('Cancel stops the demo while it is generated, and it can be opened again', 
 }) => {
   await page.goto('/');
   await page.getByRole('button', { name: 'Open demo archive' }).click();
-  await expect(status(page)).toContainText('Preparing the demo archive');
+  // Preparation counts the files it has generated of the total.
+  await expect(status(page)).toContainText(
+    new RegExp(`Preparing the demo archive: \\d+ of ${expected.files} files generated`),
+  );
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(status(page)).toContainText('Cancelled after the demo archive');
   await expect(page.getByRole('button', { name: 'Open demo archive' })).toBeEnabled();

@@ -47,6 +47,10 @@ function summary(e: Entry, who: string, nameOf: (k: AuthorKey) => string): strin
       return `${who} exported the re-identification map: ${str(b.count)} patients, ${str(b.pseudonyms)} pseudonyms (key ${str(b.keyFingerprint)}, file SHA-256 ${str(b.fileSha256).slice(0, 16)}…)`;
     case 'deid.review':
       return `${who} reviewed a series for ${str(b.kind)} risk: ${str(b.action)}${b.tool ? ` (${str(b.tool)})` : ''}`;
+    case 'workspace.import': {
+      const n = (k: string) => (Array.isArray(b[k]) ? b[k].length : 0);
+      return `${who} brought ${n('folders')} folder${n('folders') === 1 ? '' : 's'} and ${n('runs')} de-identification run${n('runs') === 1 ? '' : 's'} in from their personal workspace`;
+    }
     case 'correction':
       return `${who} corrected ${str(b.field)} of entry ${str(b.target).slice(0, 12)}`;
     case 'checkpoint':

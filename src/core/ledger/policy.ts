@@ -30,6 +30,8 @@ export const POLICY = {
   correction: 'member',
   checkpoint: 'member',
   'checkpoint.witness': 'member',
+  // Work done in the personal workspace, brought into a study as one entry (issue 11).
+  'workspace.import': ['admin', 'site'],
 } as const satisfies Record<string, readonly Role[] | 'member'>;
 
 export type EntryType = keyof typeof POLICY;
@@ -206,6 +208,32 @@ const SHAPES: Record<EntryType, Record<string, Check>> = {
   // LEDGER-14/15: a checkpoint counts the entries in its causal past; a witness co-signs one.
   checkpoint: { count },
   'checkpoint.witness': { checkpoint: (v) => isEntryId(v), count },
+  'workspace.import': {
+    workspace: label,
+    folders: (v) =>
+      Array.isArray(v) &&
+      v.length <= 1000 &&
+      v.every(
+        (f) =>
+          typeof f === 'object' &&
+          f !== null &&
+          !Array.isArray(f) &&
+          label(f.folder) &&
+          text(f.label) &&
+          label(f.kind),
+      ),
+    runs: (v) =>
+      Array.isArray(v) &&
+      v.length <= 10000 &&
+      v.every(
+        (r) =>
+          typeof r === 'object' &&
+          r !== null &&
+          !Array.isArray(r) &&
+          isEntryId(r.entry) &&
+          label(r.utc),
+      ),
+  },
 };
 
 /** Null when the body has exactly the fields of its type, each of the right shape. */

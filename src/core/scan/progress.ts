@@ -56,7 +56,10 @@ export function describeProgress(p: ScanProgress): string {
   const rate = `${p.filesPerSecond.toFixed(0)} files/s, ${p.megabytesPerSecond.toFixed(1)} MB/s`;
   switch (p.phase) {
     case 'preparing':
-      return `Preparing ${p.folderLabel}…`;
+      // The demo says how many of its files are generated so far.
+      return p.total > 0
+        ? `Preparing ${p.folderLabel}: ${p.done} of ${p.total} files generated`
+        : `Preparing ${p.folderLabel}…`;
     case 'listing':
       return `Listing ${p.folderLabel}: ${p.listed} files found`;
     case 'indexing': {

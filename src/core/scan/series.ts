@@ -53,13 +53,23 @@ export function searchTextOf(
     .toLowerCase();
 }
 
+/** The words of a search: split on spaces and on DICOM/person-name separators (^ , =). */
+export function searchWords(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/[\s^,=]+/)
+    .filter(Boolean);
+}
+
 export function matchesFilter(s: SeriesRow, f: SeriesFilter): boolean {
   if (f.modality && s.modality !== f.modality) return false;
   if (f.folderId && !s.folderIds.includes(f.folderId)) return false;
   if (f.dateFrom && (!s.studyDate || s.studyDate < f.dateFrom)) return false;
   if (f.dateTo && (!s.studyDate || s.studyDate > f.dateTo)) return false;
   if (f.text) {
-    const words = f.text.toLowerCase().split(/\s+/).filter(Boolean);
+    // Words, whatever separates them: a person name typed as the table shows it ("Smith,
+    // Mary"), as DICOM stores it ("Smith^Mary") or loosely ("smith mary") finds the same.
+    const words = searchWords(f.text);
     if (!words.every((w) => s.searchText.includes(w))) return false;
   }
   return true;

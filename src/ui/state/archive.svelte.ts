@@ -75,6 +75,29 @@ export class ArchiveState {
     await this.applyFilter();
   }
 
+  /** Whether any filter narrows the list (so an empty list means "no match", not "empty"). */
+  get filtered(): boolean {
+    return Object.values(this.filter).some((v) => v !== undefined && v !== '');
+  }
+
+  /** The filters in words, for "No series match ...". */
+  get filterWords(): string {
+    const f = this.filter;
+    const parts: string[] = [];
+    if (f.text) parts.push(`"${f.text}"`);
+    if (f.modality) parts.push(`modality ${f.modality}`);
+    if (f.dateFrom) parts.push(`study date from ${f.dateFrom}`);
+    if (f.dateTo) parts.push(`study date to ${f.dateTo}`);
+    if (f.folderId)
+      parts.push(`folder ${this.folders.find((x) => x.id === f.folderId)?.label ?? f.folderId}`);
+    return parts.join(', ');
+  }
+
+  clearFilters = async (): Promise<void> => {
+    this.filter = {};
+    await this.applyFilter();
+  };
+
   private async applyFilter(): Promise<void> {
     const ticket = ++this.query;
     const rows = await this.api.listSeries($state.snapshot(this.filter));

@@ -222,6 +222,11 @@ describe('ledger checks, one per quarantine code', () => {
         reason: 'motion',
         items: {},
       },
+      'workspace.import': {
+        workspace: 'ws1',
+        folders: [{ folder: 'f1', label: 'Folder', kind: 'picker' }],
+        runs: [],
+      },
     };
     // Every type a role may not write is tried: a new type needs a body here.
     for (const type of adminOnly) expect(bodies[type], type).toBeDefined();

@@ -1,0 +1,81 @@
+// One subject's timeline, joined in time order from the index (acquisitions) and the
+// ledger (every entry that names the subject), with the time between steps. Pure.
+import type { AuditRow } from '../state/ledger-api';
+import { elapsed, roleWords } from './words';
+
+export interface TimelineLine {
+  /** ISO 8601 UTC (a date alone for an acquisition: its time zone is not recorded). */
+  utc: string;
+  /** The same moment in the reader's local time. */
+  local: string;
+  who: string;
+  role: string;
+  what: string;
+  /** The ledger entry's hash; null for an acquisition (from the DICOM headers). */
+  hash: string | null;
+  source: 'acquisition' | 'ledger';
+  /** Time since the line before ("2 d 4 h"); null for the first. */
+  sincePrevious: string | null;
+}
+
+export interface Acquisition {
+  utc: string;
+  what: string;
+}
+
+export function buildTimeline(
+  rows: readonly AuditRow[],
+  acquired: readonly Acquisition[],
+  local: (utc: string) => string,
+): TimelineLine[] {
+  const lines = [
+    ...acquired.map((a) => ({
+      utc: a.utc,
+      who: 'scanner (DICOM header)',
+      role: 'acquisition',
+      what: a.what,
+      hash: null,
+      source: 'acquisition' as const,
+    })),
+    ...rows.map((r) => ({
+      utc: r.utc,
+      who: r.authorName,
+      role: roleWords(r.role),
+      what: r.reason ? `${r.summary} (reason: ${r.reason})` : r.summary,
+      hash: r.id,
+      source: 'ledger' as const,
+    })),
+  ];
+  // Stable: lines at one time keep the fold's order, acquisitions first.
+  lines.sort((a, b) => a.utc.localeCompare(b.utc));
+  return lines.map((l, i) => {
+    const before = lines[i - 1];
+    const gap = before ? Date.parse(l.utc) - Date.parse(before.utc) : NaN;
+    return {
+      ...l,
+      local: /T/.test(l.utc) ? local(l.utc) : l.utc,
+      sincePrevious: before && Number.isFinite(gap) ? elapsed(gap) : null,
+    };
+  });
+}
+
+/** The steps from the first acquisition to the last entry: "acquired -> last step: 2 d 4 h". */
+export function span(lines: readonly TimelineLine[]): string | null {
+  const first = lines.find((l) => l.source === 'acquisition') ?? lines[0];
+  const last = lines.at(-1);
+  if (!first || !last || first === last) return null;
+  const ms = Date.parse(last.utc) - Date.parse(first.utc);
+  return Number.isFinite(ms)
+    ? `${first.source === 'acquisition' ? 'acquired' : 'first entry'} -> last step: ${elapsed(ms)}`
+    : null;
+}
+
+/** What the printout says about the entries it cites. */
+export function verificationSummary(
+  lines: readonly TimelineLine[],
+  study: { name: string; entries: number; quarantined: number } | null,
+): string {
+  const cited = lines.filter((l) => l.hash).length;
+  if (!study) return '';
+  return `${cited} ledger ${cited === 1 ? 'entry' : 'entries'} cited, each accepted by this device after checking its hash, signature, author chain and the author's authority; the study ${study.name} holds ${study.entries} accepted entries and ${study.quarantined} in quarantine. Verify the whole trail independently with "npx trialbench verify" on an exported trail.`;
+}

@@ -127,6 +127,14 @@ export function checkOutcome(o: IndexOutcome, size: number): string | null {
   }
   for (const [key, value] of Object.entries(f)) {
     if (key === 'attributes') continue;
+    if (key === 'geometry') {
+      // Packed IPP, IOP, PixelSpacing (record.ts): 11 numbers, NaN where a value is absent.
+      if (value === null) continue;
+      if (!Array.isArray(value) || value.length !== 11) return `geometry is ${String(value)}`;
+      if (!value.every((n) => typeof n === 'number' && (Number.isFinite(n) || Number.isNaN(n))))
+        return `geometry holds a non-number: ${value.join(',')}`;
+      continue;
+    }
     if (typeof value === 'string') {
       if (value.length > MAX_TEXT) return `${key} is ${value.length} chars long`;
     } else if (value !== null && !(typeof value === 'number' && Number.isFinite(value))) {

@@ -44,7 +44,7 @@ test('baseline and follow-up read: computed response, locked after signing, SR l
     ),
   ).toBe('ok');
 
-  await page.getByRole('tab', { name: 'Reads' }).click();
+  await page.getByRole('tab', { name: 'Reading queue' }).click();
   const assign = page.getByRole('form', { name: 'Assign a read' });
   const subject = assign.getByRole('combobox', { name: 'Subject' });
   await expect(subject.locator('option')).not.toHaveCount(1);

@@ -39,9 +39,10 @@ export const VIEWS: readonly ViewDef[] = [
   { id: 'deid', label: 'De-identify', roles: ['admin', 'site'] },
   { id: 'queue', label: 'Reading queue', roles: ['reader', 'adjudicator'] },
   { id: 'qc', label: 'QC', roles: ['qc', 'monitor', 'admin'] },
-  { id: 'protocols', label: 'Protocols', roles: ['admin', 'qc', 'monitor'] },
+  { id: 'protocols', label: 'Protocols', roles: ['admin', 'qc'] },
   { id: 'reads', label: 'Reads', roles: ['admin'] },
-  { id: 'viewer', label: 'Viewer', roles: ['admin', 'site', 'reader', 'adjudicator', 'qc'] },
+  // Not for readers: the viewer lists the archive's series, which are not blinded.
+  { id: 'viewer', label: 'Viewer', roles: ['admin', 'site', 'qc'] },
   { id: 'overview', label: 'Overview', roles: ['sponsor'] },
   { id: 'timeline', label: 'Subject timeline', roles: ['admin', 'monitor'] },
   { id: 'audit', label: 'Audit trail', roles: ['admin', 'monitor', 'waiting'] },

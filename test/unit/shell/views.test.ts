@@ -27,12 +27,17 @@ describe('views by role', () => {
   it('monitors read the trail and QC; sponsors see counts; site staff no study-wide trail', () => {
     expect(ids('monitor')).toEqual(['qc', 'timeline', 'audit', 'quarantine', 'people']);
     expect(ids('sponsor')).toEqual(['overview', 'people']);
-    expect(ids('site')).toEqual(['archive', 'problems', 'deid', 'people']);
+    expect(ids('site')).toEqual(['archive', 'problems', 'deid', 'viewer', 'people']);
+    expect(ids('qc')).toEqual(['qc', 'protocols', 'viewer', 'people']);
     expect(ids('admin')).toEqual([
       'dashboard',
       'archive',
       'problems',
       'deid',
+      'qc',
+      'protocols',
+      'reads',
+      'viewer',
       'timeline',
       'audit',
       'quarantine',

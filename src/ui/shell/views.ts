@@ -4,7 +4,7 @@
 // To add a view for a role: add one entry to VIEWS below ({ id, label, roles }), and map
 // the same id to its component in registry.ts. Nothing else changes: the tabs, the
 // keyboard order, the URL guard and the landing view all follow this table.
-import type { Role } from '../../core/ledger/types';
+import { ROLES, type Role } from '../../core/ledger/types';
 
 /** A member's role, or 'waiting' for someone who asked to join and has no role yet. */
 export type ShellRole = Role | 'waiting';
@@ -20,16 +20,7 @@ export interface ViewDef {
   personal?: boolean;
 }
 
-const EVERYONE: readonly ShellRole[] = [
-  'admin',
-  'site',
-  'reader',
-  'adjudicator',
-  'monitor',
-  'sponsor',
-  'qc',
-  'waiting',
-];
+const EVERYONE: readonly ShellRole[] = [...ROLES, 'waiting'];
 
 export const VIEWS: readonly ViewDef[] = [
   { id: 'waiting', label: 'Joining', roles: ['waiting'] },

@@ -185,7 +185,7 @@ test('three roles land on their own views, cannot reach the others, and pass axe
   await rex.goto('/');
   await expect.poll(() => hash(rex)).toBe('#/queue');
   await expect(tabs(sam)).toHaveText(
-    ['Archive', /^Problems/, 'De-identify', 'Study & people'],
+    ['Archive', /^Problems/, 'De-identify', 'Viewer', 'Study & people'],
     connect,
   );
   await sam.goto('/');
@@ -199,6 +199,8 @@ test('three roles land on their own views, cannot reach the others, and pass axe
     [rex, 'archive', 'queue', 'reader'],
     [rex, 'deid', 'queue', 'reader'],
     [rex, 'audit', 'queue', 'reader'],
+    // The viewer lists the archive's unblinded series: never a reader's.
+    [rex, 'viewer', 'queue', 'reader'],
     [sam, 'audit', 'archive', 'site staff (S01)'],
     [sam, 'dashboard', 'archive', 'site staff (S01)'],
   ] as const) {
@@ -211,7 +213,18 @@ test('three roles land on their own views, cannot reach the others, and pass axe
   }
 
   // Views already checked in the workspace walk are walked by keyboard, without axe again.
-  const seen = ['archive', 'problems', 'deid', 'timeline', 'audit', 'quarantine'];
+  const seen = [
+    'archive',
+    'problems',
+    'deid',
+    'qc',
+    'protocols',
+    'reads',
+    'viewer',
+    'timeline',
+    'audit',
+    'quarantine',
+  ];
   axeProblems.push(...(await walkViews(rex, 'reader', ['people'])));
   axeProblems.push(...(await walkViews(sam, 'site', [...seen, 'people'])));
   axeProblems.push(...(await walkViews(ada, 'admin', seen)));

@@ -61,8 +61,11 @@ export function status(page: Page) {
 }
 
 /** Waits for a scan to finish and returns the status sentence. */
-export async function waitForScan(page: Page): Promise<string> {
-  await expect(status(page)).toContainText(/^(Indexed|Cancelled|Failed|Could not)/, {
+export async function waitForScan(
+  page: Page,
+  outcome: RegExp = /^(Indexed|Cancelled|Failed|Could not)/,
+): Promise<string> {
+  await expect(status(page)).toContainText(outcome, {
     timeout: 90_000,
   });
   return (await status(page).textContent()) ?? '';

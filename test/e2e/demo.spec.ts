@@ -123,6 +123,8 @@ test('Cancel stops the demo while it is generated, and it can be opened again', 
   await expect(status(page)).toContainText('Cancelled after the demo archive');
   await expect(page.getByRole('button', { name: 'Open demo archive' })).toBeEnabled();
   await page.getByRole('button', { name: 'Open demo archive' }).click();
-  const outcome = parseOutcome(await waitForScan(page));
+  // The status still says "Cancelled…" until the new run's first progress; wait for the
+  // new run's own outcome, not the old one.
+  const outcome = parseOutcome(await waitForScan(page, /^Indexed/));
   expect(outcome).toMatchObject({ indexed: expected.instances, problems: expected.broken.length });
 });

@@ -6,7 +6,7 @@ import type { DataElement, Item } from '../dicom/writer';
 import { encodingOf, writeDataset, writePart10 } from '../dicom/writer';
 import type { DeidChange, DeidResult } from './engine';
 import type { DeidProfile, ProfileOption } from './profile';
-import { STANDARD_EDITION } from './profile-table.generated';
+import { SOURCE_SHA256, STANDARD_EDITION } from './profile-table.generated';
 
 export interface TrialAttributes {
   sponsorName?: string;
@@ -73,13 +73,22 @@ export function addDeidAttributes(
   pixelsCleaned = false,
 ): DataElement[] {
   const codes = appliedCodes(profile, pixelsCleaned);
-  const method = `${profile.name}; ${codes.map((c) => c[0]).join(' ')}; PS3.15 ${STANDARD_EDITION}`;
+  // LO holds 64 characters a value, and (0012,0063) is multi-valued: one fact a value, so
+  // nothing is cut off mid-sentence (one value used to end in "PS3.15 unrecorded,").
+  const method = [
+    profile.name,
+    codes.map((c) => c[0]).join(' '),
+    `PS3.15 E.1-1 ${STANDARD_EDITION}`,
+    `E.1-1 table SHA-256 ${SOURCE_SHA256.slice(0, 16)}`,
+  ]
+    .map((v) => v.replaceAll('\\', '/').slice(0, 64))
+    .join('\\');
   const set: DataElement[] = [
     { tag: 0x00100010, vr: 'PN', value: subjectId },
     { tag: 0x00100020, vr: 'LO', value: subjectId },
     { tag: 0x00120040, vr: 'LO', value: subjectId },
     { tag: 0x00120062, vr: 'CS', value: 'YES' },
-    { tag: 0x00120063, vr: 'LO', value: method.slice(0, 64) },
+    { tag: 0x00120063, vr: 'LO', value: method },
     { tag: 0x00120064, vr: 'SQ', value: codes.map(([v, m]) => code(v, m)) },
   ];
   // The text that was burned in is gone only when pixels changed; then the header says so.

@@ -160,7 +160,11 @@ describe('DEID-26 added attributes', () => {
     expect(text(back, 0x00120020)).toBe('P1');
     expect(text(back, 0x00120030)).toBe('S9');
     expect(text(back, 0x00120062)).toBe('YES');
-    expect(text(back, 0x00120063)).toContain('Trial X');
+    const method = text(back, 0x00120063).split('\\');
+    expect(method[0]).toBe('Trial X');
+    expect(method[2]).toMatch(/^PS3\.15 E\.1-1 .*2022b/);
+    expect(method[3]).toMatch(/^E\.1-1 table SHA-256 [0-9a-f]{16}$/);
+    for (const v of method) expect(v.length).toBeLessThanOrEqual(64);
     const seq = back.dataset.byTag.get(0x00120064);
     const codes = (seq?.items ?? []).map((it) => text(back, 0x00080100, it));
     expect(codes).toEqual(['113100', '113107']);

@@ -6,7 +6,7 @@
 import { describe, expect, test } from 'vitest';
 import { writeDataset, type DataElement } from '../../../src/core/dicom/writer';
 import { basicProfile, type DeidProfile } from '../../../src/core/deid/profile';
-import { distinctiveTokens } from '../../../src/core/deid/run/leak';
+import { distinctiveTokens, isPlaceholder } from '../../../src/core/deid/run/leak';
 import { DeidRun, type FileOutcome } from '../../../src/core/deid/run/run';
 import * as V from '../../fixtures/vendor';
 
@@ -129,6 +129,26 @@ describe('DEID-68 no clean file is held by the leak check', () => {
     }
     expect(held.slice(0, 10)).toEqual([]);
     expect(written).toBe(300);
+  });
+
+  test('placeholders a source wrote, whole or cut short, are not identifiers', () => {
+    // nibabel's Siemens sample: OperatorsName 'anonymou' (cut at 8) beside 'Anonymous'.
+    const header = V.ctHeader([
+      { tag: 0x00081070, vr: 'PN', value: 'anonymou' },
+      { tag: 0x00080080, vr: 'LO', value: 'Anonymous' },
+      { tag: 0x00081010, vr: 'SH', value: 'AWP66044' },
+      { tag: 0x00100010, vr: 'PN', value: 'Anonymized^Pat' },
+    ]);
+    const o = runWith().file(V.ctFile(header), 'src');
+    expect(o.kind, JSON.stringify(o)).toBe('written');
+    expect(['anonymou', 'ANONYM', 'Unknow', 'removed'].every(isPlaceholder)).toBe(true);
+    expect(['Anon', 'Mary', 'Ano', 'Smith', 'Brow'].map(isPlaceholder)).toEqual([
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 
   test('tokens: 4+ digits, 3+ letter words that are not common, never a one-letter part', () => {

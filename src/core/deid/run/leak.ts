@@ -130,10 +130,33 @@ export const COMMON_WORDS: ReadonlySet<string> = new Set((
   'risk review text burned facial leak check output input source profile option options basic'
 ).split(' '));
 
+/**
+ * Values sources write in place of an identifier, whole or cut to their field's length
+ * ('anonymou' in an 8-character OperatorsName): they identify nobody, and searched as
+ * tokens they matched the engine's own 'ANONYMOUS' dummies (DEID-68; nibabel's Siemens
+ * sample was held for it).
+ */
+const PLACEHOLDERS = [
+  'anonymous',
+  'anonymized',
+  'anonymised',
+  'anonymisiert',
+  'unknown',
+  'removed',
+  'deidentified',
+  'redacted',
+  'unnamed',
+  'noname',
+];
+export function isPlaceholder(value: string): boolean {
+  const t = value.toLowerCase().replace(/[^\p{L}]/gu, '');
+  return t.length >= 4 && PLACEHOLDERS.some((p) => p.startsWith(t));
+}
+
 /** Worth searching: long enough not to match by chance, and not a word the engine writes. */
 function searchable(v: string): boolean {
   const t = v.trim().toLowerCase();
-  if (GENERIC.has(t) || COMMON_WORDS.has(t)) return false;
+  if (GENERIC.has(t) || COMMON_WORDS.has(t) || isPlaceholder(t)) return false;
   if (/^[\d\s.\-/+()]+$/.test(t)) return t.replace(/\D/g, '').length >= 4;
   return t.replace(/[^\p{L}\p{N}]/gu, '').length >= 3;
 }
@@ -148,7 +171,9 @@ export function distinctiveTokens(value: string): string[] {
     const lower = t.toLowerCase();
     if (/^\d+$/.test(t)) return t.length >= 4;
     if (/^\p{L}+$/u.test(t))
-      return t.length >= 3 && !COMMON_WORDS.has(lower) && !GENERIC.has(lower);
+      return (
+        t.length >= 3 && !COMMON_WORDS.has(lower) && !GENERIC.has(lower) && !isPlaceholder(lower)
+      );
     return t.length >= 4;
   });
 }

@@ -8,7 +8,11 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts'],
     environment: 'node',
     setupFiles: ['fake-indexeddb/auto'],
-    testTimeout: 120_000,
+    // Generous on purpose: a timeout is a timed assertion, and a loaded 2-core CI machine
+    // (fixture generation in beforeAll hooks, CLI runs) must never trip one.
+    testTimeout: 900_000,
+    hookTimeout: 900_000,
+    teardownTimeout: 120_000,
     pool: 'forks',
   },
 });

@@ -5,7 +5,7 @@ import { test, expect, type Browser, type Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 
 const relay = `ws://127.0.0.1:${process.env.SIGNAL_PORT ?? 4444}`;
-const connect = { timeout: 30_000 };
+const connect = { timeout: 120_000 };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 interface TestHooks {
@@ -114,7 +114,7 @@ async function quarantineRows(page: Page) {
   return page.getByRole('tabpanel', { name: 'Quarantine' });
 }
 
-test.describe.configure({ timeout: 90_000 });
+test.describe.configure({ timeout: 600_000 });
 
 test('invite, verified key, grant with reason in both trails; a wrong room secret hears nothing', async ({
   browser,

@@ -6,7 +6,7 @@ import { test, expect, type Browser, type Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 
 const relay = `ws://127.0.0.1:${process.env.SIGNAL_PORT ?? 4444}`;
-const connect = { timeout: 30_000 };
+const connect = { timeout: 120_000 };
 
 async function person(browser: Browser): Promise<Page> {
   // Camera/microphone permission makes Chromium offer real local ICE candidates.
@@ -44,7 +44,7 @@ async function verifyText(page: Page, name: string, text: string) {
   });
 }
 
-test.describe.configure({ timeout: 120_000 });
+test.describe.configure({ timeout: 600_000 });
 
 test('three people witness a checkpoint; the export verifies, cut before it is truncated', async ({
   browser,

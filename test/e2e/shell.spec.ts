@@ -12,7 +12,7 @@ import { smallInstance } from './fixtures';
 import { usePickerFolder, waitForScan, writeOpfs } from './app';
 
 const relay = `ws://127.0.0.1:${process.env.SIGNAL_PORT ?? 4444}`;
-const connect = { timeout: 30_000 };
+const connect = { timeout: 120_000 };
 const shots = process.env.SCREENSHOTS === '1';
 const viewport = { width: 1280, height: 800 };
 

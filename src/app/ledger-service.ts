@@ -11,7 +11,6 @@ import {
   exportLog,
   hlcToIso,
   nextHlc,
-  parseEntry,
   signEntry,
   verifyLog,
   type VerifyAnchors,
@@ -68,6 +67,7 @@ import {
   type PresenceState,
 } from './ledger/presence';
 import { inviteFile, inviteLink, parseInvite } from './ledger/invite';
+import { heldRows, MAX_STORED_QUARANTINE, quarantineRows } from './ledger/quarantine';
 
 import type { OpenRoom, RoomOptions, RoomTransport, Via } from '../core/ports/room';
 
@@ -107,7 +107,6 @@ export interface LedgerServiceDeps {
 export const DEFAULT_RELAYS = ['ws://127.0.0.1:4444'];
 export const FIRST_NAME = 'Unnamed user';
 export const FIRST_STUDY = 'My workspace';
-const MAX_STORED_QUARANTINE = 10_000;
 
 interface Session {
   study: StoredStudy;
@@ -549,31 +548,7 @@ export class LedgerService implements LedgerApi {
   async quarantine(): Promise<QuarantineRow[]> {
     const s = this.session;
     if (!s) return [];
-    const rows: QuarantineRow[] = [];
-    const seen = new Set<string>();
-    const items = [
-      ...s.stored.map((q) => ({ ...q, entry: q.text as unknown })),
-      ...s.ledger.quarantined(),
-    ];
-    for (const q of items) {
-      const reason = withRule(q);
-      const key = `${q.id}\n${q.code}\n${q.id ? '' : reason}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const parsed =
-        typeof q.entry === 'string' || typeof q.entry === 'object' ? parseLoose(q.entry) : null;
-      rows.push({
-        id: q.id,
-        author: parsed?.author ?? null,
-        authorName: parsed?.author ? this.nameOf(parsed.author) : null,
-        type: parsed?.type ?? null,
-        utc: parsed?.ts ? safeIso(parsed.ts) : null,
-        code: q.code,
-        reason,
-        source: q.source,
-      });
-    }
-    return rows;
+    return quarantineRows(s.stored, s.ledger.quarantined(), (k) => this.nameOf(k));
   }
 
   async exportUpdates(): Promise<Blob> {
@@ -805,20 +780,8 @@ export class LedgerService implements LedgerApi {
       const id = entryId(e);
       return this.row(s.study.id, id, e, s.ledger.text(id) ?? encodeEntry(e));
     });
-    const held: StoredQuarantine[] = report.quarantined.map((q) => ({
-      study: s.study.id,
-      id: q.id,
-      code: q.code,
-      reason: withRule(q),
-      source: q.source,
-      text:
-        typeof q.entry === 'string'
-          ? q.entry.slice(0, 1024)
-          : JSON.stringify(q.entry ?? null).slice(0, 1024),
-    }));
     // A hostile peer can send endless junk: keep the first rows as evidence, not all of it.
-    const room = Math.max(0, MAX_STORED_QUARANTINE - s.stored.length);
-    const keep = held.slice(0, room);
+    const keep = heldRows(s.study.id, report.quarantined, MAX_STORED_QUARANTINE - s.stored.length);
     if (rows.length || keep.length) await this.deps.store.write(rows, keep);
     s.stored.push(...keep);
     for (const e of report.accepted) {
@@ -1011,35 +974,4 @@ export class LedgerService implements LedgerApi {
       quarantined: (await this.quarantine()).length,
     };
   }
-}
-
-function parseLoose(input: unknown): { author?: string; type?: string; ts?: unknown } | null {
-  const r = parseEntry(input);
-  if (r.ok) return r.entry;
-  try {
-    const o = (typeof input === 'string' ? JSON.parse(input) : input) as Record<string, unknown>;
-    if (!o || typeof o !== 'object') return null;
-    return {
-      author: typeof o.author === 'string' ? o.author.slice(0, 200) : undefined,
-      type: typeof o.type === 'string' ? o.type.slice(0, 64) : undefined,
-      ts: o.ts,
-    };
-  } catch {
-    return null;
-  }
-}
-
-function safeIso(ts: unknown): string | null {
-  const t = ts as { ms?: unknown; c?: unknown };
-  if (!t || typeof t.ms !== 'number' || !Number.isFinite(t.ms)) return null;
-  try {
-    return new Date(t.ms).toISOString();
-  } catch {
-    return null;
-  }
-}
-
-/** The reason with the SPEC rule it cites (LEDGER-n), once. */
-function withRule(q: { reason: string; rule?: string }): string {
-  return q.rule && !q.reason.endsWith(`(${q.rule})`) ? `${q.reason} (${q.rule})` : q.reason;
 }

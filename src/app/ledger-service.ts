@@ -67,6 +67,7 @@ import {
   type PresenceState,
 } from './ledger/presence';
 import { inviteFile, inviteLink, parseInvite } from './ledger/invite';
+import { valueOf } from './ledger/result';
 import { heldRows, MAX_STORED_QUARANTINE, quarantineRows } from './ledger/quarantine';
 
 import type { OpenRoom, RoomOptions, RoomTransport, Via } from '../core/ports/room';
@@ -424,7 +425,7 @@ export class LedgerService implements LedgerApi {
 
   join(invite: string): Promise<StudyView> {
     return this.serial(async () => {
-      const p = await parseInvite(invite);
+      const p = valueOf(await parseInvite(invite));
       const known = (await this.deps.store.listStudies()).find((s) => s.id === p.study);
       const study: StoredStudy = {
         id: p.study,

@@ -21,20 +21,27 @@ describe('invites', () => {
     const p = await payload();
     const link = inviteLink('http://127.0.0.1:4173/?x=1#old', p);
     expect(link.startsWith('http://127.0.0.1:4173/?x=1#join=')).toBe(true);
-    expect(await parseInvite(link)).toEqual(p);
-    expect(await parseInvite(link.slice(link.indexOf('#')))).toEqual(p);
-    expect(await parseInvite(inviteFile(p))).toEqual(p);
+    expect(await parseInvite(link)).toEqual({ ok: true, value: p });
+    expect(await parseInvite(link.slice(link.indexOf('#')))).toEqual({ ok: true, value: p });
+    expect(await parseInvite(inviteFile(p))).toEqual({ ok: true, value: p });
   });
 
-  it('refuses a short secret, a foreign relay scheme, a mismatched fingerprint, junk', async () => {
+  it('refuses each damage with its own code: short or non-base64url secret, foreign relay scheme, missing field, mismatched fingerprint, junk', async () => {
     const p = await payload();
-    await expect(parseInvite(inviteFile({ ...p, secret: 'abc' }))).rejects.toThrow(/incomplete/);
-    await expect(parseInvite(inviteFile({ ...p, relays: ['http://x'] }))).rejects.toThrow(
-      /incomplete/,
+    const code = async (text: string) => {
+      const r = await parseInvite(text);
+      return r.ok ? 'ok' : `${r.code}: ${r.message}`;
+    };
+    expect(await code(inviteFile({ ...p, secret: 'abc' }))).toMatch(
+      /^invite-incomplete: .*damaged/,
     );
-    await expect(
-      parseInvite(inviteFile({ ...p, adminFingerprint: '00000 00000 00000 00000 00000 00000' })),
-    ).rejects.toThrow(/inconsistent/);
-    await expect(parseInvite('#join=%%%')).rejects.toThrow(/not a Trialbench invite/);
+    expect(await code(inviteFile({ ...p, secret: '%%%%' }))).toMatch(/^invite-incomplete/);
+    expect(await code(inviteFile({ ...p, relays: ['http://x'] }))).toMatch(/^invite-incomplete/);
+    expect(await code(JSON.stringify({ ...p, epoch: -1 }))).toMatch(/^invite-incomplete/);
+    expect(await code('null')).toMatch(/^invite-unreadable/);
+    expect(
+      await code(inviteFile({ ...p, adminFingerprint: '00000 00000 00000 00000 00000 00000' })),
+    ).toMatch(/^invite-inconsistent: .*does not match/);
+    expect(await code('#join=%%%')).toMatch(/^invite-unreadable: This is not a Trialbench invite/);
   });
 });

@@ -21,6 +21,12 @@ const COMPRESSED_NAMES: ReadonlyArray<[RegExp, string]> = [
   [/^1\.2\.840\.10008\.1\.2\.4\.10\d$/, 'MPEG'],
   [/^1\.2\.840\.10008\.1\.2\.4\.20\d$/, 'HTJ2K'],
 ];
+/**
+ * Colour interpretations a thumbnail can show: YBR_FULL_422 native (two pixels share one
+ * Cb, Cr pair) or decoded by a JPEG codec; YBR_ICT and YBR_RCT only through a JPEG 2000
+ * codec, which returns RGB.
+ */
+const COLOUR = new Set(['RGB', 'YBR_FULL', 'YBR_FULL_422', 'YBR_ICT', 'YBR_RCT']);
 /** Decoding RLE allocates rows x columns bytes per segment: beyond this, no thumbnail. */
 const MAX_RLE_PIXELS = 16 * 1024 * 1024;
 
@@ -80,7 +86,7 @@ export function geometryOf(d: ParsedDicom): FrameGeometry | string {
   if (!whole(g.frames, 2 ** 31)) g.frames = 1;
   const ph = g.photometric;
   const mono = ph === 'MONOCHROME1' || ph === 'MONOCHROME2';
-  const colour = ph === 'RGB' || ph === 'YBR_FULL';
+  const colour = COLOUR.has(ph);
   if ((g.samplesPerPixel === 1 && !mono) || (g.samplesPerPixel === 3 && !colour))
     return `${ph} with ${g.samplesPerPixel} sample(s): no thumbnail`;
   return g;
@@ -101,7 +107,11 @@ export function middleFrame(d: ParsedDicom): Frame | string {
   const index = Math.floor(g.frames / 2);
   const ts = d.transferSyntaxUid;
   if (NATIVE.has(ts) && !px.undefinedLength) return nativeFrame(d, g, index);
-  if (ts === RLE_LOSSLESS && px.undefinedLength) return rleFrame(d, g, index);
+  if (ts === RLE_LOSSLESS && px.undefinedLength) {
+    if (g.photometric !== 'RGB' && g.photometric !== 'YBR_FULL' && g.samplesPerPixel === 3)
+      return `${g.photometric} in RLE data: no thumbnail`;
+    return rleFrame(d, g, index);
+  }
   return `${compressedName(ts)}: no thumbnail`;
 }
 
@@ -109,15 +119,22 @@ function nativeFrame(d: ParsedDicom, g: FrameGeometry, index: number): Frame | s
   const px = d.pixelData!;
   const bytes = g.bitsAllocated / 8;
   const pixels = g.rows * g.columns;
-  const frameBytes = pixels * g.samplesPerPixel * bytes;
+  const ph = g.photometric;
+  if (ph === 'YBR_ICT' || ph === 'YBR_RCT') return `${ph} in uncompressed data: no thumbnail`;
+  const sub = ph === 'YBR_FULL_422';
+  if (sub && (g.columns % 2 || g.planar !== 0))
+    return 'YBR_FULL_422 needs an even number of columns, interleaved: no thumbnail';
+  // YBR_FULL_422 stores Y Y Cb Cr for each pair of pixels in a row (PS3.3 C.7.6.3.1.2).
+  const frameBytes = (sub ? pixels * 2 : pixels * g.samplesPerPixel) * bytes;
   const start = px.valueOffset + index * frameBytes;
   const end = Math.min(d.datasetBytes.length, px.valueOffset + px.length);
   if (start + frameBytes > end) return 'pixel data is shorter than its frames: no thumbnail';
   const dv = new DataView(d.datasetBytes.buffer, d.datasetBytes.byteOffset + start, frameBytes);
   const little = d.encoding.littleEndian;
   const spp = g.samplesPerPixel;
-  const at =
-    g.planar === 1
+  const at = sub
+    ? (s: number, p: number) => (p >> 1) * 4 + (s === 0 ? p & 1 : s + 1)
+    : g.planar === 1
       ? (s: number, p: number) => s * pixels + p
       : (s: number, p: number) => p * spp + s;
   const read =
@@ -141,7 +158,7 @@ function rleFrame(d: ParsedDicom, g: FrameGeometry, index: number): Frame | stri
     g.frames,
     index,
   );
-  if (typeof data === 'string') return data;
+  if (typeof data === 'string') return `RLE: ${data}`;
   const bytes = g.bitsAllocated / 8;
   const segs = decodeRleFrame(data, pixels);
   if (typeof segs === 'string') return segs;
@@ -160,7 +177,7 @@ function rleFrame(d: ParsedDicom, g: FrameGeometry, index: number): Frame | stri
 }
 
 /** The bytes of frame `index`: one fragment per frame, the offset table, or all of them. */
-function frameFragments(
+export function frameFragments(
   fragments: Uint8Array[],
   table: number[],
   frames: number,
@@ -177,9 +194,9 @@ function frameFragments(
       if (at >= from && at < to) pieces.push(f);
       at += 8 + f.length;
     }
-  } else return 'cannot tell which RLE fragments hold the frame';
+  } else return 'cannot tell which fragments hold the frame';
   if (pieces.length === 1) return pieces[0]!;
-  if (!pieces.length) return 'the RLE frame has no fragments';
+  if (!pieces.length) return 'the frame has no fragments';
   const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of pieces) {

@@ -2,6 +2,7 @@
 // enough to see burned-in text or a face, not a diagnostic display. Pure: it returns RGBA
 // bytes the page draws on a canvas. Never throws: anything it cannot show is a reason.
 import type { ParsedDicom } from '../dicom/types';
+import { codecOf, decodedFrame, encodedFrame, type FrameDecoder } from './codec';
 import { middleFrame, num, type Frame } from './frame';
 
 export interface Thumbnail {
@@ -28,6 +29,30 @@ export function renderThumbnail(d: ParsedDicom, max = THUMBNAIL_SIZE): Thumbnail
     return render(d, frame, Math.max(1, Math.floor(max)));
   } catch (e) {
     // Parsed offsets are checked, but a thumbnail is never worth an exception.
+    return `no thumbnail: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
+/**
+ * As renderThumbnail, and compressed frames (JPEG, JPEG-LS, JPEG 2000, HTJ2K) through
+ * `decoder`: the viewer's codecs, so the reviewer sees what the viewer would show.
+ */
+export async function renderThumbnailWith(
+  d: ParsedDicom,
+  decoder: FrameDecoder,
+  max = THUMBNAIL_SIZE,
+): Promise<Thumbnail | string> {
+  if (!codecOf(d.transferSyntaxUid)) return renderThumbnail(d, max);
+  try {
+    const encoded = encodedFrame(d);
+    if (typeof encoded === 'string') return encoded;
+    const pixels = await decoder.decode(encoded);
+    if (typeof pixels === 'string') return pixels;
+    const frame = decodedFrame(encoded, pixels);
+    if (typeof frame === 'string') return frame;
+    const t = render(d, frame, Math.max(1, Math.floor(max)));
+    return { ...t, mapping: `decoded from ${encoded.name}, ${t.mapping}` };
+  } catch (e) {
     return `no thumbnail: ${e instanceof Error ? e.message : String(e)}`;
   }
 }
@@ -109,7 +134,7 @@ function grey(d: ParsedDicom, frame: Frame, picks: Uint32Array, rgba: Uint8Clamp
 function colour(frame: Frame, picks: Uint32Array, rgba: Uint8ClampedArray): string {
   const g = frame.geometry;
   const shift = Math.max(0, g.bitsStored - 8);
-  const ybr = g.photometric === 'YBR_FULL';
+  const ybr = g.photometric === 'YBR_FULL' || g.photometric === 'YBR_FULL_422';
   for (let i = 0; i < picks.length; i++) {
     const p = picks[i]!;
     const a = storedValue(frame.sample(0, p), g.bitsStored, false) / 2 ** shift;
@@ -127,7 +152,7 @@ function colour(frame: Frame, picks: Uint32Array, rgba: Uint8ClampedArray): stri
     }
     rgba[i * 4 + 3] = 255;
   }
-  return ybr ? 'colour (YBR_FULL)' : 'colour (RGB)';
+  return ybr ? `colour (${g.photometric})` : 'colour (RGB)';
 }
 
 function round(n: number): string {

@@ -2,16 +2,102 @@
 // the same generated 512x512 CT files, same run, warm page cache. Prints its ratio as
 // `bench deid-cli-vs-gdcmanon: <x> x` (trialbench MB/s over gdcmanon MB/s); skipped, loudly,
 // when gdcmanon is not installed. Usage: node scripts/bench-deid-cli.js [files, default 400]
+//   [--runs N] (default 3; the median counts: the machine is shared and noisy)
+//   [--corpus DIR] (keep the generated files there and reuse them on the next call)
+//   [--cpu-prof DIR] (one more CLI run under node --cpu-prof, main thread and output threads;
+//   its self-time shares are printed, so a change can be judged by where the time went)
+//   [--workers N] (the CLI's --workers)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const has = (tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
 
-export async function benchDeidCli(count = 400) {
+/** Self time per function over every .cpuprofile in `dir`, as shares of the total. */
+export function selfTimes(dir, top = 25) {
+  const self = new Map();
+  let total = 0;
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.cpuprofile'))) {
+    const prof = JSON.parse(readFileSync(join(dir, name), 'utf8'));
+    const byId = new Map(prof.nodes.map((n) => [n.id, n]));
+    const dt = prof.timeDeltas;
+    for (let i = 0; i < prof.samples.length; i++) {
+      const n = byId.get(prof.samples[i]);
+      const f = n.callFrame;
+      const file = f.url.split('/').pop();
+      const key = `${f.functionName || '(anonymous)'} ${file}:${f.lineNumber + 1}`;
+      self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0));
+      total += dt[i] ?? 0;
+    }
+  }
+  return {
+    totalMs: total / 1000,
+    rows: [...self.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, v]) => ({
+        fn: k,
+        ms: (v / 1000).toFixed(0),
+        share: ((100 * v) / total).toFixed(1) + '%',
+      })),
+  };
+}
+
+function corpusBytes(dir) {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true }))
+    if (e.isFile()) n += statSync(join(e.parentPath ?? e.path, e.name)).size;
+  return n;
+}
+
+async function generate(work, input, count) {
+  // The generator is TypeScript in core: bundled for Node here, as the CLI is.
+  const { build } = await import('vite');
+  await build({
+    root,
+    configFile: false,
+    publicDir: false,
+    logLevel: 'warn',
+    build: {
+      ssr: join(root, 'src/core/demo/corpus.ts'),
+      outDir: join(work, 'gen'),
+      target: 'node20',
+      rollupOptions: { output: { entryFileNames: 'corpus.js' } },
+    },
+  });
+  const { syntheticCorpus } = await import(pathToFileURL(join(work, 'gen', 'corpus.js')).href);
+  let bytes = 0;
+  for (const f of syntheticCorpus({
+    modality: 'CT',
+    count,
+    rows: 512,
+    columns: 512,
+    seed: 12,
+    seriesSize: 100,
+    phantom: false,
+  })) {
+    const p = join(input, f.path);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, f.bytes);
+    bytes += f.bytes.length;
+  }
+  return bytes;
+}
+
+export async function benchDeidCli(count = 400, opts = {}) {
   if (!has('gdcmanon')) {
     console.log(
       'bench deid-cli-vs-gdcmanon: SKIPPED (gdcmanon is not installed: apt-get install libgdcm-tools)',
@@ -19,38 +105,12 @@ export async function benchDeidCli(count = 400) {
     return null;
   }
   const work = mkdtempSync(join(tmpdir(), 'tb-bench-deid-cli-'));
+  const input = opts.corpus ?? join(work, 'in');
+  const runsWanted = opts.runs ?? 3;
   try {
-    // The generator is TypeScript in core: bundled for Node here, as the CLI is.
-    const { build } = await import('vite');
-    await build({
-      root,
-      configFile: false,
-      publicDir: false,
-      logLevel: 'warn',
-      build: {
-        ssr: join(root, 'src/core/demo/corpus.ts'),
-        outDir: join(work, 'gen'),
-        target: 'node20',
-        rollupOptions: { output: { entryFileNames: 'corpus.js' } },
-      },
-    });
-    const { syntheticCorpus } = await import(pathToFileURL(join(work, 'gen', 'corpus.js')).href);
-    const input = join(work, 'in');
     let bytes = 0;
-    for (const f of syntheticCorpus({
-      modality: 'CT',
-      count,
-      rows: 512,
-      columns: 512,
-      seed: 12,
-      seriesSize: 100,
-      phantom: false,
-    })) {
-      const p = join(input, f.path);
-      mkdirSync(dirname(p), { recursive: true });
-      writeFileSync(p, f.bytes);
-      bytes += f.bytes.length;
-    }
+    if (opts.corpus && existsSync(input) && readdirSync(input).length) bytes = corpusBytes(input);
+    else bytes = await generate(work, input, count);
     execFileSync('sh', ['-c', `cat $(find "${input}" -type f) > /dev/null`]);
     execFileSync(
       'openssl',
@@ -71,18 +131,54 @@ export async function benchDeidCli(count = 400) {
       ],
       { stdio: 'ignore' },
     );
+    // Wall time is the figure; CPU time (user + system, all threads, from /usr/bin/time) is
+    // printed beside it because it moves less when other work shares the machine.
+    const timeTool = existsSync('/usr/bin/time');
     const time = (cmd, args) => {
+      const usage = join(work, 'usage.txt');
       const t0 = performance.now();
-      const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-      return { seconds: (performance.now() - t0) / 1000, status: r.status, stderr: r.stderr };
+      const r = timeTool
+        ? spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', usage, cmd, ...args], {
+            stdio: ['ignore', 'ignore', 'pipe'],
+            encoding: 'utf8',
+          })
+        : spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+      const seconds = (performance.now() - t0) / 1000;
+      const cpu = timeTool
+        ? readFileSync(usage, 'utf8')
+            .trim()
+            .split('\n')
+            .pop()
+            .split(' ')
+            .reduce((n, x) => n + Number(x), 0)
+        : NaN;
+      return { seconds, cpu, status: r.status, stderr: r.stderr };
     };
     const cli = join(root, 'bin', 'trialbench.js');
     execFileSync('node', [cli, '--help'], { stdio: 'ignore' }); // build outside the timing
-    const runs = [];
-    for (let i = 0; i < 3; i++) {
+    const tbArgs = (out) => [
+      cli,
+      'deid',
+      input,
+      out,
+      '--site-rule',
+      '**=1',
+      '--pass-burned-in',
+      'bench',
+      '--waive-facial-risk',
+      'bench',
+      '--quiet',
+      ...(opts.workers !== undefined ? ['--workers', String(opts.workers)] : []),
+    ];
+    const fresh = () => {
       rmSync(join(work, 'gdcm'), { recursive: true, force: true });
       rmSync(join(work, 'tb'), { recursive: true, force: true });
       rmSync(join(work, 'tb.deid-key'), { force: true });
+    };
+    const mb = bytes / 1e6;
+    const runs = [];
+    for (let i = 0; i < runsWanted; i++) {
+      fresh();
       const g = time('gdcmanon', [
         '-e',
         '-c',
@@ -94,28 +190,40 @@ export async function benchDeidCli(count = 400) {
         '-o',
         join(work, 'gdcm'),
       ]);
-      const t = time('node', [
-        cli,
-        'deid',
-        input,
-        join(work, 'tb'),
-        '--site-rule',
-        '**=1',
-        '--pass-burned-in',
-        'bench',
-        '--waive-facial-risk',
-        'bench',
-        '--quiet',
-      ]);
+      // gdcmanon with --continue exits 0 even when it wrote nothing: count what it wrote.
+      const gdcmFiles = existsSync(join(work, 'gdcm'))
+        ? readdirSync(join(work, 'gdcm'), { recursive: true, withFileTypes: true }).filter((e) =>
+            e.isFile(),
+          ).length
+        : 0;
+      const t = time('node', tbArgs(join(work, 'tb')));
       if (t.status !== 0) throw new Error(`trialbench deid exited ${t.status}: ${t.stderr}`);
-      runs.push({ gdcm: g.seconds, tb: t.seconds });
+      runs.push({ gdcm: g.seconds, tb: t.seconds, gdcmCpu: g.cpu, tbCpu: t.cpu });
+      if (opts.verbose)
+        console.log(
+          `run ${i + 1}: trialbench ${t.seconds.toFixed(2)} s (${(mb / t.seconds).toFixed(0)} MB/s, CPU ${t.cpu.toFixed(2)} s), gdcmanon ${g.seconds.toFixed(2)} s (${(mb / g.seconds).toFixed(0)} MB/s, CPU ${g.cpu.toFixed(2)} s, ${gdcmFiles} files written), ratio ${(g.seconds / t.seconds).toFixed(2)}`,
+        );
+    }
+    if (opts.cpuProf) {
+      rmSync(opts.cpuProf, { recursive: true, force: true });
+      fresh();
+      const r = spawnSync(
+        'node',
+        ['--cpu-prof', '--cpu-prof-dir', opts.cpuProf, ...tbArgs(join(work, 'tb'))],
+        { stdio: 'ignore', env: { ...process.env, NODE_OPTIONS: '' } },
+      );
+      if (r.status !== 0) throw new Error(`trialbench deid --cpu-prof exited ${r.status}`);
+      const p = selfTimes(opts.cpuProf);
+      console.log(`\nSelf time under --cpu-prof, all threads: ${p.totalMs.toFixed(0)} ms`);
+      console.table(p.rows);
     }
     const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     const g = median(runs.map((r) => r.gdcm));
     const t = median(runs.map((r) => r.tb));
-    const mb = bytes / 1e6;
+    const gc = median(runs.map((r) => r.gdcmCpu));
+    const tc = median(runs.map((r) => r.tbCpu));
     console.log(
-      `\nDe-identification CLI: ${count} CT 512x512 files, ${mb.toFixed(0)} MB; medians of 3: trialbench ${t.toFixed(2)} s (${(mb / t).toFixed(0)} MB/s, process start included), gdcmanon basic profile ${g.toFixed(2)} s (${(mb / g).toFixed(0)} MB/s)`,
+      `\nDe-identification CLI: ${count} CT 512x512 files, ${mb.toFixed(0)} MB; medians of ${runs.length}: trialbench ${t.toFixed(2)} s (${(mb / t).toFixed(0)} MB/s, process start included), gdcmanon basic profile ${g.toFixed(2)} s (${(mb / g).toFixed(0)} MB/s); CPU time trialbench ${tc.toFixed(2)} s, gdcmanon ${gc.toFixed(2)} s (ratio ${(gc / tc).toFixed(2)})`,
     );
     return g / t;
   } finally {
@@ -124,7 +232,22 @@ export async function benchDeidCli(count = 400) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const n = Number(process.argv[2] ?? 400);
-  const x = await benchDeidCli(n);
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      runs: { type: 'string' },
+      corpus: { type: 'string' },
+      'cpu-prof': { type: 'string' },
+      workers: { type: 'string' },
+    },
+  });
+  const n = Number(positionals[0] ?? 400);
+  const x = await benchDeidCli(n, {
+    verbose: true,
+    ...(values.runs ? { runs: Number(values.runs) } : {}),
+    ...(values.corpus ? { corpus: values.corpus } : {}),
+    ...(values['cpu-prof'] ? { cpuProf: values['cpu-prof'] } : {}),
+    ...(values.workers ? { workers: Number(values.workers) } : {}),
+  });
   if (x !== null) console.log(`bench deid-cli-vs-gdcmanon: ${x.toFixed(2)} x`);
 }

@@ -137,16 +137,29 @@ function statusOf(f: TargetFollowUp | undefined, baseline: boolean): string {
   return f ? (f.status === 'merged' ? `merged:${f.into}` : f.status) : 'listed';
 }
 
+/**
+ * Cornerstone3D's tracking identifier only where its SR adapter (what OHIF hydrates with) can
+ * rebuild the tool from caliper points: it reads the first NUM's SCOORD (Length) or the long
+ * and short axis SCOORDs (Bidirectional) and throws, failing the whole report, when they are
+ * missing. A lesion without caliper points (a non-target, a value typed by hand, too small,
+ * absent) gets our own identifier, which the adapter skips and lesionsFromSr still reads.
+ */
+function trackingIdentifier(measurements: MeasurementInput[]): string {
+  const m = measurements[0];
+  if (m && m.shortMm !== undefined && m.points.length >= 4)
+    return 'Cornerstone3DTools@^0.1.0:Bidirectional';
+  if (m && m.points.length >= 2) return 'Cornerstone3DTools@^0.1.0:Length';
+  return 'Trialbench:lesion';
+}
+
 function group(
   input: SrInput,
   lesion: BaselineLesion,
   measurements: MeasurementInput[],
   status: string,
 ): Item {
-  const bidirectional = measurements.some((m) => m.shortMm !== undefined);
-  const tool = bidirectional ? 'Bidirectional' : 'Length';
   const items: Item[] = [
-    text(C.trackingId, `Cornerstone3DTools@^0.1.0:${tool}`, 'HAS OBS CONTEXT'),
+    text(C.trackingId, trackingIdentifier(measurements), 'HAS OBS CONTEXT'),
     {
       RelationshipType: 'HAS OBS CONTEXT',
       ValueType: 'UIDREF',
@@ -159,7 +172,8 @@ function group(
       ValueType: 'CODE',
       ConceptNameCodeSequence: [C.finding],
       // Cornerstone's own free-text code value (CORNERSTONEFREETEXT) is over the 16
-      // characters SH allows (dciodvfy refuses it): the lesion ID is the code instead.
+      // characters SH allows (dciodvfy refuses it): the lesion ID is the code instead, and
+      // the adapter shows its meaning ("Lesion T1") as the measurement's description.
       ConceptCodeSequence: [code(lesion.id, SCHEME, `Lesion ${lesion.id}`)],
     },
     {

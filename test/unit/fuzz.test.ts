@@ -75,7 +75,9 @@ describe('fuzz watchdog', () => {
       workerFile: file,
       seed: 42,
       count: 10,
-      hangMs: 1000,
+      // A hang is judged by time, so this must be far longer than a 32 MB heap takes to fill
+      // even on a loaded 2-core machine (at 1 s, CI once saw the out-of-memory case judged a hang).
+      hangMs: 15_000,
       memoryMb: 32,
     });
     expect(s.files).toBe(10);

@@ -25,6 +25,8 @@ export type LedgerFailureCode =
   | 'other-study'
   /** The fold's rules refused the entry (LEDGER-n); `cause` holds the fold's error. */
   | 'not-recorded'
+  /** The fold refused an entry this device had just built and stored (a bug, or a race). */
+  | 'not-accepted'
   /** The genesis entry could not be built (a bad study name or sites). */
   | 'study-not-created';
 
@@ -62,8 +64,12 @@ export class LedgerRefusal extends Error {
   }
 }
 
+export function refusal(f: LedgerFailure): LedgerRefusal {
+  return new LedgerRefusal(f.code, f.message, f.cause === undefined ? {} : { cause: f.cause });
+}
+
 /** The value, or a `LedgerRefusal` thrown for the port's promise to reject with. */
 export function valueOf<T>(r: LedgerResult<T>): T {
   if (r.ok) return r.value;
-  throw new LedgerRefusal(r.code, r.message, r.cause === undefined ? {} : { cause: r.cause });
+  throw refusal(r);
 }

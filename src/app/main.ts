@@ -111,18 +111,17 @@ const state = new ArchiveState(archive);
 // personal workspace's work (ShellState.wrap).
 const guarded: LedgerApi = ShellState.wrap(ledger, () => shell);
 const ledgerState = new LedgerState(guarded);
-// The subject timeline starts at acquisition: study dates from the local index.
+// The subject timeline starts at acquisition: study dates from the local index, the
+// subject by its keyed reference, resolved here to the patients and series it stands for.
 ledgerState.archiveSubjects = async () =>
-  [...new Set((await archive.listSeries({})).map((s) => s.patientId))].filter(Boolean);
-ledgerState.acquisitions = async (subject) =>
-  (await archive.listSeries({ text: subject }))
-    .filter((s) => s.patientId === subject)
-    .map((s) => ({
-      utc: isoDate(s.studyDate),
-      what: `acquired ${s.modality} series ${s.seriesNumber ?? ''} ${s.seriesDescription} (${s.instances} images)`
-        .replace(/\s+/g, ' ')
-        .trim(),
-    }));
+  (await subjects.all()).map((s) => ({ ref: s.ref, local: s.patientIds.join(', ') }));
+ledgerState.acquisitions = async (ref) =>
+  ((await subjects.resolve(ref))?.series ?? []).map((s) => ({
+    utc: isoDate(s.studyDate),
+    what: `acquired ${s.modality} series ${s.seriesNumber ?? ''} ${s.seriesDescription} (${s.instances} images)`
+      .replace(/\s+/g, ' ')
+      .trim(),
+  }));
 const deidState = new DeidState(
   new DeidService({
     store: indexStore,

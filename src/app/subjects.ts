@@ -20,10 +20,27 @@ export interface LocalSubject {
 }
 
 export class SubjectDirectory {
+  /** Series UID -> its subject, while the series and the key stay the same. */
+  private cache = new Map<string, { instances: number; ref: string | null }>();
+  private cachedKey = '';
+
   constructor(private readonly src: SubjectSource) {}
 
   /** The reference of one series' subject, from its first present instance. */
   private async refOf(key: Uint8Array, s: SeriesRow): Promise<string | null> {
+    const keyText = key.join(',');
+    if (keyText !== this.cachedKey) {
+      this.cache.clear();
+      this.cachedKey = keyText;
+    }
+    const known = this.cache.get(s.seriesInstanceUid);
+    if (known && known.instances === s.instances) return known.ref;
+    const ref = await this.readRef(key, s);
+    this.cache.set(s.seriesInstanceUid, { instances: s.instances, ref });
+    return ref;
+  }
+
+  private async readRef(key: Uint8Array, s: SeriesRow): Promise<string | null> {
     const first = (await this.src.store.listInstances(s.seriesInstanceUid)).find((i) => !i.missing);
     return subjectRef(key, {
       patientId: first?.patientId || s.patientId,

@@ -41,6 +41,8 @@ export interface ArchiveDeps {
    * exactly once, with counts, label, kind and a content hash: no identifying values.
    */
   record: (type: string, body: { [key: string]: Json }, reason?: string) => Promise<unknown>;
+  /** The keyed references of the subjects a folder holds (src/app/subjects.ts). */
+  subjects: (folderId: string) => Promise<string[]>;
 }
 
 /** What a folder holds, as the ledger states it. */
@@ -193,6 +195,7 @@ export class ArchiveService implements ArchiveApi {
       changed,
       removed,
       previous,
+      subjects: await this.deps.subjects(folder.id),
     });
     return result;
   }
@@ -222,6 +225,8 @@ export class ArchiveService implements ArchiveApi {
 
   async removeFolder(folderId: string) {
     const folder = (await this.deps.store.listFolders()).find((f) => f.id === folderId);
+    // The subjects it held, named before its rows go.
+    const subjects = folder ? await this.deps.subjects(folderId) : [];
     this.uploads.delete(folderId);
     await this.deps.store.removeFolder(folderId);
     if (folder) {
@@ -229,6 +234,7 @@ export class ArchiveService implements ArchiveApi {
         folder: folder.id,
         label: folder.label,
         reason: 'Removed from the archive by the user',
+        subjects,
       });
     }
   }
@@ -275,6 +281,7 @@ export class ArchiveService implements ArchiveApi {
       label: folder.label,
       kind: folder.kind,
       ...(await summarise(await this.deps.store.listFiles(folder.id))),
+      subjects: await this.deps.subjects(folder.id),
     });
     return result;
   }

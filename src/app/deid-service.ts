@@ -15,6 +15,7 @@ import type {
 } from '../ui/state/deid-api';
 import type { DeidKeyStore } from './deid/key-store';
 import { previewRows } from './deid/preview';
+import { SubjectDirectory } from './subjects';
 import { DeidCustody, pseudonymFor } from './deid/custody';
 import { DeidReview } from './deid/review';
 import type { Role } from '../core/ledger/types';
@@ -126,7 +127,12 @@ export class DeidService implements DeidApi {
       worker.terminate();
     }
     if (typeof out === 'string') throw new Error(out);
-    await this.deps.record('deid.run', runBody(out));
+    // The run names the subjects of its input folder by keyed reference (issue 11 §2).
+    const subjects = await new SubjectDirectory({
+      store: this.deps.store,
+      key: () => this.deps.keys.key(),
+    }).ofFolder(req.inputId);
+    await this.deps.record('deid.run', { ...runBody(out), subjects });
     return runView(out);
   }
 

@@ -54,6 +54,7 @@ async function run(count: number, withExport = false, block = 1000): Promise<Led
         removed: 0,
         contentHash: i.toString(16).padStart(64, '0'),
         previous: { files: i - 1, instances: i - 1, series: 1, problems: 0 },
+        subjects: ['TB-BENCH1'],
       },
       Date.now(),
     );

@@ -15,6 +15,7 @@ import { LedgerState } from '../ui/state/ledger.svelte';
 import type { Json, Role } from '../core/ledger/types';
 import { DeidService } from './deid-service';
 import { DeidKeyStore } from './deid/key-store';
+import { SubjectDirectory } from './subjects';
 import { runByName } from './deid/run-by';
 import { DeidState } from '../ui/state/deid.svelte';
 import { startQc } from './qc-service';
@@ -73,7 +74,11 @@ if (__TEST_BUILD__ && localStorage.getItem('trialbench.testHooks') === '1') {
 
 const pool = startIndexingPool();
 const indexStore = new DexieIndexStore();
+const deidKeys = new DeidKeyStore();
+// Entries name subjects by keyed reference; this device resolves them through its index.
+const subjects = new SubjectDirectory({ store: indexStore, key: () => deidKeys.key() });
 const archive = new ArchiveService({
+  subjects: (folderId) => subjects.ofFolder(folderId),
   store: indexStore,
   indexFile: pool.indexFile,
   concurrency: pool.concurrency,
@@ -106,19 +111,17 @@ const state = new ArchiveState(archive);
 // personal workspace's work (ShellState.wrap).
 const guarded: LedgerApi = ShellState.wrap(ledger, () => shell);
 const ledgerState = new LedgerState(guarded);
-// The subject timeline starts at acquisition: study dates from the local index.
+// The subject timeline starts at acquisition: study dates from the local index, the
+// subject by its keyed reference, resolved here to the patients and series it stands for.
 ledgerState.archiveSubjects = async () =>
-  [...new Set((await archive.listSeries({})).map((s) => s.patientId))].filter(Boolean);
-ledgerState.acquisitions = async (subject) =>
-  (await archive.listSeries({ text: subject }))
-    .filter((s) => s.patientId === subject)
-    .map((s) => ({
-      utc: isoDate(s.studyDate),
-      what: `acquired ${s.modality} series ${s.seriesNumber ?? ''} ${s.seriesDescription} (${s.instances} images)`
-        .replace(/\s+/g, ' ')
-        .trim(),
-    }));
-const deidKeys = new DeidKeyStore();
+  (await subjects.all()).map((s) => ({ ref: s.ref, local: s.patientIds.join(', ') }));
+ledgerState.acquisitions = async (ref) =>
+  ((await subjects.resolve(ref))?.series ?? []).map((s) => ({
+    utc: isoDate(s.studyDate),
+    what: `acquired ${s.modality} series ${s.seriesNumber ?? ''} ${s.seriesDescription} (${s.instances} images)`
+      .replace(/\s+/g, ' ')
+      .trim(),
+  }));
 const deidState = new DeidState(
   new DeidService({
     store: indexStore,
@@ -199,7 +202,20 @@ const shell = new ShellState(ledgerState, state, nav, {
   currentName: async () => (await ledger.identity())?.name,
   // The test build lets browser tests that are not about naming skip the question.
   askName: !(__TEST_BUILD__ && localStorage.getItem('trialbench.test.skipNamePrompt') === '1'),
-  record: (type, body) => ledger.record(type, body),
+  // The hand-over names the subjects of the folders it brings in (issue 11 §2).
+  record: async (type, body) => {
+    const folders = Array.isArray(body.folders) ? body.folders : [];
+    const ids = folders.flatMap((f) =>
+      f && typeof f === 'object' && !Array.isArray(f) && typeof f.folder === 'string'
+        ? [f.folder]
+        : [],
+    );
+    const refs = new Set((await Promise.all(ids.map((id) => subjects.ofFolder(id)))).flat());
+    return ledger.record(
+      type,
+      type === 'workspace.import' ? { ...body, subjects: [...refs].sort() } : body,
+    );
+  },
 });
 mount(App, {
   target: document.getElementById('app')!,

@@ -26,6 +26,7 @@ import type {
   QcApi,
   QcRun,
 } from '../ui/state/qc-api';
+import { SubjectDirectory } from './subjects';
 
 export interface QcDeps {
   store: IndexStore & ProtocolStore;
@@ -48,6 +49,10 @@ export class QcService implements QcApi {
 
   constructor(private readonly deps: QcDeps) {
     this.lastAuto = deps.storage?.getItem(LAST_AUTO) ?? '';
+  }
+
+  private subjects(): SubjectDirectory {
+    return new SubjectDirectory({ store: this.deps.store, key: this.deps.key });
   }
 
   async listProtocols(): Promise<ProtocolVersionView[]> {
@@ -147,7 +152,11 @@ export class QcService implements QcApi {
 
   async recordAuto(run: QcRun): Promise<boolean> {
     if (run.series.length === 0) return false;
-    const body = qcAutoBody(await this.deps.key(), run.series);
+    const body = {
+      ...qcAutoBody(await this.deps.key(), run.series),
+      // The subjects checked, by keyed reference (issue 11 §2).
+      subjects: await this.subjects().ofSeries(run.series.map((r) => r.seriesInstanceUid)),
+    };
     const digest = hex(sha256(utf8(JSON.stringify(body))));
     if (digest === this.lastAuto) return false;
     await this.deps.record('qc.auto', body);
@@ -159,7 +168,10 @@ export class QcService implements QcApi {
   async review(input: ReviewInput): Promise<{ ok: true } | { ok: false; refused: string }> {
     if (!input.reason.trim()) return { ok: false, refused: 'Give a reason for the verdict.' };
     try {
-      await this.deps.record('qc.review', qcReviewBody(await this.deps.key(), input));
+      await this.deps.record('qc.review', {
+        ...qcReviewBody(await this.deps.key(), input),
+        subject: await this.subjects().ofOneSeries(input.seriesInstanceUid),
+      });
       return { ok: true };
     } catch (e) {
       return { ok: false, refused: e instanceof Error ? e.message : String(e) };

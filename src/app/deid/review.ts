@@ -13,6 +13,7 @@ import type { Json } from '../../core/ledger/types';
 import type { IndexStore } from '../../core/ports/store';
 import { renderThumbnail } from '../../core/image/thumbnail';
 import type { DeidReviewApi, ReviewItem, ReviewKind } from '../../ui/state/deid-review-api';
+import { SubjectDirectory } from '../subjects';
 
 export interface ReviewDeps {
   store: Pick<IndexStore, 'listSeries' | 'listInstances'>;
@@ -179,6 +180,11 @@ export class DeidReview implements DeidReviewApi {
       action: answer ? answer.action : 'withdrawn',
       justification: answer?.justification ?? '',
       tool: (answer && 'tool' in answer && answer.tool) || null,
+      // The series' subject by keyed reference (issue 11 §2), so its timeline finds this.
+      subject: await new SubjectDirectory({
+        store: this.deps.store,
+        key: this.deps.key,
+      }).ofOneSeries(series),
     });
   }
 }

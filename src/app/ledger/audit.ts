@@ -2,6 +2,7 @@
 // what, previous and new values and reason. Roles are replayed in fold order.
 import type { AuditFilter, AuditRow } from '../../ui/state/ledger-api';
 import type { AuthorKey, Entry, EntryId, Json, Role } from '../../core/ledger/types';
+import { citedEntry, subjectsOf } from '../../core/ledger/subjects';
 
 type Body = { [key: string]: Json };
 
@@ -87,15 +88,23 @@ export function auditRows(
 ): AuditRow[] {
   const roles = new Map<AuthorKey, Role | null>();
   const rows: AuditRow[] = [];
+  // Entries about the filtered subject, so a correction or unlock citing one is found too.
+  const about = new Set<EntryId>();
   for (const e of entries) {
     const role = e.type === 'study.genesis' ? 'admin' : (roles.get(e.author) ?? null);
     if (e.type === 'study.genesis') roles.set(e.author, 'admin');
     if (e.type === 'member.grant') roles.set(str(e.body.key), e.body.role as Role);
     if (e.type === 'member.revoke') roles.set(str(e.body.key), null);
-    const subject = typeof e.body.subject === 'string' ? e.body.subject : null;
+    // Every entry type names its subjects in one place (core/ledger/subjects.ts).
+    const named = subjectsOf(e.type, e.body);
+    const cited = citedEntry(e.type, e.body);
+    if (filter.subject) {
+      if (!named.includes(filter.subject) && !(cited !== null && about.has(cited))) continue;
+      about.add(ids(e));
+    }
+    const subject = filter.subject ?? (named.length === 1 ? (named[0] ?? null) : null);
     const utc = utcOf(e);
     const day = utc.slice(0, 10);
-    if (filter.subject && subject !== filter.subject) continue;
     if (filter.author && e.author !== filter.author) continue;
     if (filter.type && e.type !== filter.type) continue;
     if (filter.from && day < filter.from) continue;

@@ -3,6 +3,7 @@
 // applied by the fold in ledger.ts; this file holds what can be read off one entry.
 import { isAuthorKey, isEntryId } from './entry';
 import { ROLES, type Json, type Role } from './types';
+import { isSubjectRef, isSubjectRefs } from './subject-ref';
 
 /** 'member' = any active member; otherwise the roles that may author the type. */
 export const POLICY = {
@@ -78,6 +79,9 @@ const qcDeviation: Check = (v) =>
   Array.isArray(v.rules) &&
   v.rules.length <= 100 &&
   v.rules.every(ruleIdText);
+// Subjects by keyed reference only (subjects.ts says which types carry which).
+const subject: Check = (v) => isSubjectRef(v);
+const subjects: Check = (v) => isSubjectRefs(v);
 const role: Check = (v) => typeof v === 'string' && (ROLES as readonly string[]).includes(v);
 const roleSite: Check = (v) =>
   typeof v === 'object' &&
@@ -131,6 +135,7 @@ const SHAPES: Record<EntryType, Record<string, Check>> = {
     series: count,
     problems: count,
     contentHash: text,
+    subjects,
   },
   'folder.scan': {
     folder: label,
@@ -144,8 +149,9 @@ const SHAPES: Record<EntryType, Record<string, Check>> = {
     removed: count,
     contentHash: text,
     previous: any,
+    subjects,
   },
-  'folder.remove': { folder: label, label: text, reason: text },
+  'folder.remove': { folder: label, label: text, reason: text, subjects },
   'read.assign': { assignment: label, reader: key, subject: label, timepoint: text },
   'read.submit': { assignment: label, subject: label, result: any, previous: any },
   'read.unlock': { read: (v) => isEntryId(v), reason: label },
@@ -156,6 +162,7 @@ const SHAPES: Record<EntryType, Record<string, Check>> = {
     keyFingerprint: label,
     manifestSha256: label,
     decisions: any,
+    subjects,
   },
   'deid.key.export': { fingerprint: keyFingerprint },
   'deid.key.import': { fingerprint: keyFingerprint, previous: keyFingerprint },
@@ -174,6 +181,8 @@ const SHAPES: Record<EntryType, Record<string, Check>> = {
       ['pass', 'mask', 'exclude', 'waive', 'defaced', 'withdrawn'].includes(v),
     justification: text,
     tool: nullable(text),
+    // Null only when the series names no patient.
+    subject: nullable(subject),
   },
   // QC (src/core/qc/SPEC.md QC-48): series by keyed hash only; rule IDs and counts.
   'protocol.publish': {
@@ -190,6 +199,7 @@ const SHAPES: Record<EntryType, Record<string, Check>> = {
       typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every(count),
     deviations: (v) => Array.isArray(v) && v.length <= 300 && v.every(qcDeviation),
     unlisted: count,
+    subjects,
   },
   'qc.review': {
     series: seriesHash,
@@ -203,6 +213,7 @@ const SHAPES: Record<EntryType, Record<string, Check>> = {
       !Array.isArray(v) &&
       Object.keys(v).length <= 50 &&
       Object.values(v).every((x) => typeof x === 'boolean'),
+    subject: nullable(subject),
   },
   correction: { target: (v) => isEntryId(v), field: label, previous: any, next: any, reason: text },
   // LEDGER-14/15: a checkpoint counts the entries in its causal past; a witness co-signs one.
@@ -233,8 +244,14 @@ const SHAPES: Record<EntryType, Record<string, Check>> = {
           isEntryId(r.entry) &&
           label(r.utc),
       ),
+    subjects,
   },
 };
+
+/** The fields a body of this type must have (every field is required). */
+export function bodyFields(type: EntryType): string[] {
+  return Object.keys(SHAPES[type]);
+}
 
 /** Null when the body has exactly the fields of its type, each of the right shape. */
 export function bodyProblem(type: EntryType, body: Body): string | null {

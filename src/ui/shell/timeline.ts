@@ -14,9 +14,24 @@ export interface TimelineLine {
   /** The ledger entry's hash; null for an acquisition (from the DICOM headers). */
   hash: string | null;
   source: 'acquisition' | 'ledger';
+  /** The step of the subject's way this line is ("de-identified"), or null for other entries. */
+  step: string | null;
   /** Time since the line before ("2 d 4 h"); null for the first. */
   sincePrevious: string | null;
 }
+
+/** The steps of a subject's way from acquisition to review, by entry type. */
+const STEPS: Record<string, string> = {
+  'folder.open': 'indexed',
+  'folder.scan': 'indexed',
+  'workspace.import': 'brought into the study',
+  'deid.review': 'reviewed for de-identification',
+  'deid.run': 'de-identified',
+  'qc.auto': 'checked by QC',
+  'qc.review': 'QC reviewed',
+  'read.assign': 'assigned for reading',
+  'read.submit': 'read',
+};
 
 export interface Acquisition {
   utc: string;
@@ -36,6 +51,7 @@ export function buildTimeline(
       what: a.what,
       hash: null,
       source: 'acquisition' as const,
+      step: 'acquired',
     })),
     ...rows.map((r) => ({
       utc: r.utc,
@@ -44,6 +60,7 @@ export function buildTimeline(
       what: r.reason ? `${r.summary} (reason: ${r.reason})` : r.summary,
       hash: r.id,
       source: 'ledger' as const,
+      step: STEPS[r.type] ?? null,
     })),
   ];
   // Stable: lines at one time keep the fold's order, acquisitions first.
@@ -68,6 +85,24 @@ export function span(lines: readonly TimelineLine[]): string | null {
   return Number.isFinite(ms)
     ? `${first.source === 'acquisition' ? 'acquired' : 'first entry'} -> last step: ${elapsed(ms)}`
     : null;
+}
+
+/**
+ * The time between the steps of a subject's way, each step at its first line, in the order
+ * reached: "acquired -> indexed: 2 d 4 h", "indexed -> de-identified: 12 min", and from
+ * acquisition to the last step reached when more than two steps were.
+ */
+export function stepGaps(lines: readonly TimelineLine[]): string[] {
+  const firsts: TimelineLine[] = [];
+  for (const l of lines) if (l.step && !firsts.some((f) => f.step === l.step)) firsts.push(l);
+  const out: string[] = [];
+  const gap = (a: TimelineLine | undefined, b: TimelineLine | undefined) => {
+    const ms = a && b ? Date.parse(b.utc) - Date.parse(a.utc) : NaN;
+    if (a && b && Number.isFinite(ms)) out.push(`${a.step} -> ${b.step}: ${elapsed(ms)}`);
+  };
+  for (let i = 1; i < firsts.length; i++) gap(firsts[i - 1], firsts[i]);
+  if (firsts.length > 2) gap(firsts[0], firsts.at(-1));
+  return out;
 }
 
 /** What the printout says about the entries it cites. */

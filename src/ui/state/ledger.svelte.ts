@@ -33,8 +33,11 @@ export interface TimelineItem {
  * The composition root sets this (ledger.acquisitions = ...); none until then.
  */
 export type AcquisitionSource = (subject: string) => Promise<{ utc: string; what: string }[]>;
-/** Subjects the archive index knows (patient ids), offered in the timeline chooser. */
-export type SubjectSource = () => Promise<string[]>;
+/**
+ * Subjects the archive index knows, by keyed reference, with what each stands for on this
+ * device (e.g. its patient ID): offered in the timeline chooser, never recorded.
+ */
+export type SubjectSource = () => Promise<{ ref: string; local: string }[]>;
 
 export class LedgerState {
   identity = $state<IdentityView | null>(null);
@@ -49,6 +52,8 @@ export class LedgerState {
   timeline = $state<TimelineItem[]>([]);
   /** Subjects seen in the whole trail (for the filter and the timeline chooser). */
   subjects = $state<string[]>([]);
+  /** What a subject reference stands for on this device ('' when the index does not know it). */
+  subjectLocal = $state<Record<string, string>>({});
   acquisitions: AcquisitionSource | null = null;
   archiveSubjects: SubjectSource | null = null;
   invite = $state<{ link: string; url: string; name: string } | null>(null);
@@ -143,7 +148,9 @@ export class LedgerState {
     this.audit = rows;
     const all = Object.keys(filter).length ? await this.api.audit({}) : rows;
     const indexed = this.archiveSubjects ? await this.archiveSubjects() : [];
-    if (ticket === this.query) this.subjects = unique([...all.map((r) => r.subject), ...indexed]);
+    if (ticket !== this.query) return;
+    this.subjects = unique([...all.map((r) => r.subject), ...indexed.map((s) => s.ref)]);
+    this.subjectLocal = Object.fromEntries(indexed.map((s) => [s.ref, s.local]));
   }
 
   async showTimeline(subject: string): Promise<void> {

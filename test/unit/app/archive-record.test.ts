@@ -8,6 +8,13 @@ import { indexFile } from '../../../src/core/index/index-file';
 import { writePart10, type DataElement } from '../../../src/core/dicom/writer';
 import type { Json } from '../../../src/core/ledger/types';
 import type { FolderRecord } from '../../../src/core/ports/store';
+import { bodyProblem, type EntryType } from '../../../src/core/ledger/policy';
+import { keyedPseudonym } from '../../../src/core/deid/run/pseudonym';
+import { SubjectDirectory } from '../../../src/app/subjects';
+
+const KEY = new Uint8Array(32).fill(7);
+/** PATIENT-7 at no site, as every entry about it names it (issue 11 §2). */
+const PATIENT_7 = keyedPseudonym(KEY, '', 'PATIENT-7');
 
 function ct(series: number, n: number): Uint8Array<ArrayBuffer> {
   const ds: DataElement[] = [
@@ -71,8 +78,11 @@ interface Recorded {
 
 function service() {
   const recorded: Recorded[] = [];
+  const store = new HandleKeepingStore();
+  const subjects = new SubjectDirectory({ store, key: async () => KEY });
   const archive = new ArchiveService({
-    store: new HandleKeepingStore(),
+    store,
+    subjects: (folderId) => subjects.ofFolder(folderId),
     indexFile: async (file) =>
       indexFile(
         {
@@ -101,6 +111,9 @@ const signal = () => new AbortController().signal;
 function expectAnonymous(r: Recorded) {
   const text = JSON.stringify(r.body);
   expect(text).not.toMatch(/DOE|JANE|PATIENT-7|1\.2\.826/);
+  // The body is one a peer accepts, and names the folder's subject by keyed reference.
+  expect(bodyProblem(r.type as EntryType, r.body)).toBeNull();
+  expect(r.body.subjects).toEqual([PATIENT_7]);
 }
 
 afterEach(() => {

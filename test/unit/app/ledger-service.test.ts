@@ -67,6 +67,7 @@ describe('LedgerService', () => {
         series: 1,
         problems: 1,
         contentHash: 'ab'.repeat(32),
+        subjects: [],
       });
       await service.createIdentity('Alice');
       expect((await service.identity())?.name).toBe('Alice');
@@ -101,7 +102,7 @@ describe('LedgerService', () => {
     const b = person(new FakeNetwork(), store, lock).service;
     await b.start();
     expect((await b.identity())?.author).toBe((await a.identity())?.author);
-    const body = (n: number) => ({ folder: `f${n}`, label: 'l', reason: 'r' });
+    const body = (n: number) => ({ folder: `f${n}`, label: 'l', reason: 'r', subjects: [] });
     await Promise.all([1, 2, 3, 4].map((n) => (n % 2 ? a : b).record('folder.remove', body(n))));
     const seqs = (await store.entries((await a.current())!.id)).map((e) => e.seq);
     expect(seqs).toEqual([1, 2, 3, 4, 5]);
@@ -133,11 +134,11 @@ describe('LedgerService', () => {
     await service.start();
     store.failWrites = new Error('Browser storage is full: test');
     await expect(
-      service.record('folder.remove', { folder: 'f', label: 'l', reason: 'r' }),
+      service.record('folder.remove', { folder: 'f', label: 'l', reason: 'r', subjects: [] }),
     ).rejects.toThrow(/Browser storage is full/);
     expect((await service.current())?.entries).toBe(1);
     store.failWrites = null;
-    await service.record('folder.remove', { folder: 'f', label: 'l', reason: 'r' });
+    await service.record('folder.remove', { folder: 'f', label: 'l', reason: 'r', subjects: [] });
     expect((await service.current())?.entries).toBe(2);
     service.stop();
   });
@@ -171,7 +172,7 @@ describe('LedgerService', () => {
 
     // A pending member may write nothing.
     await expect(
-      bob.record('folder.remove', { folder: 'f', label: 'l', reason: 'r' }),
+      bob.record('folder.remove', { folder: 'f', label: 'l', reason: 'r', subjects: [] }),
     ).rejects.toThrow(/^Not recorded/);
 
     await alice.grant(bobKey, 'reader', null, 'Reads for the trial');
@@ -190,7 +191,7 @@ describe('LedgerService', () => {
     const rotated = (await alice.current())!;
     expect(rotated.members.find((m) => m.author === bobKey)?.status).toBe('revoked');
     // Carol followed to epoch 1; Bob could not open the new secret.
-    await alice.record('folder.remove', { folder: 'f', label: 'after', reason: 'r' });
+    await alice.record('folder.remove', { folder: 'f', label: 'after', reason: 'r', subjects: [] });
     await settle(alice, bob, carol);
     expect((await carol.current())?.entries).toBe((await alice.current())?.entries);
     expect((await bob.current())!.entries).toBe(rotated.entries);
@@ -286,7 +287,7 @@ describe('LedgerService', () => {
     await c2.start();
     await settle(a2, c2);
     expect(net.opened.filter((n) => n === roomName(study, 1)).length).toBeGreaterThanOrEqual(2);
-    await a2.record('folder.remove', { folder: 'f', label: 'after', reason: 'r' });
+    await a2.record('folder.remove', { folder: 'f', label: 'after', reason: 'r', subjects: [] });
     await settle(a2, c2);
     expect((await c2.current())?.entries).toBe((await a2.current())?.entries);
     // The old room carries nothing written after the revocation.
@@ -303,7 +304,7 @@ describe('LedgerService', () => {
     await a.createStudy('Offline trial', []);
     await b.join((await a.invite()).link);
     for (let i = 0; i < 3; i++) {
-      await a.record('folder.remove', { folder: `f${i}`, label: 'l', reason: 'r' });
+      await a.record('folder.remove', { folder: `f${i}`, label: 'l', reason: 'r', subjects: [] });
     }
     const updates = await a.exportUpdates();
     const report = await b.importUpdates(await fileOf(updates));

@@ -188,6 +188,7 @@ describe('ledger checks, one per quarantine code', () => {
         keyFingerprint: 'ab12',
         manifestSha256: '00'.repeat(32),
         decisions: [],
+        subjects: ['TB-1'],
       },
       'deid.key.export': { fingerprint: '0123:4567:89ab:cdef:0123' },
       'deid.key.import': {
@@ -206,6 +207,7 @@ describe('ledger checks, one per quarantine code', () => {
         action: 'waive',
         justification: 'phantom',
         tool: null,
+        subject: 'TB-1',
       },
       'protocol.publish': {
         protocol: 'p',
@@ -221,11 +223,13 @@ describe('ledger checks, one per quarantine code', () => {
         verdict: 'fail',
         reason: 'motion',
         items: {},
+        subject: 'TB-1',
       },
       'workspace.import': {
         workspace: 'ws1',
         folders: [{ folder: 'f1', label: 'Folder', kind: 'picker' }],
         runs: [],
+        subjects: ['TB-1'],
       },
     };
     // Every type a role may not write is tried: a new type needs a body here.

@@ -54,6 +54,7 @@ export function folderBody(n = 1): Body {
     series: 1,
     problems: 0,
     contentHash: `h${n}`,
+    subjects: [`TB-${n}`],
   };
 }
 

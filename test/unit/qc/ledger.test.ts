@@ -28,8 +28,9 @@ describe('QC ledger entries (QC-48)', () => {
   it('bodies have the policy shape and carry no UID or identifying value', async () => {
     const series = await indexedDemo();
     const { series: results } = qcAll([DEMO_PROTOCOL], series);
+    // The app adds the subjects by keyed reference (src/app/subjects.ts, issue 11 §2).
     const auto = qcAutoBody(key, results);
-    expect(bodyProblem('qc.auto', auto)).toBeNull();
+    expect(bodyProblem('qc.auto', { ...auto, subjects: ['TB-7K3Q9Z'] })).toBeNull();
     expect(auto.counts).toEqual({
       pass: results.length - 4,
       minor: 0,
@@ -37,14 +38,17 @@ describe('QC ledger entries (QC-48)', () => {
       notCheckable: 0,
       rejected: 0,
     });
-    const review = qcReviewBody(key, {
-      seriesInstanceUid: results[0]!.seriesInstanceUid,
-      protocol: 'demo-onc-imaging',
-      version: 1,
-      verdict: 'fail',
-      reason: 'motion over the liver',
-      items: { 'CTM-1': true, 'CTM-2': false },
-    });
+    const review = {
+      subject: 'TB-7K3Q9Z',
+      ...qcReviewBody(key, {
+        seriesInstanceUid: results[0]!.seriesInstanceUid,
+        protocol: 'demo-onc-imaging',
+        version: 1,
+        verdict: 'fail',
+        reason: 'motion over the liver',
+        items: { 'CTM-1': true, 'CTM-2': false },
+      }),
+    };
     expect(bodyProblem('qc.review', review)).toBeNull();
     const publish = protocolPublishBody(DEMO_PROTOCOL, 'f'.repeat(64));
     expect(bodyProblem('protocol.publish', publish)).toBeNull();

@@ -6,6 +6,7 @@ const ok = {
   workspace: 'ws-genesis-id',
   folders: [{ folder: 'f1', label: 'Scans 2024', kind: 'picker' }],
   runs: [{ entry: 'a'.repeat(64), utc: '2026-01-01T00:00:00.000Z' }],
+  subjects: ['TB-7K3Q9Z'],
 };
 
 describe('workspace.import', () => {

@@ -1,11 +1,17 @@
 // The subject timeline joins acquisitions and entries in time order with the gaps between
 // steps; audit values read as words, not JSON (issue 11).
 import { describe, expect, it } from 'vitest';
-import { buildTimeline, span, verificationSummary } from '../../../src/ui/shell/timeline';
+import { buildTimeline, span, stepGaps, verificationSummary } from '../../../src/ui/shell/timeline';
 import { valueWords } from '../../../src/ui/format/values';
 import type { AuditRow } from '../../../src/ui/state/ledger-api';
 
-function row(id: string, utc: string, summary: string, role: AuditRow['role'] = 'site'): AuditRow {
+function row(
+  id: string,
+  utc: string,
+  summary: string,
+  role: AuditRow['role'] = 'site',
+  type = 'x',
+): AuditRow {
   return {
     id,
     seq: 1,
@@ -13,7 +19,7 @@ function row(id: string, utc: string, summary: string, role: AuditRow['role'] = 
     authorName: 'Sam',
     role,
     utc,
-    type: 'x',
+    type,
     summary,
     subject: 'TB-1',
     previous: undefined,
@@ -52,6 +58,38 @@ describe('subject timeline', () => {
     expect(verificationSummary(lines, { name: 'T', entries: 9, quarantined: 1 })).toMatch(
       /^2 ledger entries cited, .* 9 accepted entries and 1 in quarantine/,
     );
+  });
+});
+
+describe('time between steps', () => {
+  it('names each step at its first line, in the order reached, and acquisition to the last', () => {
+    const lines = buildTimeline(
+      [
+        row('h1', '2024-05-01T08:00:00.000Z', 'opened', 'admin', 'folder.open'),
+        row('h2', '2024-05-01T09:30:00.000Z', 'rescanned', 'admin', 'folder.scan'),
+        row('h3', '2024-05-03T12:00:00.000Z', 'reviewed', 'admin', 'deid.review'),
+        row('h4', '2024-05-03T12:20:00.000Z', 'renamed', 'admin', 'member.rename'),
+        row('h5', '2024-05-03T16:00:00.000Z', 'run', 'site', 'deid.run'),
+      ],
+      [{ utc: '2024-04-29', what: 'acquired CT' }],
+      (utc) => utc,
+    );
+    expect(lines.map((l) => l.step)).toEqual([
+      'acquired',
+      'indexed',
+      'indexed',
+      'reviewed for de-identification',
+      null,
+      'de-identified',
+    ]);
+    expect(stepGaps(lines)).toEqual([
+      'acquired -> indexed: 2 d 8 h',
+      'indexed -> reviewed for de-identification: 2 d 4 h',
+      'reviewed for de-identification -> de-identified: 4 h',
+      'acquired -> de-identified: 4 d 16 h',
+    ]);
+    expect(stepGaps(lines.slice(0, 2))).toEqual(['acquired -> indexed: 2 d 8 h']);
+    expect(stepGaps([])).toEqual([]);
   });
 });
 

@@ -13,7 +13,7 @@ import {
 import * as fsp from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import {
-  readBackProblem,
+  changedOnDisk,
   type JournalStore,
   type OutputFolder,
   type OutputPort,
@@ -230,21 +230,35 @@ export function nodeJournal(output: string, fs: WriteFs = nodeWriteFs): JournalS
   };
 }
 
+/** True when `bytes` are exactly `parts` in order (memcmp, not a second hash). */
+function sameAs(bytes: Uint8Array, parts: readonly Uint8Array[]): boolean {
+  const all = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  let at = 0;
+  for (const p of parts) {
+    if (at + p.length > all.length) return false;
+    if (!all.subarray(at, at + p.length).equals(p)) return false;
+    at += p.length;
+  }
+  return at === all.length;
+}
+
 /**
- * The output stage in this thread: write (temporary, then rename), read back, hash, check
- * (read-back.ts). The worker-thread stage (deid-thread.ts) runs the same code.
+ * The output stage in this thread: write (temporary, then rename), read back, compare, hash
+ * (read-back.ts). The worker-thread stage (deid-thread.ts) runs the same code. The run
+ * leak-checked these very bytes before handing them over (DeidRun.file), so the read-back
+ * proves that the file on disk is them, byte for byte, and hashes it once: searching equal
+ * bytes again would repeat the same computation (DEID-87).
  */
 export function nodeStage(output: string, fs: WriteFs = nodeWriteFs): OutputPort {
   return {
     async put(t: OutputTask): Promise<OutputResult> {
       const target = join(output, t.path);
-      const sha256 = sha256Hex(...t.parts);
       await writeAtomic(fs, target, t.parts);
       const reread = await fs.readFile(target);
-      const problem = readBackProblem(reread, sha256, sha256Hex(reread), t.ids, true);
-      if (!problem) return { kind: 'ok', sha256 };
+      const sha256 = sha256Hex(reread);
+      if (sameAs(reread, t.parts)) return { kind: 'ok', sha256 };
       await fs.rm(target);
-      return { kind: 'held', sha256, ...problem };
+      return { kind: 'held', sha256, ...changedOnDisk() };
     },
   };
 }

@@ -280,38 +280,49 @@ const LOWER = Uint8Array.from({ length: 256 }, (_, b) =>
   (b >= 0x41 && b <= 0x5a) || (b >= 0xc0 && b <= 0xde && b !== 0xd7) ? b + 0x20 : b,
 );
 
+/** The raw bytes whose Latin-1 lower case is each byte (the inverse of LOWER). */
+const RAW_OF: number[][] = Array.from({ length: 256 }, () => []);
+LOWER.forEach((lower, raw) => RAW_OF[lower]!.push(raw));
+
 /**
  * Which of `forms` (already lower case, Latin-1 code units, at least PIXEL_TOKEN_MIN long)
  * occur in binary data, case-insensitively. Every occurrence covers one of the sampled
  * positions 0, k, 2k, ... (k = shortest form - 1) together with the byte after it, so
- * only those byte pairs are looked up in a 64 KiB table of the pairs the forms contain:
- * the pass reads a fifth of the bytes and does not grow with the number of identifiers.
+ * only those byte pairs are looked up in a 64 KiB table of the pairs the forms contain
+ * (in every case, so the raw bytes index it directly): the pass reads two bytes in k and
+ * does not grow with the number of identifiers. It runs over every pixel byte of every
+ * output, so its loop is kept to one table lookup per sample.
  */
 function bytesContain(hay: Uint8Array, forms: readonly string[]): Map<string, number> {
   const found = new Map<string, number>();
-  const codes = forms.map((f) => Array.from(f, (c) => c.charCodeAt(0)));
+  const codes = forms.map((f) => Uint8Array.from(f, (c) => c.charCodeAt(0)));
   const stride = Math.max(1, Math.min(...codes.map((c) => c.length)) - 1);
   const pairs = new Uint8Array(65536);
   for (const c of codes) {
-    for (let j = 0; j < stride; j++) pairs[((c[j] ?? 0) << 8) | (c[j + 1] ?? 0)] = 1;
+    for (let j = 0; j < stride; j++) {
+      for (const a of RAW_OF[c[j]!] ?? [])
+        for (const b of RAW_OF[c[j + 1]!] ?? []) pairs[(a << 8) | b] = 1;
+    }
   }
-  const matches = (c: number[], at: number): boolean => {
+  const matches = (c: Uint8Array, at: number): boolean => {
     if (at < 0 || at + c.length > hay.length) return false;
-    for (let k = 0; k < c.length; k++) if (LOWER[hay[at + k] ?? 0] !== c[k]) return false;
+    for (let k = 0; k < c.length; k++) if (LOWER[hay[at + k]!] !== c[k]) return false;
     return true;
   };
-  for (let s = 0; s + 1 < hay.length; s += stride) {
-    if (pairs[((LOWER[hay[s] ?? 0] ?? 0) << 8) | (LOWER[hay[s + 1] ?? 0] ?? 0)] !== 1) continue;
-    codes.forEach((c, n) => {
-      const form = forms[n] ?? '';
-      if (found.has(form)) return;
+  const last = hay.length - 1;
+  for (let s = 0; s < last; s += stride) {
+    if (pairs[(hay[s]! << 8) | hay[s + 1]!] === 0) continue;
+    for (let n = 0; n < codes.length; n++) {
+      const form = forms[n]!;
+      if (found.has(form)) continue;
       for (let j = 0; j < stride; j++) {
-        if (matches(c, s - j)) {
+        if (matches(codes[n]!, s - j)) {
           found.set(form, s - j);
-          return;
+          break;
         }
       }
-    });
+    }
+    if (found.size === forms.length) break;
   }
   return found;
 }

@@ -23,6 +23,19 @@ export interface OutputTask {
   ids: Identifier[];
 }
 
+/** The read-back's finding when the file on disk is not the one written. */
+export function changedOnDisk(): {
+  category: 'unsafe';
+  reasons: string[];
+  leakChecked: false;
+} {
+  return {
+    category: 'unsafe',
+    reasons: ['read-back: the file in the output folder differs from the one written (SHA-256)'],
+    leakChecked: false,
+  };
+}
+
 /**
  * Why a file read back from the output folder must be held, or null when it may stay.
  * The header (everything before Pixel Data) and the tail are searched as findLeaks does.
@@ -37,13 +50,7 @@ export function readBackProblem(
   ids: readonly Identifier[],
   tailSearched = false,
 ): { category: 'leak' | 'unsafe'; reasons: string[]; leakChecked: boolean } | null {
-  if (rereadSha256 !== expectedSha256) {
-    return {
-      category: 'unsafe',
-      reasons: ['read-back: the file in the output folder differs from the one written (SHA-256)'],
-      leakChecked: false,
-    };
-  }
+  if (rereadSha256 !== expectedSha256) return changedOnDisk();
   const parsed = parseDicomBytes(reread);
   if (parsed.kind !== 'parsed') {
     return {

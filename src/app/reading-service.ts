@@ -131,6 +131,7 @@ export class ReadingService implements ReadingApi {
               });
             return {
               seriesRef,
+              localUid: s.seriesInstanceUid,
               label: `${s.modality} series ${s.seriesNumber ?? '?'} (${rows.length} images)`,
               modality: s.modality,
               sliceThicknessMm: sorted[0]?.sliceThickness ?? null,

@@ -1,6 +1,6 @@
-// The thin adapter between the viewer's measurement events (src/ui/viewer/measurement.ts on
-// the viewer's branch; see _notes/viewer-api.md) and the read form: a completed length or
-// bidirectional measurement is offered to the form's selected lesion.
+// The thin adapter between the viewer's measurement events (src/core/image/measurement.ts)
+// and the read form: a completed length or bidirectional measurement is offered to the
+// form's selected lesion (src/ui/reading/ReadViewer.svelte wires it).
 import type { ReadingState, ViewerMeasurementLike } from '../state/reading.svelte';
 
 /** The viewer's event shape, structurally (no import of the viewer's module). */

@@ -16,6 +16,8 @@ export interface ReadingImage {
 
 export interface ReadingSeries {
   seriesRef: string;
+  /** The archive's series UID on this device: what the viewer opens. Never recorded. */
+  localUid: string;
   label: string;
   modality: string;
   sliceThicknessMm: number | null;

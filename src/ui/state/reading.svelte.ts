@@ -105,6 +105,8 @@ export class ReadingState {
   targets = $state<TargetRow[]>([]);
   nonTargets = $state<{ id: string; status: NonTargetStatus }[]>([]);
   newLesions = $state<NewLesionRow[]>([]);
+  /** The lesion the viewer's calipers are recorded on (a baseline lesion or a target). */
+  measuring = $state<string | null>(null);
   private unsubscribe: (() => void) | null = null;
 
   constructor(private readonly api: ReadingApi) {}
@@ -146,6 +148,36 @@ export class ReadingState {
         .find((s) => s.subject === a.subject)
         ?.timepoints.find((t) => t.label === a.timepoint) ?? null
     );
+  }
+
+  /** The lesions calipers can be recorded on: the baseline's targets, a follow-up's targets. */
+  get measurable(): string[] {
+    return this.kind === 'baseline'
+      ? this.lesions.filter((l) => l.kind === 'target').map((l) => l.id)
+      : this.targets.map((t) => t.id);
+  }
+
+  /** The lesion calipers go to: the one chosen, else the first that can be measured. */
+  get measuringLesion(): string | null {
+    const ids = this.measurable;
+    return this.measuring && ids.includes(this.measuring) ? this.measuring : (ids[0] ?? null);
+  }
+
+  /**
+   * The archive series to show for measuring: this timepoint's series of the selected lesion
+   * (else its first); for a follow-up, the baseline's series of the same modality beside it.
+   */
+  get viewSeries(): string[] {
+    const tp = this.timepoint;
+    if (!tp?.series.length) return [];
+    const id = this.measuringLesion;
+    const row = this.lesions.find((l) => l.id === id) ?? this.targets.find((t) => t.id === id);
+    const shown = tp.series.find((s) => s.seriesRef === row?.seriesRef) ?? tp.series[0]!;
+    if (this.kind === 'baseline') return [shown.localUid];
+    const base = this.subjects.find((s) => s.subject === this.open?.subject)?.timepoints[0];
+    const beside =
+      base?.series.find((s) => s.modality === shown.modality) ?? base?.series[0] ?? null;
+    return beside && beside !== shown ? [shown.localUid, beside.localUid] : [shown.localUid];
   }
 
   get kind(): 'baseline' | 'follow-up' {
@@ -485,6 +517,9 @@ export class ReadingState {
         shortMm: m.shortMm === undefined ? '' : m.shortMm.toFixed(1),
       });
       if ('status' in row) row.status = 'measured';
+      this.status = `${lesionId}: ${m.longMm.toFixed(1)} mm${
+        m.shortMm === undefined ? '' : ` x ${m.shortMm.toFixed(1)} mm`
+      } recorded from the viewer (image ${i + 1}).`;
       return true;
     }
     this.status = 'Not recorded: the measured image is not of this timepoint.';

@@ -91,6 +91,8 @@ export class ViewerState {
   backend = $state<'gpu' | 'cpu' | null>(null);
   choices = $state<SeriesChoice[]>([]);
   onmeasure: OnMeasure | null = null;
+  /** The read the viewer is measuring for, or null: its blinding fixes the overlay. */
+  read = $state<{ label: string; blinded: boolean } | null>(null);
 
   private engine: ViewerEngine | null = null;
   private handles: (Pane | null)[] = [];
@@ -114,6 +116,26 @@ export class ViewerState {
 
   get presets(): readonly WindowPreset[] {
     return presetsFor(this.panes[this.activeIndex]?.info?.modality ?? '');
+  }
+
+  /**
+   * Shows series for a read: calipers go to `onmeasure`, and a blinded read's overlay shows
+   * nothing the header of a blinded image would not (no site, no date) until `endRead`.
+   */
+  async openForRead(
+    uids: string[],
+    read: { label: string; blinded: boolean; onmeasure: OnMeasure },
+  ): Promise<void> {
+    this.read = { label: read.label, blinded: read.blinded };
+    this.blinded = read.blinded;
+    this.onmeasure = read.onmeasure;
+    await this.open(uids);
+  }
+
+  /** Free viewing again: no read receives calipers, the overlay is the viewer's own choice. */
+  endRead(): void {
+    this.read = null;
+    this.onmeasure = null;
   }
 
   /** Shows one series, or two side by side (baseline and follow-up). */

@@ -250,6 +250,9 @@ describe('non-target response (RECIST-18) and new lesions (RECIST-19)', () => {
   });
 });
 
+const TARGETS: TargetResponse[] = ['CR', 'PR', 'SD', 'PD', 'NE'];
+const NON_TARGETS: NonTargetResponse[] = ['CR', 'non-CR/non-PD', 'PD', 'NE', 'none'];
+
 describe('RECIST-20: table 1 (targets, with or without non-targets)', () => {
   const rows: [
     TargetResponse,
@@ -276,12 +279,35 @@ describe('RECIST-20: table 1 (targets, with or without non-targets)', () => {
     ['SD', 'PD', 'unequivocal', 'PD'],
     ['CR', 'CR', 'unequivocal', 'PD'],
     ['NE', 'NE', 'unequivocal', 'PD'],
+    // Every non-target call of the "non-PD or NE" rows, and PD on either side.
+    ['PR', 'PD', 'none', 'PD'],
+    ['SD', 'none', 'none', 'SD'],
+    ['SD', 'PD', 'none', 'PD'],
+    ['NE', 'NE', 'none', 'NE'],
+    ['NE', 'none', 'none', 'NE'],
+    ['NE', 'PD', 'none', 'PD'],
+    ['PD', 'non-CR/non-PD', 'none', 'PD'],
+    ['PD', 'NE', 'none', 'PD'],
+    ['PD', 'none', 'none', 'PD'],
+    ['PD', 'PD', 'none', 'PD'],
+    ['PR', 'non-CR/non-PD', 'unequivocal', 'PD'],
     // Equivocal new lesions are not PD at this timepoint (RECIST-19).
     ['CR', 'CR', 'equivocal', 'CR'],
     ['SD', 'non-CR/non-PD', 'equivocal', 'SD'],
+    ['PR', 'NE', 'equivocal', 'PR'],
+    ['NE', 'CR', 'equivocal', 'NE'],
+    ['PD', 'CR', 'equivocal', 'PD'],
   ];
   it.each(rows)('target %s, non-target %s, new %s -> %s', (t, nt, nl, want) => {
     expect(overallWithTargets(t, nt, nl)).toBe(want);
+  });
+
+  it('RECIST-19 over the whole table: unequivocal is always PD, equivocal reads as none', () => {
+    for (const t of TARGETS)
+      for (const nt of NON_TARGETS) {
+        expect(overallWithTargets(t, nt, 'unequivocal')).toBe('PD');
+        expect(overallWithTargets(t, nt, 'equivocal')).toBe(overallWithTargets(t, nt, 'none'));
+      }
   });
 
   it('RECIST-20 end to end: two targets and a node, from measurements to PR', () => {
@@ -321,9 +347,19 @@ describe('RECIST-21: table 2 (non-target lesions only)', () => {
     ['non-CR/non-PD', 'unequivocal', 'PD'],
     ['NE', 'unequivocal', 'PD'],
     ['non-CR/non-PD', 'equivocal', 'non-CR/non-PD'],
+    ['CR', 'equivocal', 'CR'],
+    ['NE', 'equivocal', 'NE'],
+    ['PD', 'equivocal', 'PD'],
   ];
   it.each(rows)('non-target %s, new %s -> %s', (nt, nl, want) => {
     expect(overallNonTargetOnly(nt, nl)).toBe(want);
+  });
+
+  it('RECIST-19 over the whole table: unequivocal is always PD, equivocal reads as none', () => {
+    for (const nt of NON_TARGETS) {
+      expect(overallNonTargetOnly(nt, 'unequivocal')).toBe('PD');
+      expect(overallNonTargetOnly(nt, 'equivocal')).toBe(overallNonTargetOnly(nt, 'none'));
+    }
   });
 
   it('RECIST-21 end to end: a subject without targets uses table 2', () => {

@@ -188,4 +188,31 @@ describe('ViewerState', () => {
     expect(v.measurements).toEqual([]);
     expect(seen.map((e) => e.type)).toEqual(['completed', 'modified', 'removed']);
   });
+
+  it('a read fixes the overlay blinding and receives calipers until it ends', async () => {
+    const { v, panes } = setup({ a: info('CT', [0]) });
+    const seen: string[] = [];
+    await v.openForRead(['a'], {
+      label: 'TB-1 TP1',
+      blinded: true,
+      onmeasure: (e) => seen.push(e.type),
+    });
+    await v.attach(0, el);
+    expect([v.blinded, v.read]).toEqual([true, { label: 'TB-1 TP1', blinded: true }]);
+    const m = {
+      id: 'm1',
+      kind: 'length' as const,
+      sopInstanceUid: '1.2',
+      seriesInstanceUid: '1',
+      frame: 0,
+      points: [],
+      longMm: 10,
+      calibration: { kind: 'pixel-spacing' as const, rowMm: 1, colMm: 1 },
+    };
+    panes[0]!.listener.measure({ type: 'completed', measurement: m });
+    v.endRead();
+    panes[0]!.listener.measure({ type: 'completed', measurement: { ...m, id: 'm2' } });
+    expect(seen).toEqual(['completed']);
+    expect(v.read).toBe(null);
+  });
 });

@@ -12,6 +12,7 @@ import type { QcResult, QcStatus } from '../../core/qc/engine';
 import type { ProtocolVersionView, QcApi, QcRun } from './qc-api';
 import { untrack } from 'svelte';
 import { seriesIn, subjectVisitRows, uniqueSorted, type SubjectVisitRow } from './qc-rows';
+import { ProtocolEditor } from './protocol-editor.svelte';
 
 export const STATUSES: QcStatus[] = ['major', 'minor', 'not-checkable', 'pass'];
 
@@ -46,6 +47,8 @@ export class QcState {
   completenessPick = $state<{ site: string; field: string; which: 'present' | 'missing' } | null>(
     null,
   );
+  /** The draft's rule editor (it edits `draft`). */
+  readonly editor: ProtocolEditor = new ProtocolEditor(this);
   private again = false;
   private recordPending = false;
 

@@ -79,6 +79,9 @@ test('publish, QC of the demo archive flags exactly the planted deviations, revi
   await page.getByRole('combobox', { name: 'Rule' }).selectOption('CT-1');
   await expect(majors).toHaveCount(1);
   await majors.first().getByRole('button', { name: 'Review' }).click();
+  await expect(
+    page.getByRole('img', { name: /^Middle slice: frame 1 of 1, 64 x 64/ }),
+  ).toBeVisible();
   await page.getByRole('checkbox', { name: /^CTM-1:/ }).check();
   await page.getByRole('radio', { name: 'Fail' }).check();
   await page

@@ -17,6 +17,8 @@ import { protocolPublishBody, qcAutoBody, qcReviewBody, type ReviewInput } from 
 import { sha256, utf8 } from '../core/deid/sha256';
 import { hex } from '../core/protocol/validate';
 import type { Json } from '../core/ledger/types';
+import { parseDicomBytes } from '../core/dicom/file';
+import { renderThumbnail, type Thumbnail } from '../core/image/thumbnail';
 import type { ProtocolStore } from '../core/ports/protocol-store';
 import type { IndexStore } from '../core/ports/store';
 import type {
@@ -38,6 +40,8 @@ export interface QcDeps {
   now: () => Date;
   /** Where the digest of the last recorded qc.auto body is kept, so a reload does not repeat it. */
   storage?: Pick<Storage, 'getItem' | 'setItem'>;
+  /** Reads one indexed file (for the reviewer's thumbnail); absent: no thumbnails. */
+  readFile?: (folderId: string, path: string) => Promise<Blob>;
 }
 
 const LAST_AUTO = 'trialbench.qc.lastAuto';
@@ -178,8 +182,25 @@ export class QcService implements QcApi {
     }
   }
 
-  async thumbnail(): Promise<string | null> {
-    return null;
+  /** The middle slice of a series (by instance number), drawn small for the QC reviewer. */
+  async thumbnail(seriesInstanceUid: string): Promise<Thumbnail | { reason: string }> {
+    const { readFile, store } = this.deps;
+    if (!readFile) return { reason: 'no thumbnail: files cannot be read here' };
+    const inst = (await store.listInstances(seriesInstanceUid))
+      .filter((i) => !i.missing && i.pixelDataOffset !== null)
+      .sort((a, b) => (a.instanceNumber ?? 0) - (b.instanceNumber ?? 0));
+    const middle = inst[Math.floor(inst.length / 2)];
+    if (!middle) return { reason: 'no thumbnail: the series has no image with pixel data' };
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await (await readFile(middle.folderId, middle.path)).arrayBuffer());
+    } catch {
+      return { reason: 'no thumbnail: the file cannot be read now (open its folder again)' };
+    }
+    const parsed = parseDicomBytes(bytes);
+    if (parsed.kind !== 'parsed') return { reason: 'no thumbnail: the file no longer parses' };
+    const t = renderThumbnail(parsed.dicom);
+    return typeof t === 'string' ? { reason: t } : t;
   }
 }
 
@@ -213,6 +234,14 @@ export function startQc(opts: {
       key: () => keys.key(),
       now: () => new Date(),
       storage: localStorage,
+      readFile: async (folderId, path) => {
+        const folder = (await opts.store.listFolders()).find((f) => f.id === folderId);
+        if (!folder?.handle) throw new Error('folder not available');
+        let dir = folder.handle as FileSystemDirectoryHandle;
+        const parts = path.split('/');
+        for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p);
+        return (await dir.getFileHandle(parts.at(-1)!)).getFile();
+      },
     }),
   );
   void state.load().then(() => {

@@ -79,6 +79,9 @@ test('publish, QC of the demo archive flags exactly the planted deviations, revi
   await page.getByRole('combobox', { name: 'Rule' }).selectOption('CT-1');
   await expect(majors).toHaveCount(1);
   await majors.first().getByRole('button', { name: 'Review' }).click();
+  await expect(
+    page.getByRole('img', { name: /^Middle slice: frame 1 of 1, 64 x 64/ }),
+  ).toBeVisible();
   await page.getByRole('checkbox', { name: /^CTM-1:/ }).check();
   await page.getByRole('radio', { name: 'Fail' }).check();
   await page
@@ -114,4 +117,53 @@ test('the shipped examples print one checklist page per modality', async ({ page
     await publish(page, JSON.stringify(p), new RegExp(`^Published ${p.id} version 1\\.$`));
     expect(await printedPages(page, `${p.id}@1`), e.name).toBe(checklist(p).length);
   }
+});
+
+test('the rule editor checks a rule as it is typed, saves it into the draft, and an amendment lists its changes', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await page.goto('/');
+  await publish(
+    page,
+    JSON.stringify(DEMO_PROTOCOL, null, 2),
+    /^Published demo-onc-imaging version 1\.$/,
+  );
+  await page.getByRole('button', { name: 'Amend demo-onc-imaging v1' }).click();
+  await expect(protocolStatus(page)).toHaveText(/^Valid: demo-onc-imaging version 2,/);
+
+  const first = DEMO_PROTOCOL.series[0]!;
+  await page.getByRole('button', { name: 'Add a rule' }).click();
+  const form = page.getByRole('form', { name: 'New rule' });
+  await form.getByLabel('Series requirement').selectOption(first.id);
+  await form.getByLabel('Rule ID').fill(first.rules[0]!.id);
+  await form.getByLabel('Sentence for the site').fill('Tube voltage between 100 and 140 kV.');
+  await form.getByRole('combobox', { name: 'Check', exact: true }).selectOption('range');
+  await form.getByLabel('Attribute keyword').fill('KVP');
+  await form.getByLabel('Maximum').fill('140 kV');
+  const problems = form.getByRole('list', { name: 'Rule problems' });
+  await expect(problems).toContainText('max “140 kV” is not a number');
+  await form.getByLabel('Maximum').fill('140');
+  await form.getByRole('combobox', { name: 'Unit', exact: true }).selectOption('kV');
+  await expect(problems).toContainText(`rule ID ${first.rules[0]!.id} is also used at`);
+  await expect(form.getByRole('button', { name: 'Save rule' })).toBeDisabled();
+  await form.getByLabel('Rule ID').fill('CT-90');
+  await expect(problems.getByRole('listitem')).toHaveCount(0);
+  await form.getByRole('button', { name: 'Save rule' }).click();
+  await expect(page.getByRole('status', { name: 'Editor status' })).toHaveText(
+    'CT-90 added in the draft.',
+  );
+  await expect(
+    page.getByRole('table', { name: 'Draft rules' }).locator('tr[data-rule="CT-90"]'),
+  ).toHaveCount(1);
+  await page.getByRole('button', { name: `Remove ${first.rules[0]!.id}` }).click();
+
+  const changes = page.getByRole('list', { name: 'Draft changes' }).getByRole('listitem');
+  await expect(changes).toHaveCount(3);
+  await expect(changes.filter({ hasText: /^CT-90 added to / })).toHaveCount(1);
+  await expect(
+    changes.filter({ hasText: new RegExp(`^${first.rules[0]!.id} removed from `) }),
+  ).toHaveCount(1);
+  await page.getByRole('button', { name: 'Publish this version' }).click();
+  await expect(protocolStatus(page)).toHaveText('Published demo-onc-imaging version 2.');
 });

@@ -4,6 +4,7 @@ import type { Protocol } from '../../core/protocol/types';
 import type { QcResult, VisitResult } from '../../core/qc/engine';
 import type { ReviewInput } from '../../core/qc/ledger';
 import type { CompletenessRow } from '../../core/qc/completeness';
+import type { Thumbnail } from '../../core/image/thumbnail';
 
 export interface ProtocolVersionView {
   key: string;
@@ -42,6 +43,6 @@ export interface QcApi {
   /** Records the automatic result set as one qc.auto entry (when it changed since the last). */
   recordAuto(run: QcRun): Promise<boolean>;
   review(input: ReviewInput): Promise<{ ok: true } | { ok: false; refused: string }>;
-  /** A middle-slice thumbnail of a series, as a data: URL, or null. */
-  thumbnail(seriesInstanceUid: string): Promise<string | null>;
+  /** A middle-slice thumbnail of a series, or why there is none. */
+  thumbnail(seriesInstanceUid: string): Promise<Thumbnail | { reason: string }>;
 }

@@ -10,8 +10,10 @@ import {
 import type { ProtocolProblem } from '../../core/protocol/validate';
 import type { QcResult, QcStatus } from '../../core/qc/engine';
 import type { ProtocolVersionView, QcApi, QcRun } from './qc-api';
+import type { Thumbnail } from '../../core/image/thumbnail';
 import { untrack } from 'svelte';
 import { seriesIn, subjectVisitRows, uniqueSorted, type SubjectVisitRow } from './qc-rows';
+import { ProtocolEditor } from './protocol-editor.svelte';
 
 export const STATUSES: QcStatus[] = ['major', 'minor', 'not-checkable', 'pass'];
 
@@ -42,10 +44,14 @@ export class QcState {
   verdict = $state<'pass' | 'fail' | ''>('');
   reason = $state('');
   reviewStatus = $state('');
+  /** The reviewed series' middle slice, or why there is none; null while it loads. */
+  thumb = $state<Thumbnail | { reason: string } | null>(null);
   /** The completeness cell whose series are listed. */
   completenessPick = $state<{ site: string; field: string; which: 'present' | 'missing' } | null>(
     null,
   );
+  /** The draft's rule editor (it edits `draft`). */
+  readonly editor: ProtocolEditor = new ProtocolEditor(this);
   private again = false;
   private recordPending = false;
 
@@ -216,6 +222,16 @@ export class QcState {
     this.verdict = '';
     this.reason = '';
     this.reviewStatus = '';
+    this.thumb = null;
+    void this.api.thumbnail(uid).then(
+      (t) => {
+        // A later pick wins: a slow read never replaces the picture of another series.
+        if (this.reviewing === uid) this.thumb = t;
+      },
+      () => {
+        if (this.reviewing === uid) this.thumb = { reason: 'no thumbnail: reading failed' };
+      },
+    );
   }
 
   async signReview(): Promise<void> {

@@ -35,7 +35,9 @@ import type {
   StoredStudy,
 } from '../core/ports/ledger-store';
 import type {
+  AuditFacts,
   AuditFilter,
+  AuditPage,
   AuditRow,
   IdentityView,
   ImportReport,
@@ -60,6 +62,7 @@ import {
   toBase64url,
 } from '../adapters/crypto/identity';
 import { auditRows } from './ledger/audit';
+import { AuditIndex } from './ledger/audit-index';
 import {
   presenceBytes,
   presenceKey,
@@ -135,6 +138,7 @@ export class LedgerService implements LedgerApi {
   /** The peer each (author, nonce) was first heard from: from any other peer it is a replay. */
   private nonceOwner = new Map<string, string>();
   private fingerprints = new Map<string, string>();
+  private auditIndexes = new WeakMap<Ledger, AuditIndex>();
   private checks = new Set<Promise<unknown>>();
   private notifying = false;
   private now: () => number;
@@ -544,6 +548,32 @@ export class LedgerService implements LedgerApi {
       (e) => hlcToIso(e.ts),
       filter,
     );
+  }
+
+  async auditPage(filter: AuditFilter, offset: number, limit: number): Promise<AuditPage> {
+    const s = this.session;
+    if (!s) return { total: 0, version: '', rows: [] };
+    const page = this.auditIndex(s.ledger).page(filter, offset, limit);
+    // Another study's rows are other rows, whatever its index's own version says.
+    return { ...page, version: `${s.study.id}:${page.version}` };
+  }
+
+  async auditFacts(): Promise<AuditFacts> {
+    const s = this.session;
+    return s ? this.auditIndex(s.ledger).facts() : { subjects: [], byType: [] };
+  }
+
+  private auditIndex(ledger: Ledger): AuditIndex {
+    let index = this.auditIndexes.get(ledger);
+    if (!index) {
+      index = new AuditIndex(ledger, {
+        id: (e) => entryId(e),
+        nameOf: (k) => this.nameOf(k),
+        utcOf: (e) => hlcToIso(e.ts),
+      });
+      this.auditIndexes.set(ledger, index);
+    }
+    return index;
   }
 
   async quarantine(): Promise<QuarantineRow[]> {

@@ -78,6 +78,54 @@ function previousNext(e: Entry): { previous: Json | undefined; next: Json | unde
   }
 }
 
+/** The role `e`'s author held when writing it (roles replayed in fold order); records e's own role change. */
+export function roleAt(e: Entry, roles: Map<AuthorKey, Role | null>): Role | null {
+  const role = e.type === 'study.genesis' ? 'admin' : (roles.get(e.author) ?? null);
+  if (e.type === 'study.genesis') roles.set(e.author, 'admin');
+  if (e.type === 'member.grant') roles.set(str(e.body.key), e.body.role as Role);
+  if (e.type === 'member.revoke') roles.set(str(e.body.key), null);
+  return role;
+}
+
+export function subjectOf(e: Entry): string | null {
+  return typeof e.body.subject === 'string' ? e.body.subject : null;
+}
+
+export function matches(e: Entry, utc: () => string, filter: AuditFilter): boolean {
+  if (filter.subject && subjectOf(e) !== filter.subject) return false;
+  if (filter.author && e.author !== filter.author) return false;
+  if (filter.type && e.type !== filter.type) return false;
+  if (filter.from || filter.to) {
+    const day = utc().slice(0, 10);
+    if (filter.from && day < filter.from) return false;
+    if (filter.to && day > filter.to) return false;
+  }
+  return true;
+}
+
+export function auditRow(
+  e: Entry,
+  id: EntryId,
+  role: Role | null,
+  utc: string,
+  nameOf: (k: AuthorKey) => string,
+): AuditRow {
+  const who = nameOf(e.author);
+  return {
+    id,
+    seq: e.seq,
+    author: e.author,
+    authorName: who,
+    role,
+    utc,
+    type: e.type,
+    summary: summary(e, who, nameOf),
+    subject: subjectOf(e),
+    ...previousNext(e),
+    reason: typeof e.body.reason === 'string' ? e.body.reason : null,
+  };
+}
+
 export function auditRows(
   entries: readonly Entry[],
   ids: (e: Entry) => EntryId,
@@ -88,32 +136,9 @@ export function auditRows(
   const roles = new Map<AuthorKey, Role | null>();
   const rows: AuditRow[] = [];
   for (const e of entries) {
-    const role = e.type === 'study.genesis' ? 'admin' : (roles.get(e.author) ?? null);
-    if (e.type === 'study.genesis') roles.set(e.author, 'admin');
-    if (e.type === 'member.grant') roles.set(str(e.body.key), e.body.role as Role);
-    if (e.type === 'member.revoke') roles.set(str(e.body.key), null);
-    const subject = typeof e.body.subject === 'string' ? e.body.subject : null;
-    const utc = utcOf(e);
-    const day = utc.slice(0, 10);
-    if (filter.subject && subject !== filter.subject) continue;
-    if (filter.author && e.author !== filter.author) continue;
-    if (filter.type && e.type !== filter.type) continue;
-    if (filter.from && day < filter.from) continue;
-    if (filter.to && day > filter.to) continue;
-    const who = nameOf(e.author);
-    rows.push({
-      id: ids(e),
-      seq: e.seq,
-      author: e.author,
-      authorName: who,
-      role,
-      utc,
-      type: e.type,
-      summary: summary(e, who, nameOf),
-      subject,
-      ...previousNext(e),
-      reason: typeof e.body.reason === 'string' ? e.body.reason : null,
-    });
+    const role = roleAt(e, roles);
+    if (!matches(e, () => utcOf(e), filter)) continue;
+    rows.push(auditRow(e, ids(e), role, utcOf(e), nameOf));
   }
   return rows;
 }

@@ -162,6 +162,8 @@ export class Ledger {
   /** Keys that ever held an accepted admin role: only their revocations can move bans. */
   private readonly adminEver = new Set<AuthorKey>();
   private fold: Fold = emptyFold();
+  /** Counts every change to accepted() other than entries added at its end. */
+  private reorders = 0;
 
   constructor(opts: { verifier: SignatureVerifier; study?: string }) {
     this.verifier = opts.verifier;
@@ -389,6 +391,26 @@ export class Ledger {
   /** Accepted entries in fold order: (ts.ms, ts.c, id), which respects every causal edge. */
   accepted(): readonly Entry[] {
     return this.acceptedNodes().map((n) => n.entry);
+  }
+
+  /**
+   * Changes whenever accepted() changes other than by entries added at its end (an entry
+   * that sorts before the last, a refold): a view that read accepted() up to n under one
+   * order version reads only from n on while it is unchanged.
+   */
+  get orderVersion(): number {
+    return this.reorders;
+  }
+
+  acceptedCount(): number {
+    return this.fold.accepted.length;
+  }
+
+  /** accepted() from position `start` on, without copying the entries before it. */
+  acceptedFrom(start: number): readonly Entry[] {
+    return this.acceptedNodes()
+      .slice(start)
+      .map((n) => n.entry);
   }
 
   /** An accepted entry and every accepted entry in its causal past, in fold order. */
@@ -835,7 +857,10 @@ export class Ledger {
     n.rule = undefined;
     n.reason = undefined;
     const last = f.accepted[f.accepted.length - 1];
-    if (last && later(last, n)) f.sorted = false;
+    if (last && later(last, n)) {
+      f.sorted = false;
+      this.reorders++;
+    }
     f.accepted.push(n);
     for (const r of refs) f.heads.delete(r.id);
     f.heads.add(n.id);
@@ -904,6 +929,7 @@ export class Ledger {
 
   private runPass(nodes: Node[], bans: Map<AuthorKey, number>): void {
     this.fold = emptyFold();
+    this.reorders++;
     this.bans = new Map(bans);
     this.pending.clear();
     for (const n of nodes) {

@@ -7,7 +7,9 @@
 import type { VerifyAnchors } from '../core/ledger';
 import type { AuthorKey, Entry, Json, Role, VerifyReport } from '../core/ledger/types';
 import type {
+  AuditFacts,
   AuditFilter,
+  AuditPage,
   AuditRow,
   IdentityView,
   ImportReport,
@@ -166,6 +168,14 @@ export class LedgerService implements LedgerApi {
 
   async audit(filter: AuditFilter): Promise<AuditRow[]> {
     return this.views.audit(filter);
+  }
+
+  async auditPage(filter: AuditFilter, offset: number, limit: number): Promise<AuditPage> {
+    return this.views.auditPage(filter, offset, limit);
+  }
+
+  async auditFacts(): Promise<AuditFacts> {
+    return this.views.auditFacts();
   }
 
   async quarantine(): Promise<QuarantineRow[]> {

@@ -79,6 +79,73 @@ function previousNext(e: Entry): { previous: Json | undefined; next: Json | unde
   }
 }
 
+/** The role `e`'s author held when writing it (roles replayed in fold order); records e's own role change. */
+export function roleAt(e: Entry, roles: Map<AuthorKey, Role | null>): Role | null {
+  const role = e.type === 'study.genesis' ? 'admin' : (roles.get(e.author) ?? null);
+  if (e.type === 'study.genesis') roles.set(e.author, 'admin');
+  if (e.type === 'member.grant') roles.set(str(e.body.key), e.body.role as Role);
+  if (e.type === 'member.revoke') roles.set(str(e.body.key), null);
+  return role;
+}
+
+/** The subjects `e` names: every entry type names them in one place (core/ledger/subjects.ts). */
+export function subjectsOfEntry(e: Entry): string[] {
+  return subjectsOf(e.type, e.body);
+}
+
+/** The one subject a row shows: null when the entry names none, or several. */
+export function subjectOf(e: Entry): string | null {
+  const named = subjectsOfEntry(e);
+  return named.length === 1 ? (named[0] ?? null) : null;
+}
+
+/**
+ * Whether `e` concerns `subject`: it names it, or it cites an entry that does (so a
+ * correction or an unlock of one is found too). `about` holds the ids found so far, in
+ * fold order; a match joins it.
+ */
+export function concerns(e: Entry, id: EntryId, subject: string, about: Set<EntryId>): boolean {
+  const cited = citedEntry(e.type, e.body);
+  if (!subjectsOfEntry(e).includes(subject) && !(cited !== null && about.has(cited))) return false;
+  about.add(id);
+  return true;
+}
+
+/** The filter's author, type and date range (the subject is `concerns`, which needs the order). */
+export function matches(e: Entry, utc: () => string, filter: AuditFilter): boolean {
+  if (filter.author && e.author !== filter.author) return false;
+  if (filter.type && e.type !== filter.type) return false;
+  if (filter.from || filter.to) {
+    const day = utc().slice(0, 10);
+    if (filter.from && day < filter.from) return false;
+    if (filter.to && day > filter.to) return false;
+  }
+  return true;
+}
+
+export function auditRow(
+  e: Entry,
+  id: EntryId,
+  role: Role | null,
+  utc: string,
+  nameOf: (k: AuthorKey) => string,
+): AuditRow {
+  const who = nameOf(e.author);
+  return {
+    id,
+    seq: e.seq,
+    author: e.author,
+    authorName: who,
+    role,
+    utc,
+    type: e.type,
+    summary: summary(e, who, nameOf),
+    subject: subjectOf(e),
+    ...previousNext(e),
+    reason: typeof e.body.reason === 'string' ? e.body.reason : null,
+  };
+}
+
 export function auditRows(
   entries: readonly Entry[],
   ids: (e: Entry) => EntryId,
@@ -91,38 +158,12 @@ export function auditRows(
   // Entries about the filtered subject, so a correction or unlock citing one is found too.
   const about = new Set<EntryId>();
   for (const e of entries) {
-    const role = e.type === 'study.genesis' ? 'admin' : (roles.get(e.author) ?? null);
-    if (e.type === 'study.genesis') roles.set(e.author, 'admin');
-    if (e.type === 'member.grant') roles.set(str(e.body.key), e.body.role as Role);
-    if (e.type === 'member.revoke') roles.set(str(e.body.key), null);
-    // Every entry type names its subjects in one place (core/ledger/subjects.ts).
-    const named = subjectsOf(e.type, e.body);
-    const cited = citedEntry(e.type, e.body);
-    if (filter.subject) {
-      if (!named.includes(filter.subject) && !(cited !== null && about.has(cited))) continue;
-      about.add(ids(e));
-    }
-    const subject = filter.subject ?? (named.length === 1 ? (named[0] ?? null) : null);
-    const utc = utcOf(e);
-    const day = utc.slice(0, 10);
-    if (filter.author && e.author !== filter.author) continue;
-    if (filter.type && e.type !== filter.type) continue;
-    if (filter.from && day < filter.from) continue;
-    if (filter.to && day > filter.to) continue;
-    const who = nameOf(e.author);
-    rows.push({
-      id: ids(e),
-      seq: e.seq,
-      author: e.author,
-      authorName: who,
-      role,
-      utc,
-      type: e.type,
-      summary: summary(e, who, nameOf),
-      subject,
-      ...previousNext(e),
-      reason: typeof e.body.reason === 'string' ? e.body.reason : null,
-    });
+    const role = roleAt(e, roles);
+    const id = ids(e);
+    if (filter.subject && !concerns(e, id, filter.subject, about)) continue;
+    if (!matches(e, () => utcOf(e), filter)) continue;
+    const row = auditRow(e, id, role, utcOf(e), nameOf);
+    rows.push(filter.subject ? { ...row, subject: filter.subject } : row);
   }
   return rows;
 }

@@ -3,8 +3,11 @@
 // quarantine.
 import { entryId, hlcToIso } from '../../core/ledger';
 import type { StoredIdentity } from '../../core/ports/ledger-store';
+import type { Ledger } from '../../core/ledger';
 import type {
+  AuditFacts,
   AuditFilter,
+  AuditPage,
   AuditRow,
   IdentityView,
   MemberView,
@@ -12,11 +15,15 @@ import type {
   StudyView,
 } from '../../ui/state/ledger-api';
 import { auditRows } from './audit';
+import { AuditIndex } from './audit-index';
 import type { LedgerContext } from './context';
 import type { Peers } from './peers';
 import { quarantineRows } from './quarantine';
 
 export class Views {
+  /** One paged index per fold, so a new session (another study) starts its own. */
+  private readonly auditIndexes = new WeakMap<Ledger, AuditIndex>();
+
   constructor(
     private readonly c: LedgerContext,
     private readonly peers: Peers,
@@ -121,6 +128,32 @@ export class Views {
       (e) => hlcToIso(e.ts),
       filter,
     );
+  }
+
+  auditPage(filter: AuditFilter, offset: number, limit: number): AuditPage {
+    const s = this.c.session;
+    if (!s) return { total: 0, version: '', rows: [] };
+    const page = this.auditIndex(s.ledger).page(filter, offset, limit);
+    // Another study's rows are other rows, whatever its index's own version says.
+    return { ...page, version: `${s.study.id}:${page.version}` };
+  }
+
+  auditFacts(): AuditFacts {
+    const s = this.c.session;
+    return s ? this.auditIndex(s.ledger).facts() : { subjects: [], byType: [] };
+  }
+
+  private auditIndex(ledger: Ledger): AuditIndex {
+    let index = this.auditIndexes.get(ledger);
+    if (!index) {
+      index = new AuditIndex(ledger, {
+        id: (e) => entryId(e),
+        nameOf: (k) => this.c.nameOf(k),
+        utcOf: (e) => hlcToIso(e.ts),
+      });
+      this.auditIndexes.set(ledger, index);
+    }
+    return index;
   }
 
   quarantine(): QuarantineRow[] {

@@ -15,7 +15,7 @@ import {
   signingBytesOfText,
 } from './entry';
 import { nextHlc } from './hlc';
-import { settleBans } from './refold';
+import { BanBook, refold } from './refold';
 import { bodyProblem, isEntryType, mayAuthor } from './policy';
 import type {
   AddItem,
@@ -157,11 +157,12 @@ export class Ledger {
   private beforeGenesis: AddItem[] = [];
   private readonly badIds = new Set<string>();
   private readonly early: Quarantined[] = [];
-  private bans = new Map<AuthorKey, number>();
+  /** Bans in force and the keys whose revocations can move them (refold.ts). */
+  private readonly bans = new BanBook();
   private readonly pending = new Set<Node>();
-  /** Keys that ever held an accepted admin role: only their revocations can move bans. */
-  private readonly adminEver = new Set<AuthorKey>();
   private fold: Fold = emptyFold();
+  /** Counts every change to accepted() other than entries added at its end. */
+  private reorders = 0;
 
   constructor(opts: { verifier: SignatureVerifier; study?: string }) {
     this.verifier = opts.verifier;
@@ -367,7 +368,7 @@ export class Ledger {
             : String(nameNode.entry.body.name);
       const status: Member['status'] = this.frozenAt.has(key)
         ? 'frozen'
-        : !granted || this.bans.has(key)
+        : !granted || this.bans.cutOff(key) !== undefined
           ? 'revoked'
           : 'active';
       members.set(key, {
@@ -389,6 +390,26 @@ export class Ledger {
   /** Accepted entries in fold order: (ts.ms, ts.c, id), which respects every causal edge. */
   accepted(): readonly Entry[] {
     return this.acceptedNodes().map((n) => n.entry);
+  }
+
+  /**
+   * Changes whenever accepted() changes other than by entries added at its end (an entry
+   * that sorts before the last, a refold): a view that read accepted() up to n under one
+   * order version reads only from n on while it is unchanged.
+   */
+  get orderVersion(): number {
+    return this.reorders;
+  }
+
+  acceptedCount(): number {
+    return this.fold.accepted.length;
+  }
+
+  /** accepted() from position `start` on, without copying the entries before it. */
+  acceptedFrom(start: number): readonly Entry[] {
+    return this.acceptedNodes()
+      .slice(start)
+      .map((n) => n.entry);
   }
 
   /** An accepted entry and every accepted entry in its causal past, in fold order. */
@@ -630,17 +651,13 @@ export class Ledger {
       touched.push({ node: n, was: n.status });
       const verdict = this.judge(n);
       if (verdict.status === 'pending') {
-        n.status = 'pending';
-        this.pending.add(n);
-        const list = this.fold.waiting.get(verdict.on);
-        if (list) list.push(n);
-        else this.fold.waiting.set(verdict.on, [n]);
+        this.park(n, verdict.on);
         continue;
       }
       if (!this.apply(n, verdict)) return false;
       // Revocations decide each other (two admins revoking each other): their outcome is
       // the refold's fixed point over the whole set, never the order they arrived in.
-      if (n.entry.type === 'member.revoke' && this.adminEver.has(n.entry.author)) return false;
+      if (n.entry.type === 'member.revoke' && this.bans.adminEver.has(n.entry.author)) return false;
       const woken = this.fold.waiting.get(n.id);
       if (woken) {
         this.fold.waiting.delete(n.id);
@@ -700,7 +717,7 @@ export class Ledger {
         'LEDGER-5',
         `: prev is ${describe(prev.entry)}, not the author's #${e.seq - 1}`,
       );
-    const ban = this.bans.get(e.author);
+    const ban = this.bans.cutOff(e.author);
     if (ban !== undefined && e.seq > ban)
       return no('revoked', 'LEDGER-11', `: the key was revoked after #${ban}`);
     if (e.type === 'study.genesis') {
@@ -835,7 +852,10 @@ export class Ledger {
     n.rule = undefined;
     n.reason = undefined;
     const last = f.accepted[f.accepted.length - 1];
-    if (last && later(last, n)) f.sorted = false;
+    if (last && later(last, n)) {
+      f.sorted = false;
+      this.reorders++;
+    }
     f.accepted.push(n);
     for (const r of refs) f.heads.delete(r.id);
     f.heads.add(n.id);
@@ -852,12 +872,12 @@ export class Ledger {
     switch (e.type) {
       case 'study.genesis':
         f.genesis = n;
-        this.adminEver.add(e.author);
+        this.bans.adminEver.add(e.author);
         pushTo(f.roleChanges, e.author);
         nameIt(e.author);
         break;
       case 'member.grant':
-        if (b.role === 'admin') this.adminEver.add(String(b.key));
+        if (b.role === 'admin') this.bans.adminEver.add(String(b.key));
         pushTo(f.roleChanges, String(b.key));
         nameIt(String(b.key));
         break;
@@ -870,11 +890,7 @@ export class Ledger {
         const upTo = Number(b.upTo);
         const had = f.found.get(key);
         if (had === undefined || upTo < had) f.found.set(key, upTo);
-        const ban = this.bans.get(key);
-        if (ban === undefined || upTo < ban) {
-          this.bans.set(key, upTo);
-          if ((f.maxAcceptedSeq.get(key) ?? 0) > upTo) return false;
-        }
+        if (this.bans.revoke(key, upTo, f.maxAcceptedSeq.get(key) ?? 0)) return false;
         break;
       }
       case 'study.update': {
@@ -895,38 +911,33 @@ export class Ledger {
   /** Judges the whole set again, with the bans settled as refold.ts explains. */
   private refold(): void {
     const nodes = [...this.pool.values()].sort((a, b) => (later(a, b) ? 1 : -1));
-    const { bans, settled } = settleBans((guess) => {
-      this.runPass(nodes, guess);
-      return this.fold.found;
+    refold(nodes, this.bans, {
+      reset: () => {
+        this.fold = emptyFold();
+        this.reorders++;
+        this.pending.clear();
+        for (const n of nodes) {
+          n.status = 'unjudged';
+          n.clock = undefined;
+        }
+      },
+      // Sorted by HLC, so every node's refs that are present come before it.
+      judge: (n) => {
+        const v = this.judge(n);
+        if (v.status === 'pending') this.park(n, v.on);
+        else this.apply(n, v);
+      },
+      found: () => this.fold.found,
     });
-    if (!settled) this.runPass(nodes, bans);
   }
 
-  private runPass(nodes: Node[], bans: Map<AuthorKey, number>): void {
-    this.fold = emptyFold();
-    this.bans = new Map(bans);
-    this.pending.clear();
-    for (const n of nodes) {
-      n.status = 'unjudged';
-      n.clock = undefined;
-    }
-    // Sorted by HLC, so every node's refs that are present come before it.
-    for (const n of nodes) {
-      const v = this.judge(n);
-      if (v.status === 'pending') {
-        n.status = 'pending';
-        this.pending.add(n);
-        const list = this.fold.waiting.get(v.on);
-        if (list) list.push(n);
-        else this.fold.waiting.set(v.on, [n]);
-        continue;
-      }
-      // During a pass bans are fixed: a revocation found here is applied by the next pass.
-      const saved = this.bans;
-      this.bans = new Map(saved);
-      this.apply(n, v);
-      this.bans = saved;
-    }
+  /** Holds a node until the entry it waits on arrives. */
+  private park(n: Node, on: EntryId): void {
+    n.status = 'pending';
+    this.pending.add(n);
+    const list = this.fold.waiting.get(on);
+    if (list) list.push(n);
+    else this.fold.waiting.set(on, [n]);
   }
 
   private report(n: Node, was: Node['status'] | undefined, report: AddReport): void {

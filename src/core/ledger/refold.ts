@@ -2,16 +2,30 @@
 // from accepted revocations, and whether a revocation is accepted depends on the bans (a
 // banned admin's revocation is refused). So the fold over the whole set is run with a
 // guess of the bans, the bans its accepted revocations declare are read off, and the
-// guess is replaced, until the declared bans are the ones the pass ran with.
+// guess is replaced, until the declared bans are the ones the pass ran with. This module
+// owns that loop and the bans in force; ledger.ts supplies one pass (judge every node in
+// fold order) and the incremental fold, which asks `BanBook.revoke` whether a ban it just
+// met reaches entries already accepted (then it refolds).
 //
-// Why this terminates (LEDGER-24): a pass is a deterministic function from a ban set to a
-// ban set, and ban sets are drawn from a finite set (each key is unbanned or banned after
-// the `upTo` of one of the finitely many revocations in the pool). So the sequence of ban
-// sets is eventually periodic: some set repeats after at most (values + 1) ^ keys passes,
-// and `settleBans` stops at the first repeat, with no cap on the number of passes. A
-// period of one is a fixed point (every ordinary study: two passes). A longer period only
-// arises when revocations decide each other (two admins revoking each other): then every
-// ban seen in the cycle applies, so both sides are cut off, whatever order entries came in.
+// Why this terminates (LEDGER-24), with no pass cap. A pass is a deterministic function
+// F from a ban set to a ban set, and every ban set F can return is drawn from a finite
+// set C: each key is unbanned or banned after the `upTo` of one of the finitely many
+// revocations in the pool, so |C| <= prod over keys (1 + revocations of the key). The
+// monotone quantity is the set of ban sets tried so far: each pass adds the set it ran
+// with, and the loop stops as soon as F returns a set already tried. So that set grows
+// strictly with every pass that does not stop, it stays inside C, and the loop ends after
+// at most |C| + 1 passes.
+// Why not a smaller measure, such as the ban set itself growing: F is not monotone. A ban
+// can lift another (the banned admin's revocation falls), and a fallen revocation can let
+// a third stand (the key it revoked keeps its role and revokes someone else), so the ban
+// sets of successive passes go up and down. In practice the loop is short: a study
+// without late revocations settles in two passes; a chain of k admins each revoking the
+// next concurrently settles in about k passes (refold.test.ts runs the chain against a
+// fresh fold).
+// When F returns to a set tried earlier than the last one, the passes cycle. That only
+// happens when revocations decide each other (two admins revoking each other): then every
+// ban seen in the cycle applies, both sides are cut off, and the result depends on the
+// set of entries alone, not on the order they came in.
 import type { AuthorKey } from './types';
 
 export type Bans = Map<AuthorKey, number>;
@@ -57,4 +71,68 @@ export function unionOf(sets: readonly Bans[]): Bans {
       if (had === undefined || v < had) out.set(k, v);
     }
   return out;
+}
+
+/** The bans in force, and the keys whose revocations can move them. */
+export class BanBook {
+  private inForce: Bans = new Map();
+  /** Keys that ever held an accepted admin role: only their revocations can move bans. */
+  readonly adminEver = new Set<AuthorKey>();
+  /** During a refold pass the bans are fixed: a revocation met there moves the next pass. */
+  private fixed = false;
+  /** Passes the last refold ran (for tests and benchmarks). */
+  lastPasses = 0;
+
+  /** The last seq `key` may sign, or undefined when it is not banned. */
+  cutOff(key: AuthorKey): number | undefined {
+    return this.inForce.get(key);
+  }
+
+  /**
+   * An accepted revocation met by the incremental fold. True when its ban reaches an entry
+   * already accepted (`maxAccepted` is the key's highest accepted seq): the caller refolds.
+   */
+  revoke(key: AuthorKey, upTo: number, maxAccepted: number): boolean {
+    if (this.fixed) return false;
+    const ban = this.inForce.get(key);
+    if (ban !== undefined && ban <= upTo) return false;
+    this.inForce.set(key, upTo);
+    return maxAccepted > upTo;
+  }
+
+  /** Runs one pass with `bans` in force and fixed. */
+  pass<T>(bans: Bans, run: () => T): T {
+    this.inForce = new Map(bans);
+    this.fixed = true;
+    try {
+      return run();
+    } finally {
+      this.fixed = false;
+    }
+  }
+}
+
+/** One pass of the fold over the whole set, as ledger.ts runs it. */
+export interface FoldPass<N> {
+  /** Forgets everything derived, so every node is judged afresh. */
+  reset(): void;
+  /** Judges one node; nodes come in fold order, so its present refs were judged before. */
+  judge(n: N): void;
+  /** The bans the pass's accepted revocations declare. */
+  found(): Bans;
+}
+
+/** Judges `nodes` (in fold order) again from scratch, with the bans settled. */
+export function refold<N>(nodes: readonly N[], book: BanBook, fold: FoldPass<N>): void {
+  let passes = 0;
+  const run = (bans: Bans): Bans =>
+    book.pass(bans, () => {
+      passes++;
+      fold.reset();
+      for (const n of nodes) fold.judge(n);
+      return fold.found();
+    });
+  const { bans, settled } = settleBans(run);
+  if (!settled) run(bans);
+  book.lastPasses = passes;
 }

@@ -80,6 +80,25 @@ export interface AuditRow {
   reason: string | null;
 }
 
+/** One page of the audit trail under a filter. */
+export interface AuditPage {
+  /** Rows matching the filter in the whole trail. */
+  total: number;
+  /**
+   * While it is unchanged, rows read before keep their positions and words, so a view
+   * that holds rows 0..n reads only what lies past n. It changes when an entry sorts in
+   * before others, the fold is redone, or a name shown in earlier rows changes.
+   */
+  version: string;
+  rows: AuditRow[];
+}
+
+/** Facts over the whole trail (not the filter): for choosers and the sponsor's counts. */
+export interface AuditFacts {
+  subjects: string[];
+  byType: [string, number][];
+}
+
 export interface QuarantineRow {
   id: EntryId | null;
   author: AuthorKey | null;
@@ -130,7 +149,11 @@ export interface LedgerApi {
   revoke(author: AuthorKey, reason: string): Promise<void>;
 
   sync(): SyncView;
+  /** Every matching row: for short lists (a subject's timeline, one entry type). */
   audit(filter: AuditFilter): Promise<AuditRow[]>;
+  /** Rows offset..offset+limit of the filtered trail; limit 0 asks for the total only. */
+  auditPage(filter: AuditFilter, offset: number, limit: number): Promise<AuditPage>;
+  auditFacts(): Promise<AuditFacts>;
   quarantine(): Promise<QuarantineRow[]>;
   exportUpdates(): Promise<Blob>;
   importUpdates(file: File): Promise<ImportReport>;

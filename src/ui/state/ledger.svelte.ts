@@ -4,7 +4,6 @@
 import type { AuthorKey, Role } from '../../core/ledger/types';
 import type {
   AuditFilter,
-  AuditRow,
   IdentityView,
   ImportReport,
   LedgerApi,
@@ -16,6 +15,7 @@ import type {
 } from './ledger-api';
 import { describeImport, describeVerify, downloadName } from '../ledger/words';
 import { saveBlob } from './download';
+import { AuditPager } from './audit-pager.svelte';
 
 export const MIN_PASSPHRASE = 12;
 
@@ -45,7 +45,10 @@ export class LedgerState {
   studies = $state<StudyView[]>([]);
   sync = $state<SyncView>({ state: 'offline', relays: [], peers: [], lastSyncedAt: null });
   filter = $state<AuditFilter>({});
-  audit = $state<AuditRow[]>([]);
+  /** The filtered trail, a page at a time. */
+  readonly pager: AuditPager;
+  /** Entries of each type in the whole trail. */
+  byType = $state<[string, number][]>([]);
   quarantine = $state<QuarantineRow[]>([]);
   /** The subject whose timeline is shown ('' for none). */
   timelineSubject = $state('');
@@ -77,7 +80,9 @@ export class LedgerState {
   private again = false;
   private trailKey = '';
 
-  constructor(readonly api: LedgerApi) {}
+  constructor(readonly api: LedgerApi) {
+    this.pager = new AuditPager(api);
+  }
 
   async load(): Promise<void> {
     if (!this.loaded) {
@@ -128,7 +133,7 @@ export class LedgerState {
     const key = `${study?.id ?? ''}:${study?.entries ?? 0}`;
     if (key === this.trailKey) return;
     this.trailKey = key;
-    await this.applyFilter();
+    await Promise.all([this.pager.sync(), this.readFacts()]);
     if (this.timelineSubject) await this.showTimeline(this.timelineSubject);
   }
 
@@ -137,19 +142,18 @@ export class LedgerState {
     // An empty field means "any", not "equals the empty string".
     for (const k of Object.keys(next) as (keyof AuditFilter)[]) if (!next[k]) delete next[k];
     this.filter = next;
-    await this.applyFilter();
+    await this.pager.setFilter($state.snapshot(next));
   }
 
-  private async applyFilter(): Promise<void> {
+  private async readFacts(): Promise<void> {
     const ticket = ++this.query;
-    const filter = $state.snapshot(this.filter);
-    const rows = await this.api.audit(filter);
+    const [facts, indexed] = await Promise.all([
+      this.api.auditFacts(),
+      this.archiveSubjects ? this.archiveSubjects() : Promise.resolve([]),
+    ]);
     if (ticket !== this.query) return;
-    this.audit = rows;
-    const all = Object.keys(filter).length ? await this.api.audit({}) : rows;
-    const indexed = this.archiveSubjects ? await this.archiveSubjects() : [];
-    if (ticket !== this.query) return;
-    this.subjects = unique([...all.map((r) => r.subject), ...indexed.map((s) => s.ref)]);
+    this.byType = facts.byType;
+    this.subjects = unique([...facts.subjects, ...indexed.map((s) => s.ref)]);
     this.subjectLocal = Object.fromEntries(indexed.map((s) => [s.ref, s.local]));
   }
 

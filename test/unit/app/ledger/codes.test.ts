@@ -90,9 +90,11 @@ describe('ledger failure codes', () => {
     });
     await s.start();
     broken = true;
-    expect(await codeOf(s.record('folder.remove', { folder: 'f', label: 'l', reason: 'r' }))).toBe(
-      'not-accepted',
-    );
+    expect(
+      await codeOf(
+        s.record('folder.remove', { folder: 'f', label: 'l', reason: 'r', subjects: [] }),
+      ),
+    ).toBe('not-accepted');
     s.stop();
   });
 });

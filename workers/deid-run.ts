@@ -9,6 +9,7 @@ import {
   type OutputPort,
   type RunHeld,
   type RunJob,
+  type RunProgress,
   type RunSummary,
   type SourceFile,
 } from '../src/core/deid/run';
@@ -26,10 +27,7 @@ export interface DeidJob extends Omit<RunJob, 'tool'> {
   outputWorkers?: number;
 }
 
-export interface DeidProgress {
-  done: number;
-  total: number;
-}
+export type DeidProgress = RunProgress;
 
 export type DeidHeld = RunHeld;
 export type DeidSummary = RunSummary;
@@ -100,10 +98,12 @@ async function folderProblem(input: FileSystemDirectoryHandle, output: FileSyste
   return null;
 }
 
+/** `cancel`: a person's Cancel (an AbortSignal), checked by the run loop between files. */
 export async function runDeid(
   job: DeidJob,
   onProgress: (p: DeidProgress) => void,
   ports: readonly OutputPort[],
+  cancel?: { readonly aborted: boolean },
 ): Promise<DeidSummary | string> {
   const refused = await folderProblem(job.input, job.output);
   if (refused) return `Refused: ${refused}.`;
@@ -138,6 +138,7 @@ export async function runDeid(
       now: () => new Date(),
       clock: () => performance.now(),
       onProgress,
+      ...(cancel ? { cancel } : {}),
     },
   );
 }

@@ -18,8 +18,13 @@ function helperCount(job: DeidJob): number {
   return Math.max(1, Math.min(2, cores));
 }
 
+/** The run in progress' Cancel; this worker runs one job at a time. */
+let cancelling: AbortController | null = null;
+
 async function run(job: DeidJob, onProgress: (p: DeidProgress) => void) {
   const helpers: Worker[] = [];
+  const abort = new AbortController();
+  cancelling = abort;
   try {
     const ports: OutputPort[] = [];
     for (let n = 0; n < helperCount(job); n++) {
@@ -37,14 +42,17 @@ async function run(job: DeidJob, onProgress: (p: DeidProgress) => void) {
       });
     }
     if (!ports.length) ports.push(new OutputStage(job.output));
-    return await runDeid(job, onProgress, ports);
+    return await runDeid(job, onProgress, ports, abort.signal);
   } finally {
+    if (cancelling === abort) cancelling = null;
     for (const w of helpers) w.terminate();
   }
 }
 
 const api = {
   run,
+  /** Stops the run between files: what was written stays, and the record says interrupted. */
+  cancel: () => cancelling?.abort(),
   /** The benchmark's baseline: a plain copy, one file at a time unless told otherwise. */
   copy: (input: FileSystemDirectoryHandle, output: FileSystemDirectoryHandle, inFlight = 1) =>
     copyFolder(input, output, inFlight),

@@ -8,6 +8,7 @@ import { keyFingerprint, siteFor } from '../core/deid/run';
 import type {
   DeidApi,
   DeidFolder,
+  DeidProgressView,
   DeidRequest,
   DeidRunView,
   PreviewRow,
@@ -92,7 +93,7 @@ export class DeidService implements DeidApi {
     return f.handle as FileSystemDirectoryHandle;
   }
 
-  async run(req: DeidRequest, onProgress: (done: number, total: number) => void) {
+  async run(req: DeidRequest, onProgress: (p: DeidProgressView) => void, signal?: AbortSignal) {
     if (!this.output) throw new Error('Choose an output folder first.');
     const key = await this.deps.keys.key();
     const job: DeidJob = {
@@ -117,13 +118,20 @@ export class DeidService implements DeidApi {
       type: 'module',
       name: 'trialbench-deid',
     });
+    const remote = Comlink.wrap<DeidWorkerApi>(worker);
+    // Cancel asks the worker's loop to stop between files; terminating the worker instead
+    // would leave the output without its documents and the run without its ledger entry.
+    const cancel = () => void remote.cancel();
+    signal?.addEventListener('abort', cancel);
     let out: DeidSummary | string;
     try {
-      out = await Comlink.wrap<DeidWorkerApi>(worker).run(
+      if (signal?.aborted) cancel();
+      out = await remote.run(
         job,
-        Comlink.proxy((p) => onProgress(p.done, p.total)),
+        Comlink.proxy((p) => onProgress({ ...p })),
       );
     } finally {
+      signal?.removeEventListener('abort', cancel);
       worker.terminate();
     }
     if (typeof out === 'string') throw new Error(out);
@@ -133,7 +141,7 @@ export class DeidService implements DeidApi {
       key: () => this.deps.keys.key(),
     }).ofFolder(req.inputId);
     await this.deps.record('deid.run', { ...runBody(out), subjects });
-    return runView(out);
+    return runView(out, Boolean(signal?.aborted));
   }
 
   async previewSeries(inputId: string): Promise<PreviewSeries[]> {
@@ -180,7 +188,8 @@ export class DeidService implements DeidApi {
   }
 }
 
-function runView(s: DeidSummary): DeidRunView {
+/** `cancelled`: the person asked for the stop (the loop ends a Cancel as interrupted). */
+function runView(s: DeidSummary, cancelled: boolean): DeidRunView {
   const c = s.record.counts;
   return {
     written: c.written,
@@ -193,7 +202,10 @@ function runView(s: DeidSummary): DeidRunView {
     heldFiles: s.held,
     skippedFiles: s.skipped,
     duplicates: c.duplicate ?? 0,
+    inputs: c.inputs ?? 0,
+    notReached: c.notReached ?? 0,
     stopped: s.stopped && s.stopped.code !== 'limit' ? s.stopped.sentence : '',
+    cancelled: cancelled && s.stopped?.code === 'interrupted',
     folderLeaks: s.folderLeaks.map((l) => l.path),
     manifestSha256: s.manifestSha256,
     megabytesPerSecond: s.bytesIn / 1e6 / Math.max(s.seconds, 1e-6),
@@ -230,5 +242,7 @@ function runBody(s: DeidSummary): { [key: string]: Json } {
       at: d.at ?? null,
       tool: d.tool ?? null,
     })),
+    // The closed code only; counts.notReached says how many inputs it left.
+    ...(s.stopped ? { stopped: s.stopped.code } : {}),
   };
 }

@@ -38,7 +38,7 @@ function summary(e: Entry, who: string, nameOf: (k: AuthorKey) => string): strin
       const c = (b.counts ?? {}) as { [k: string]: Json };
       const held = c.held && typeof c.held === 'object' ? Object.values(c.held) : [];
       const heldTotal = held.reduce<number>((a, v) => a + (typeof v === 'number' ? v : 0), 0);
-      return `${who} de-identified files: ${str(c.written)} written, ${heldTotal} held back, ${str(c.skipped)} skipped; leak check ${str(c.leakChecked)} checked, ${str(c.leakHeld)} held (key ${str(b.keyFingerprint)})`;
+      return `${who} de-identified files: ${str(c.written)} written, ${heldTotal} held back, ${str(c.skipped)} skipped; leak check ${str(c.leakChecked)} checked, ${str(c.leakHeld)} held (key ${str(b.keyFingerprint)})${b.stopped ? `; stopped before the end (${str(b.stopped)}), ${str(c.notReached)} not reached` : ''}`;
     }
     case 'deid.key.export':
       return `${who} exported an encrypted backup of the pseudonym key ${str(b.fingerprint)}`;

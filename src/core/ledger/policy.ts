@@ -49,7 +49,7 @@ export function mayAuthor(type: EntryType, role: Role | null): boolean {
 }
 
 type Body = { [key: string]: Json };
-type Check = (v: Json | undefined) => boolean;
+type Check = ((v: Json | undefined) => boolean) & { optional?: true };
 
 const MAX_TEXT = 4096;
 const text: Check = (v) => typeof v === 'string' && v.length <= MAX_TEXT;
@@ -60,7 +60,13 @@ const nullable =
   (c: Check): Check =>
   (v) =>
     v === null || c(v);
+/** A field added later: entries signed before it lack it; when present it must pass `c`. */
+const optional = (c: Check): Check =>
+  Object.assign((v: Json | undefined) => v === undefined || c(v), { optional: true as const });
 const key: Check = (v) => isAuthorKey(v);
+/** Why a run stopped early: its closed code only (the sentence is the app's, not needed). */
+const stopCode: Check = (v) =>
+  typeof v === 'string' && ['limit', 'disk-full', 'permission', 'io', 'interrupted'].includes(v);
 // Strict shapes so a custody entry cannot carry anything but fingerprints, counts, hashes.
 const keyFingerprint: Check = (v) =>
   typeof v === 'string' && /^[0-9a-f]{4}(:[0-9a-f]{4}){4}$/.test(v);
@@ -163,6 +169,7 @@ const SHAPES: Record<EntryType, Record<string, Check>> = {
     manifestSha256: label,
     decisions: any,
     subjects,
+    stopped: optional(stopCode),
   },
   'deid.key.export': { fingerprint: keyFingerprint },
   'deid.key.import': { fingerprint: keyFingerprint, previous: keyFingerprint },
@@ -258,7 +265,10 @@ export function bodyProblem(type: EntryType, body: Body): string | null {
   const shape = SHAPES[type];
   for (const k of Object.keys(body)) if (!(k in shape)) return `${type} has an unknown field ${k}`;
   for (const [k, check] of Object.entries(shape)) {
-    if (!(k in body)) return `${type} lacks ${k}`;
+    if (!(k in body)) {
+      if (check.optional) continue;
+      return `${type} lacks ${k}`;
+    }
     if (!check(body[k])) return `${type}.${k} has the wrong shape`;
   }
   if (type === 'member.grant' && (body.role === 'site') !== (body.site !== null))

@@ -44,12 +44,27 @@ export interface DeidRunView {
   heldFiles: DeidHeldView[];
   skippedFiles: Array<{ path: string; reason: string }>;
   duplicates: number;
+  /** Every input found, and those a stop left unprocessed (written + held + skipped +
+   *  duplicates + notReached = inputs). */
+  inputs: number;
+  notReached: number;
   /** Why the run stopped early, in words; '' when it ran to the end. */
   stopped: string;
+  /** The person cancelled it (the documents say interrupted). */
+  cancelled: boolean;
   /** Files the whole-folder leak check removed (folder-relative). */
   folderLeaks: string[];
   manifestSha256: string;
   megabytesPerSecond: number;
+}
+
+/** A run so far: counts and bytes only (see RunProgress in the run loop). */
+export interface DeidProgressView {
+  done: number;
+  total: number;
+  held: number;
+  bytesRead: number;
+  bytesTotal: number;
 }
 
 export interface PreviewRow {
@@ -71,7 +86,12 @@ export interface DeidApi {
   pickOutput(): Promise<string | null>;
   /** The local key's fingerprint; the key is made on first use and never leaves the device. */
   keyFingerprint(): Promise<string>;
-  run(req: DeidRequest, onProgress: (done: number, total: number) => void): Promise<DeidRunView>;
+  /** `signal`: Cancel; the run stops between files and resolves with what it did. */
+  run(
+    req: DeidRequest,
+    onProgress: (p: DeidProgressView) => void,
+    signal?: AbortSignal,
+  ): Promise<DeidRunView>;
   previewSeries(inputId: string): Promise<PreviewSeries[]>;
   preview(seriesUid: string, req: DeidRequest): Promise<PreviewRow[]>;
   /** Key backup and re-identification map (src/app/deid/custody.ts). */

@@ -5,6 +5,7 @@ import { parseSiteRules, type SiteRule } from '../../core/deid/run/site';
 import type {
   DeidApi,
   DeidFolder,
+  DeidProgressView,
   DeidRequest,
   DeidRunView,
   PreviewRow,
@@ -12,6 +13,7 @@ import type {
 } from './deid-api';
 import { DeidCustodyState } from './deid-custody.svelte';
 import { DeidReviewState } from './deid-review.svelte';
+import { progressLine } from './deid-progress';
 
 export class DeidState {
   folders = $state<DeidFolder[]>([]);
@@ -35,7 +37,10 @@ export class DeidState {
   protocolId = $state('');
   protocolName = $state('');
   busy = $state(false);
-  progress = $state<{ done: number; total: number } | null>(null);
+  progress = $state<DeidProgressView | null>(null);
+  /** Cancel was pressed: the run is finishing the files already being written. */
+  cancelling = $state(false);
+  private abort: AbortController | null = null;
   status = $state('Choose an input folder and an output folder, then run.');
   result = $state<DeidRunView | null>(null);
   series = $state<PreviewSeries[]>([]);
@@ -47,7 +52,11 @@ export class DeidState {
   readonly custody: DeidCustodyState | null;
   readonly review: DeidReviewState | null;
 
-  constructor(readonly api: DeidApi) {
+  /** `clock`: milliseconds, for the speed and time left only. */
+  constructor(
+    readonly api: DeidApi,
+    private readonly clock: () => number = () => performance.now(),
+  ) {
     this.custody = api.custody ? new DeidCustodyState(api.custody, this) : null;
     this.review = api.review ? new DeidReviewState(api.review) : null;
   }
@@ -132,25 +141,40 @@ export class DeidState {
       return;
     }
     this.busy = true;
+    this.cancelling = false;
     this.status = 'De-identifying…';
-    this.progress = { done: 0, total: 0 };
+    this.progress = { done: 0, total: 0, held: 0, bytesRead: 0, bytesTotal: 0 };
+    const abort = new AbortController();
+    this.abort = abort;
+    const started = this.clock();
     try {
-      const r = await this.api.run(this.request(), (done, total) => {
-        this.progress = { done, total };
-      });
+      const r = await this.api.run(
+        this.request(),
+        (p) => {
+          this.progress = p;
+          const line = progressLine(p, this.clock() - started);
+          this.status = this.cancelling ? `Cancelling: ${line}` : line;
+        },
+        abort.signal,
+      );
       this.result = r;
-      const total = r.written + r.held + r.skipped + r.duplicates;
-      this.status =
-        `De-identified ${total} files: ${r.written} written, ${r.held} held back, ${r.skipped} skipped; ` +
-        `leak check: ${r.leakChecked} checked, ${r.leakHeld} held.` +
-        (r.duplicates ? ` ${r.duplicates} duplicate(s) not written twice.` : '') +
-        (r.stopped ? ` Stopped early: ${r.stopped}` : '');
+      this.status = outcome(r);
     } catch (e) {
       this.status = `De-identification failed: ${message(e)}`;
     } finally {
       this.busy = false;
+      this.cancelling = false;
+      this.abort = null;
       this.progress = null;
     }
+  }
+
+  /** Stops the run between files; it still ends with its documents and its ledger entry. */
+  cancel(): void {
+    if (!this.abort || this.cancelling) return;
+    this.cancelling = true;
+    this.status = 'Cancelling: finishing the files already being written…';
+    this.abort.abort();
   }
 
   async showPreview(): Promise<void> {
@@ -163,6 +187,24 @@ export class DeidState {
       this.status = `Preview failed: ${message(e)}`;
     }
   }
+}
+
+/** The run's outcome in one sentence; every input is in exactly one of the counts. */
+export function outcome(r: DeidRunView): string {
+  const total = r.written + r.held + r.skipped + r.duplicates;
+  const dup = r.duplicates ? `, ${r.duplicates} duplicate(s) not written twice` : '';
+  if (r.cancelled)
+    return (
+      `Cancelled after ${total} of ${r.inputs} files: ${r.written} written, ${r.held} held back, ` +
+      `${r.skipped} skipped${dup}; ${r.notReached} not processed. What was written is kept and ` +
+      'listed, and the output says the run was interrupted; run again with the same settings to resume.'
+    );
+  return (
+    `De-identified ${total} files: ${r.written} written, ${r.held} held back, ${r.skipped} skipped; ` +
+    `leak check: ${r.leakChecked} checked, ${r.leakHeld} held.` +
+    (r.duplicates ? ` ${r.duplicates} duplicate(s) not written twice.` : '') +
+    (r.stopped ? ` Stopped early: ${r.stopped} (${r.notReached} not processed)` : '')
+  );
 }
 
 function message(e: unknown): string {

@@ -15,11 +15,34 @@ export interface ManifestEntry {
   sourceSha256: string;
 }
 
-export function manifestJson(entries: readonly ManifestEntry[]): string {
+/** Why a run's manifest is not the whole input: the stop and the inputs it never reached. */
+export interface ManifestStop {
+  code: string;
+  sentence: string;
+  inputs: number;
+  notReached: number;
+}
+
+/**
+ * A run that stopped early says so in its manifest too, so a reader of the manifest alone
+ * does not take a part for the whole (a finished run's manifest is unchanged).
+ */
+export function manifestJson(entries: readonly ManifestEntry[], stopped?: ManifestStop): string {
   const files = [...entries]
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     .map((e) => ({ path: e.path, size: e.size, sha256: e.sha256, sourceSha256: e.sourceSha256 }));
-  return `${JSON.stringify({ v: 1, files }, null, 2)}\n`;
+  const stop = stopped
+    ? {
+        complete: false,
+        stopped: {
+          code: stopped.code,
+          sentence: stopped.sentence,
+          inputs: stopped.inputs,
+          notReached: stopped.notReached,
+        },
+      }
+    : {};
+  return `${JSON.stringify({ v: 1, ...stop, files }, null, 2)}\n`;
 }
 
 /** A short public fingerprint of the key: it names the key without revealing it. */
@@ -209,7 +232,11 @@ export function deidentificationMd(r: RunRecord): string {
           `- Whole-folder check: ${r.folderCheck.files} other file(s) searched, ${r.folderCheck.removed.length} removed`,
         ]
       : []),
-    ...(r.stopped ? [`- STOPPED before the end: ${r.stopped.sentence} (${r.stopped.code})`] : []),
+    ...(r.stopped
+      ? [
+          `- STOPPED before the end: ${r.stopped.sentence} (${r.stopped.code}); ${r.counts.notReached ?? 0} of ${r.counts.inputs ?? 0} input(s) not processed`,
+        ]
+      : []),
     '',
     '## Held back',
     '',

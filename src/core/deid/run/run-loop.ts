@@ -115,11 +115,35 @@ export interface RunIo {
   ioFailure(e: unknown): IoFailure | null;
   /** Checked between files: a failure stops the run there (e.g. an interrupt signal). */
   stop?(): IoFailure | null;
+  /**
+   * A person's Cancel (an AbortSignal fits): checked between files like stop(), and the run
+   * ends as interrupted (CANCELLED), with what was written kept and recorded.
+   */
+  cancel?: { readonly aborted: boolean };
   now(): Date;
   /** Milliseconds, for speed and progress only. */
   clock(): number;
-  onProgress?(p: { done: number; total: number }): void;
+  onProgress?(p: RunProgress): void;
 }
+
+/** The run so far, for a live progress line: counts and bytes only, never a path. */
+export interface RunProgress {
+  /** Inputs accounted for (written, held, skipped, duplicate). */
+  done: number;
+  total: number;
+  /** Inputs held back so far (any category, read-back failures included). */
+  held: number;
+  /** Source bytes read so far in this run (journal-reused files are not read). */
+  bytesRead: number;
+  /** The size of every input. */
+  bytesTotal: number;
+}
+
+/** How a Cancel stops a run: the documents and the ledger say interrupted. */
+export const CANCELLED: IoFailure = {
+  code: 'interrupted',
+  sentence: 'interrupted: cancelled before the end; run again with the same settings to resume',
+};
 
 export interface RunHeld {
   /** Input path: shown to the person who ran it, never written to the output. */
@@ -308,11 +332,13 @@ export async function runLoop(job: RunJob, io: RunIo): Promise<RunSummary> {
   let fresh = 0;
   let done = 0;
   let reported = -Infinity;
+  const bytesTotal = files.reduce((n, f) => n + f.size, 0);
   const progress = (force = false) => {
     const now = io.clock();
     if (!force && now - reported < PROGRESS_MS) return;
     reported = now;
-    io.onProgress?.({ done, total: files.length });
+    const heldNow = Object.values(c.held).reduce((n, v) => n + (v ?? 0), 0) + late.length;
+    io.onProgress?.({ done, total: files.length, held: heldNow, bytesRead: bytesIn, bytesTotal });
   };
   const fail = (e: unknown): Stop => {
     if (e instanceof Stop) return e;
@@ -361,7 +387,7 @@ export async function runLoop(job: RunJob, io: RunIo): Promise<RunSummary> {
     lap('list');
     progress(true);
     for (const [i, file] of files.entries()) {
-      const asked = io.stop?.();
+      const asked = io.stop?.() ?? (io.cancel?.aborted ? CANCELLED : null);
       if (asked) throw new Stop(asked);
       if (failure) throw failure;
       const k = journalKey(job.key, settingsDigest, file);
@@ -407,6 +433,7 @@ export async function runLoop(job: RunJob, io: RunIo): Promise<RunSummary> {
         record.skipped.push({ sourceSha256: '', reason: 'the source could not be read' });
         skipped.push({ path: file.path, reason: `could not be read: ${got.message}` });
         done++;
+        progress();
         continue;
       }
       const { bytes, sha256: sourceSha } = got;
@@ -564,7 +591,10 @@ export async function runLoop(job: RunJob, io: RunIo): Promise<RunSummary> {
     }
     record.folderCheck = { files: searched, removed: folderLeaks.map((l) => l.path) };
     record.finishedAt = io.now().toISOString();
-    manifestText = manifestJson([...manifest.values()]);
+    manifestText = manifestJson(
+      [...manifest.values()],
+      stopped && { ...stopped, inputs: files.length, notReached: c.notReached ?? 0 },
+    );
     await folder.writeText('manifest.json', manifestText);
     await folder.writeText('DEIDENTIFICATION.json', deidentificationJson(record));
     await folder.writeText('DEIDENTIFICATION.md', deidentificationMd(record));

@@ -43,10 +43,15 @@ export class MemDisk {
     const before = this.files.get(path)?.length ?? 0;
     if (this.used() - before + b.length > this.budget) {
       // Like a real disk: the part that fitted is there.
-      this.files.set(path, b.slice(0, Math.max(0, this.budget - this.used() + before)));
+      this.files.set(
+        path,
+        Uint8Array.from(b.subarray(0, Math.max(0, this.budget - this.used() + before))),
+      );
       throw enospc();
     }
-    this.files.set(path, b.slice());
+    // A copy, not b.slice(): a Buffer's slice is a view into Node's shared pool, which later
+    // allocations overwrite (the bytes "on disk" then changed after their hash was taken).
+    this.files.set(path, Uint8Array.from(b));
   }
 }
 

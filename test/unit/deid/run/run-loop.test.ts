@@ -12,7 +12,9 @@ import {
   runLoop,
   type RunIo,
   type RunJob,
+  type RunProgress,
   type RunSummary,
+  CANCELLED,
 } from '../../../../src/core/deid/run';
 import { listFiles } from '../../../../src/cli/deid-fs';
 import { writePart10 } from '../../../../src/core/dicom/writer';
@@ -21,7 +23,7 @@ import { collectIdentifiers } from '../../../../src/core/deid/run/leak';
 import { runDeid } from '../../../../workers/deid-run';
 import { OutputStage } from '../../../../workers/deid-output';
 import { asHandle, MemDir } from '../../deid-worker/memory-fs';
-import { limitedFs, MemDisk, memoryIo, nodeIo, writeTree } from './memory-io';
+import { limitedFs, MemDisk, memoryIo, nodeIo, sha, writeTree } from './memory-io';
 
 const corpus = new Map<string, Uint8Array>();
 for (const f of demoArchive({
@@ -54,6 +56,27 @@ function job(more: Partial<RunJob> = {}): RunJob {
   };
 }
 
+/** What the app's shell passes in too: a progress listener and a Cancel. */
+interface Hooks {
+  onProgress?: (p: RunProgress) => void;
+  cancel?: { readonly aborted: boolean };
+}
+
+const hooked = (io: RunIo, h: Hooks = {}): RunIo => ({
+  ...io,
+  // A clock that moves a second a call, so no progress event is held back as too soon.
+  ...(h.onProgress
+    ? {
+        onProgress: h.onProgress,
+        clock: (
+          (t) => () =>
+            (t += 1000)
+        )(0),
+      }
+    : {}),
+  ...(h.cancel ? { cancel: h.cancel } : {}),
+});
+
 /** A shell: runs a job into a named output, and shows that output's files. */
 interface Shell {
   name: string;
@@ -62,6 +85,7 @@ interface Shell {
     out: string,
     j: RunJob,
     wrap?: (io: RunIo) => RunIo,
+    hooks?: Hooks,
   ): Promise<RunSummary>;
   files(out: string): Map<string, Uint8Array>;
   /** Puts a file into an output before a run (a stray file, a planted one). */
@@ -75,7 +99,8 @@ function memoryShell(): Shell {
   return {
     name: 'memory',
     wraps: true,
-    run: (input, out, j, wrap = (x) => x) => runLoop(j, wrap(memoryIo(input, disk(out)))),
+    run: (input, out, j, wrap = (x) => x, h) =>
+      runLoop(j, wrap(hooked(memoryIo(input, disk(out)), h))),
     files: (out) => new Map(disk(out).files),
     plant: async (out, p, b) => void disk(out).files.set(p, b),
   };
@@ -94,9 +119,9 @@ function nodeShell(): Shell {
   return {
     name: 'node fs',
     wraps: true,
-    run: (input, out, j, wrap = (x) => x) => {
+    run: (input, out, j, wrap = (x) => x, h) => {
       const i = inputDir(input);
-      return runLoop(j, wrap(nodeIo(i, outDir(out))));
+      return runLoop(j, wrap(hooked(nodeIo(i, outDir(out)), h)));
     },
     files: (out) => {
       const d = outDir(out);
@@ -120,7 +145,7 @@ function workerShell(): Shell {
   return {
     name: 'worker shell',
     wraps: false,
-    run: async (input, out, j) => {
+    run: async (input, out, j, _wrap, h = {}) => {
       let dir = inputs.get(input);
       if (!dir) {
         dir = new MemDir('in');
@@ -131,8 +156,9 @@ function workerShell(): Shell {
       const o = outDir(out);
       const r = await runDeid(
         { ...settings, input: asHandle(dir), output: asHandle(o) },
-        () => undefined,
+        h.onProgress ?? (() => undefined),
         [new OutputStage(asHandle(o))],
+        h.cancel,
       );
       if (typeof r === 'string') throw new Error(r);
       return r;
@@ -307,6 +333,93 @@ for (const make of [memoryShell, nodeShell, workerShell]) {
         r.held.flatMap((h) => h.reasons).join('\n') + r.skipped.map((s) => s.reason).join('\n');
       expect(reasons).toMatch(/no SeriesInstanceUID/);
       expect(reasons).toMatch(/transfer syntax|unsupported-transfer-syntax/);
+    });
+
+    it('DEID-91 progress events carry the files done, held so far and bytes read', async () => {
+      const events: RunProgress[] = [];
+      // Held: one site has no rule, so its files are held back as they come.
+      const r = await shell.run(
+        corpus,
+        'progress',
+        job({ siteRules: [{ glob: `${sites[0]}/**`, site: 'S1' }] }),
+        undefined,
+        { onProgress: (p) => events.push({ ...p }) },
+      );
+      const held = Object.values(r.record.counts.held).reduce((n, v) => n + (v ?? 0), 0);
+      expect(held).toBeGreaterThan(0);
+      const sizes = [...corpus.values()].reduce((n, b) => n + b.length, 0);
+      const last = events.at(-1)!;
+      expect(last).toEqual({
+        done: corpus.size,
+        total: corpus.size,
+        held,
+        bytesRead: r.bytesIn,
+        bytesTotal: sizes,
+      });
+      expect(r.bytesIn).toBe(sizes);
+      for (const [i, e] of events.entries()) {
+        expect(e.total).toBe(corpus.size);
+        expect(e.bytesTotal).toBe(sizes);
+        if (i === 0) continue;
+        const before = events[i - 1]!;
+        expect(e.done).toBeGreaterThanOrEqual(before.done);
+        expect(e.held).toBeGreaterThanOrEqual(before.held);
+        expect(e.bytesRead).toBeGreaterThanOrEqual(before.bytesRead);
+      }
+      if (shell.wraps) {
+        // With a clock that moves, every file reports: held grows while the run goes.
+        const mid = events.filter((e) => e.done > 0 && e.done < corpus.size);
+        expect(mid.some((e) => e.held > 0 && e.bytesRead > 0 && e.bytesRead < sizes)).toBe(true);
+      }
+    });
+
+    it('DEID-91 Cancel stops between files: kept, recorded as interrupted, every input counted once', async () => {
+      let asked = 0;
+      const cancel = {
+        get aborted() {
+          return ++asked > 3;
+        },
+      };
+      const r = await shell.run(corpus, 'cancel', job(), undefined, { cancel });
+      expect(r.stopped).toEqual({ code: 'interrupted', sentence: CANCELLED.sentence });
+      accounted(r);
+      const c = r.record.counts;
+      expect(c.notReached).toBe(corpus.size - 3);
+      expect(r.recordWritten).toBe(true);
+      const files = shell.files('cancel');
+      const manifest = JSON.parse(text(files.get('manifest.json'))) as {
+        complete?: boolean;
+        stopped?: { code: string; sentence: string; inputs: number; notReached: number };
+        files: Array<{ path: string; sha256: string }>;
+      };
+      expect(manifest.complete).toBe(false);
+      expect(manifest.stopped).toEqual({
+        code: 'interrupted',
+        sentence: CANCELLED.sentence,
+        inputs: corpus.size,
+        notReached: corpus.size - 3,
+      });
+      // What was written stays valid: every output is in the manifest with its hash.
+      expect(manifest.files.map((f) => f.path).sort()).toEqual(dcm(files));
+      expect(manifest.files.length).toBe(c.written);
+      for (const f of manifest.files) expect(sha(files.get(f.path)!)).toBe(f.sha256);
+      const record = JSON.parse(text(files.get('DEIDENTIFICATION.json'))) as {
+        stopped?: { code: string };
+        counts: { notReached: number; inputs: number };
+      };
+      expect(record.stopped?.code).toBe('interrupted');
+      expect(record.counts).toMatchObject({ notReached: corpus.size - 3, inputs: corpus.size });
+      expect(text(files.get('DEIDENTIFICATION.md'))).toContain(
+        `STOPPED before the end: ${CANCELLED.sentence} (interrupted); ${corpus.size - 3} of ${corpus.size} input(s) not processed`,
+      );
+      expect([...files.keys()].filter((p) => /\.tmp/.test(p))).toEqual([]);
+      // Run again with the same settings: it resumes and finishes, the manifest complete.
+      const again = await shell.run(corpus, 'cancel', job());
+      expect(again.stopped).toBeUndefined();
+      expect(again.record.counts.alreadyPresent).toBe(c.written);
+      const whole = JSON.parse(text(shell.files('cancel').get('manifest.json'))) as object;
+      expect(whole).not.toHaveProperty('stopped');
+      expect(whole).not.toHaveProperty('complete');
     });
 
     if (shell.wraps) {

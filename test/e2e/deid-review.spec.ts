@@ -91,7 +91,6 @@ async function levels(page: Page, name: RegExp): Promise<number> {
 test('review queue: thumbnails, exclude, mask with rectangles, waive facial, then run', async ({
   page,
 }) => {
-  test.setTimeout(300_000);
   await usePickerFolder(page, 'review-out');
   await page.goto('/');
   await page.getByRole('button', { name: 'Open demo archive' }).click();

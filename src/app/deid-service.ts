@@ -4,6 +4,7 @@ import * as Comlink from 'comlink';
 import type { IndexStore } from '../core/ports/store';
 import type { Json } from '../core/ledger/types';
 import type { DeidJob, DeidSummary, DeidWorkerApi } from '../../workers/deid.worker';
+import type { ThumbnailWorkerApi } from '../../workers/thumbnail.worker';
 import { keyFingerprint, siteFor } from '../core/deid/run';
 import type {
   DeidApi,
@@ -35,6 +36,7 @@ type Picker = (o: { mode: 'readwrite'; id?: string }) => Promise<FileSystemDirec
 
 export class DeidService implements DeidApi {
   private output: FileSystemDirectoryHandle | null = null;
+  private thumbnails: Comlink.Remote<ThumbnailWorkerApi> | null = null;
   readonly custody: DeidCustody;
   readonly review: DeidReview;
 
@@ -51,7 +53,20 @@ export class DeidService implements DeidApi {
       key: () => deps.keys.key(),
       record: deps.record,
       runBy: deps.runBy,
+      thumbnail: (bytes) =>
+        this.thumbnailWorker().thumbnail(Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer])),
     });
+  }
+
+  /** One worker for the review queue's thumbnails, started when first needed and kept. */
+  private thumbnailWorker(): Comlink.Remote<ThumbnailWorkerApi> {
+    this.thumbnails ??= Comlink.wrap<ThumbnailWorkerApi>(
+      new Worker(new URL('../../workers/thumbnail.worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'trialbench-thumbnails',
+      }),
+    );
+    return this.thumbnails;
   }
 
   private async patients(inputId: string): Promise<Array<{ patientId: string; path: string }>> {

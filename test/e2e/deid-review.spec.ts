@@ -8,6 +8,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import { parseDicomBytes } from '../../src/core/dicom/file';
 import { writePart10, type DataElement } from '../../src/core/dicom/writer';
+import { encodeFrame } from '../fixtures/codecs';
 import { status, usePickerFolder, waitForScan, writeOpfs } from './app';
 
 const US_SOP = '1.2.840.10008.5.1.4.1.1.6.1';
@@ -27,7 +28,14 @@ function pixels(): Uint8Array {
   return px;
 }
 
-function capture(sop: string, modality: string, series: number, instance: number): Uint8Array {
+function capture(
+  sop: string,
+  modality: string,
+  series: number,
+  instance: number,
+  /** Compressed pixel data instead of native: the transfer syntax and its one fragment. */
+  encoded?: { ts: string; fragment: Uint8Array },
+): Uint8Array {
   const study = '2.25.77001';
   const ds: DataElement[] = [
     { tag: 0x00080005, vr: 'CS', value: 'ISO_IR 100' },
@@ -55,9 +63,13 @@ function capture(sop: string, modality: string, series: number, instance: number
     { tag: 0x00280101, vr: 'US', value: 8 },
     { tag: 0x00280102, vr: 'US', value: 7 },
     { tag: 0x00280103, vr: 'US', value: 0 },
-    { tag: 0x7fe00010, vr: 'OB', value: pixels() },
+    {
+      tag: 0x7fe00010,
+      vr: 'OB',
+      value: encoded ? { fragments: [encoded.fragment] } : pixels(),
+    },
   ];
-  return writePart10(ds);
+  return writePart10(ds, encoded ? { transferSyntaxUid: encoded.ts } : {});
 }
 
 const deidStatus = (page: Page) => page.getByRole('status', { name: 'De-identification status' });
@@ -79,7 +91,6 @@ async function levels(page: Page, name: RegExp): Promise<number> {
 test('review queue: thumbnails, exclude, mask with rectangles, waive facial, then run', async ({
   page,
 }) => {
-  test.setTimeout(300_000);
   await usePickerFolder(page, 'review-out');
   await page.goto('/');
   await page.getByRole('button', { name: 'Open demo archive' }).click();
@@ -253,4 +264,61 @@ test('review queue: thumbnails, exclude, mask with rectangles, waive facial, the
   await expect(audit).toContainText('reviewed a series for facial risk: waive');
   await expect(audit).toContainText('reviewed a series for burned-in risk: mask');
   expect((await audit.textContent()) ?? '').not.toContain('2.25.77001');
+});
+
+test('review queue: a JPEG series shows its picture; one that cannot be decoded offers only mask or exclude', async ({
+  page,
+}) => {
+  const jpeg = await encodeFrame('jpeg-baseline', {
+    width: COLUMNS,
+    height: ROWS,
+    bits: 8,
+    components: 1,
+    samples: pixels(),
+  });
+  // A JPEG 2000 stream cut after its first markers: no codec can draw it.
+  const broken = Uint8Array.from([0xff, 0x4f, 0xff, 0x51, 0, 0x29, 0, 0, 1, 2, 3, 4]);
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Open demo archive' }).click();
+  expect(await waitForScan(page)).toMatch(/^Indexed/);
+  await writeOpfs(page, 'trialbench-demo', [
+    {
+      path: 'review-codecs/jpeg/1.dcm',
+      bytes: capture(US_SOP, 'US', 903, 1, { ts: '1.2.840.10008.1.2.4.50', fragment: jpeg }),
+    },
+    {
+      path: 'review-codecs/j2k/1.dcm',
+      bytes: capture(US_SOP, 'US', 904, 1, { ts: '1.2.840.10008.1.2.4.90', fragment: broken }),
+    },
+  ]);
+  await page.getByRole('button', { name: 'Rescan Demo archive' }).click();
+  await expect(status(page)).toContainText('Indexed Demo archive: 2 of 2 files read');
+
+  await page.getByRole('tab', { name: 'De-identify' }).click();
+  await expect(summary(page)).toHaveText(/^0 of \d+ series decided$/);
+  const shown = queue(page).getByRole('listitem', { name: /· series 903 · .* · US · 1 image · #/ });
+  const unseen = queue(page).getByRole('listitem', {
+    name: /· series 904 · .* · US · 1 image · #/,
+  });
+
+  // The JPEG series is drawn by the viewer's codec in the thumbnail worker.
+  const picture = shown.getByLabel(/^Thumbnail of REVIEW-0001 · series 903 ·/);
+  await expect(picture).toHaveAttribute('aria-label', /decoded from JPEG Baseline/);
+  expect(await levels(page, /Thumbnail of REVIEW-0001 · series 903 ·/)).toBeGreaterThan(20);
+  await shown.getByLabel(/Burned-in justification/).fill('No text in the picture');
+  await expect(shown.getByRole('button', { name: 'Confirm clean', exact: true })).toBeEnabled();
+
+  // The undecodable series: no picture, the reason in words, and no 'Confirm clean' at all.
+  await expect(unseen).toContainText(/No thumbnail: JPEG 2000 could not be decoded/);
+  await expect(unseen.getByRole('note')).toContainText(
+    'a reviewer may confirm only what was shown, so mask or exclude it',
+  );
+  await expect(unseen.getByRole('button', { name: /Confirm clean/ })).toHaveCount(0);
+  await unseen.getByLabel(/Burned-in justification/).fill('Cannot be viewed; leave it out');
+  await expect(unseen.getByRole('button', { name: 'Exclude', exact: true })).toBeEnabled();
+  await unseen.getByRole('button', { name: 'Exclude', exact: true }).click();
+  await expect(unseen).toContainText(/Decided: burned-in excluded by /);
+
+  await shown.getByRole('button', { name: 'Confirm clean', exact: true }).click();
+  await expect(shown).toContainText(/Decided: burned-in confirmed clean by /);
 });

@@ -11,7 +11,7 @@ import type { BurnedInAnswer, FacialAnswer, ReviewDecision } from '../../core/de
 import { hmacSha256, utf8 } from '../../core/deid/sha256';
 import type { Json } from '../../core/ledger/types';
 import type { IndexStore } from '../../core/ports/store';
-import { renderThumbnail } from '../../core/image/thumbnail';
+import { renderThumbnail, type Thumbnail } from '../../core/image/thumbnail';
 import type { DeidReviewApi, ReviewItem, ReviewKind } from '../../ui/state/deid-review-api';
 import { SubjectDirectory } from '../subjects';
 
@@ -22,6 +22,11 @@ export interface ReviewDeps {
   record: (type: string, body: { [key: string]: Json }) => Promise<unknown>;
   runBy: () => Promise<string>;
   storage?: Pick<Storage, 'getItem' | 'setItem'>;
+  /**
+   * Draws a whole file's thumbnail off the page, compressed syntaxes included (the
+   * thumbnail worker and the viewer's codecs); absent: native and RLE only, drawn here.
+   */
+  thumbnail?: (bytes: Uint8Array) => Promise<Thumbnail | string>;
 }
 
 const STORAGE_PREFIX = 'trialbench.deid.review.';
@@ -40,6 +45,8 @@ export function atRisk(header: Uint8Array, instances: number): boolean {
 export function reviewOf(
   bytes: Uint8Array,
   instances: number,
+  /** false: the caller draws the thumbnail (the field then says so until it does). */
+  draw = true,
 ):
   | (Omit<
       ReviewItem,
@@ -61,7 +68,11 @@ export function reviewOf(
           (m) => `${m.rule.label} (${m.rule.source} line ${m.rule.line})`,
         )
       : [];
-  const t = burned.atRisk || facial.atRisk ? renderThumbnail(d) : 'not at risk';
+  const t = !(burned.atRisk || facial.atRisk)
+    ? 'not at risk'
+    : draw
+      ? renderThumbnail(d)
+      : 'not drawn yet';
   return {
     codes: [
       ...(burned.codes ?? []).map((c) => `b:${c}`),
@@ -105,15 +116,26 @@ export class DeidReview implements DeidReviewApi {
       const middle = inst[Math.floor(inst.length / 2)];
       if (!middle || middle.pixelDataOffset === null) continue;
       let found: ReturnType<typeof reviewOf>;
+      let bytes: Uint8Array;
       try {
         const file = await readFile(root, middle.path);
         // The header alone says whether the series is at risk; pixels only for those that are.
         if (!atRisk(await bytesOf(file.slice(0, middle.pixelDataOffset)), inst.length)) continue;
-        found = reviewOf(await bytesOf(file), inst.length);
+        bytes = await bytesOf(file);
+        found = reviewOf(bytes, inst.length, !this.deps.thumbnail);
       } catch {
         continue; // gone since the scan: the run will report it
       }
       if (!found || (!found.burnedIn.length && !found.facial.length)) continue;
+      if (this.deps.thumbnail) {
+        const t = await this.deps
+          .thumbnail(bytes)
+          .catch(
+            (e: unknown) =>
+              `the thumbnail worker failed: ${e instanceof Error ? e.message : String(e)}`,
+          );
+        found.thumbnail = typeof t === 'string' ? { reason: t } : t;
+      }
       const { codes, ...item } = found;
       const tag = (await this.seriesRef(s.seriesInstanceUid)).slice(0, 6);
       const bodyPart = s.bodyPartExamined.trim().toUpperCase();

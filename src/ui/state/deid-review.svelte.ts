@@ -87,6 +87,17 @@ export class DeidReviewState {
       const drafts: Record<string, ReviewDraft> = {};
       const decisions: Record<string, ReviewDecision> = {};
       for (const [series, d] of saved) decisions[series] = d;
+      // A 'confirmed clean' saved when a picture was shown does not stand for a series
+      // whose picture cannot be shown now (another device, a file changed): ask again.
+      let dropped = 0;
+      for (const i of items) {
+        const d = decisions[i.series];
+        if (d?.burnedIn?.action !== 'pass' || !this.unseen(i)) continue;
+        const { burnedIn: _, ...rest } = d;
+        if (rest.facial) decisions[i.series] = rest;
+        else delete decisions[i.series];
+        dropped++;
+      }
       for (const i of items) {
         const d = decisions[i.series];
         drafts[i.series] = {
@@ -100,7 +111,9 @@ export class DeidReviewState {
       this.decisions = decisions;
       this.drafts = drafts;
       this.items = items;
-      this.status = '';
+      this.status = dropped
+        ? `${dropped} series confirmed clean earlier now have no picture to show: answer again (mask or exclude).`
+        : '';
     } catch (e) {
       this.status = `Could not list series at risk: ${e instanceof Error ? e.message : String(e)}`;
     } finally {
@@ -295,7 +308,16 @@ export class DeidReviewState {
 
   /** Decisions for the series listed in this folder, for the run request. */
   forRun(): Array<[string, ReviewDecision]> {
-    const listed = this.items.map((i) => i.series);
-    return Object.entries($state.snapshot(this.decisions)).filter(([s]) => listed.includes(s));
+    const out: Array<[string, ReviewDecision]> = [];
+    for (const [s, d] of Object.entries($state.snapshot(this.decisions))) {
+      const item = this.items.find((i) => i.series === s);
+      if (!item) continue;
+      // The same rule as blocker(): no 'confirmed clean' leaves for a picture never shown.
+      if (d.burnedIn?.action === 'pass' && this.unseen(item)) {
+        const { burnedIn: _, ...rest } = d;
+        if (rest.facial) out.push([s, rest]);
+      } else out.push([s, d]);
+    }
+    return out;
   }
 }

@@ -1,0 +1,173 @@
+// The review queue over a folder (issue 9 finding 17): look-alike series get labels no two
+// share, a compressed series is drawn by the thumbnail decoder (the worker in the app), and
+// without one it carries the reason instead of a picture.
+import { describe, expect, it } from 'vitest';
+import { DeidReview } from '../../../src/app/deid/review';
+import { parseDicomBytes } from '../../../src/core/dicom/file';
+import { writePart10, TS, type DataElement } from '../../../src/core/dicom/writer';
+import { renderThumbnailWith } from '../../../src/core/image/thumbnail';
+import type { InstanceRow, SeriesRow } from '../../../src/core/ports/store';
+import { WasmFrameDecoder } from '../../../workers/codecs';
+import { encodeFrame, locateWasm } from '../../fixtures/codecs';
+
+const JPEG_BASELINE = '1.2.840.10008.1.2.4.50';
+
+/** An ultrasound image (at burned-in risk), 64x64 grey, native or JPEG Baseline. */
+async function us(series: string, sop: string, jpeg: boolean): Promise<Uint8Array> {
+  const pixels = Uint8Array.from({ length: 64 * 64 }, (_, i) => ((i >> 3) % 4) * 60);
+  const ds: DataElement[] = [
+    { tag: 0x00080008, vr: 'CS', value: ['ORIGINAL', 'PRIMARY'] },
+    { tag: 0x00080016, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.6.1' },
+    { tag: 0x00080018, vr: 'UI', value: sop },
+    { tag: 0x00080060, vr: 'CS', value: 'US' },
+    { tag: 0x0020000e, vr: 'UI', value: series },
+    { tag: 0x00280002, vr: 'US', value: 1 },
+    { tag: 0x00280004, vr: 'CS', value: 'MONOCHROME2' },
+    { tag: 0x00280010, vr: 'US', value: 64 },
+    { tag: 0x00280011, vr: 'US', value: 64 },
+    { tag: 0x00280100, vr: 'US', value: 8 },
+    { tag: 0x00280101, vr: 'US', value: 8 },
+    { tag: 0x00280102, vr: 'US', value: 7 },
+    { tag: 0x00280103, vr: 'US', value: 0 },
+    {
+      tag: 0x7fe00010,
+      vr: 'OB',
+      value: jpeg
+        ? {
+            fragments: [
+              await encodeFrame('jpeg-baseline', {
+                width: 64,
+                height: 64,
+                bits: 8,
+                components: 1,
+                samples: pixels,
+              }),
+            ],
+          }
+        : pixels,
+    },
+  ];
+  return writePart10(ds, { transferSyntaxUid: jpeg ? JPEG_BASELINE : TS.explicitLE });
+}
+
+interface Fixture {
+  uid: string;
+  description: string;
+  jpeg: boolean;
+}
+
+async function folder(list: Fixture[]) {
+  const files = new Map<string, Uint8Array>();
+  const series: SeriesRow[] = [];
+  const instances = new Map<string, InstanceRow[]>();
+  for (const s of list) {
+    const rows: InstanceRow[] = [];
+    for (let n = 1; n <= 2; n++) {
+      const path = `${s.uid}/${n}.dcm`;
+      const bytes = await us(s.uid, `${s.uid}.${n}`, s.jpeg);
+      files.set(path, bytes);
+      const p = parseDicomBytes(bytes);
+      if (p.kind !== 'parsed') throw new Error(p.kind);
+      rows.push({
+        id: `in:${path}`,
+        folderId: 'in',
+        path,
+        missing: false,
+        instanceNumber: n,
+        pixelDataOffset: p.dicom.pixelData!.offset,
+      } as InstanceRow);
+    }
+    instances.set(s.uid, rows);
+    series.push({
+      seriesInstanceUid: s.uid,
+      patientId: 'PAT-1',
+      seriesNumber: 1,
+      seriesDescription: s.description,
+      modality: 'US',
+      bodyPartExamined: '',
+      instances: 2,
+    } as SeriesRow);
+  }
+  // A directory handle over the files: one level of folders, as the paths above.
+  const dir = (prefix: string): FileSystemDirectoryHandle =>
+    ({
+      getDirectoryHandle: async (name: string) => dir(`${prefix}${name}/`),
+      getFileHandle: async (name: string) => ({
+        getFile: async () => new Blob([files.get(prefix + name)! as Uint8Array<ArrayBuffer>]),
+      }),
+    }) as unknown as FileSystemDirectoryHandle;
+  return {
+    store: {
+      listSeries: async () => series,
+      listInstances: async (uid: string) => instances.get(uid) ?? [],
+    },
+    inputHandle: async () => dir(''),
+  };
+}
+
+function review(f: Awaited<ReturnType<typeof folder>>, decode: boolean) {
+  const decoder = new WasmFrameDecoder(locateWasm);
+  return new DeidReview({
+    ...f,
+    key: async () => new Uint8Array(32).fill(3),
+    record: async () => {},
+    runBy: async () => 'Dr Reviewer',
+    storage: { getItem: () => null, setItem: () => {} },
+    ...(decode
+      ? {
+          thumbnail: async (bytes: Uint8Array) => {
+            const p = parseDicomBytes(bytes);
+            if (p.kind !== 'parsed') return 'unreadable';
+            return renderThumbnailWith(p.dicom, decoder);
+          },
+        }
+      : {}),
+  });
+}
+
+describe('review queue items', () => {
+  it('look-alike series get labels no two share (series, description, modality, images, tag)', async () => {
+    const f = await folder([
+      { uid: '2.25.1001', description: 'OT', jpeg: false },
+      { uid: '2.25.1002', description: 'OT', jpeg: false },
+      { uid: '2.25.1003', description: '', jpeg: false },
+    ]);
+    const items = await review(f, false).queue('in');
+    expect(items).toHaveLength(3);
+    expect(new Set(items.map((i) => i.label)).size).toBe(3);
+    for (const i of items) {
+      expect(i.label).toMatch(/^PAT-1 · series 1 · .+ · US · 2 images · #[0-9a-f]{6}$/);
+      expect(i.label).toContain(`#${i.tag}`);
+      expect(i.label).not.toContain(i.series);
+    }
+    expect(items[2]!.label).toContain('(no description)');
+  });
+
+  it('a JPEG Baseline series is drawn by the decoder; without one it carries the reason', async () => {
+    const f = await folder([{ uid: '2.25.2001', description: 'echo', jpeg: true }]);
+    const [plain] = await review(f, false).queue('in');
+    expect(plain!.thumbnail).toEqual({ reason: 'JPEG Baseline: no thumbnail' });
+    const [drawn] = await review(f, true).queue('in');
+    expect('reason' in drawn!.thumbnail).toBe(false);
+    if (!('reason' in drawn!.thumbnail)) {
+      expect(drawn!.thumbnail.mapping).toMatch(/^decoded from JPEG Baseline/);
+      expect([drawn!.thumbnail.columns, drawn!.thumbnail.rows]).toEqual([64, 64]);
+    }
+  });
+
+  it('a decoder that fails leaves a reason, not a picture and not a throw', async () => {
+    const f = await folder([{ uid: '2.25.3001', description: 'echo', jpeg: false }]);
+    const r = new DeidReview({
+      ...f,
+      key: async () => new Uint8Array(32),
+      record: async () => {},
+      runBy: async () => 'A',
+      storage: { getItem: () => null, setItem: () => {} },
+      thumbnail: async () => {
+        throw new Error('worker gone');
+      },
+    });
+    const [item] = await r.queue('in');
+    expect(item!.thumbnail).toEqual({ reason: 'the thumbnail worker failed: worker gone' });
+  });
+});

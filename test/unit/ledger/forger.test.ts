@@ -316,6 +316,38 @@ describe("re-signed with each real member's key: the app's fold applies (LEDGER-
     const rep = await st.ledger.add([{ entry: e, source: 'sync' }]);
     expect(rep.quarantined[0]).toMatchObject({ code: 'predicate', rule: 'LEDGER-12' });
   });
+  it('a grant concurrent with the revocation does not lift the ban (LEDGER-12, LEDGER-11)', async () => {
+    const st = await makeStudy();
+    const bea = await makeSigner();
+    await st.write(st.admin, 'member.grant', grantBody(bea.author, 'admin', 'Bea'));
+    const reader = st.members.reader;
+    // Ada revokes the reader while Bea, who has not seen it, grants the same key again.
+    const revoke = await draft(
+      st.ledger,
+      st.admin,
+      'member.revoke',
+      revokeBody(reader.author, 0),
+      st.now(),
+    );
+    const regrant = await draft(
+      st.ledger,
+      bea,
+      'member.grant',
+      grantBody(reader.author, 'monitor'),
+      st.now(),
+    );
+    const both = await st.ledger.add([
+      { entry: revoke, source: 'sync' },
+      { entry: regrant, source: 'sync' },
+    ]);
+    expect(both.quarantined).toEqual([]);
+    // The reader has seen both and writes: the key is still cut off after #0.
+    const late = await draft(st.ledger, reader, 'folder.open', folderBody(3), st.now());
+    const rep = await st.ledger.add([{ entry: late, source: 'sync' }]);
+    expect(rep.accepted).toEqual([]);
+    expect(rep.quarantined[0]).toMatchObject({ code: 'revoked', rule: 'LEDGER-11' });
+    expect(st.ledger.state.members.get(reader.author)?.status).toBe('revoked');
+  });
 });
 
 describe('exact and total', () => {

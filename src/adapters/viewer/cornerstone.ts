@@ -16,7 +16,8 @@ import {
 } from '@cornerstonejs/core';
 import * as csTools from '@cornerstonejs/tools';
 import { init as loaderInit, wadouri } from '@cornerstonejs/dicom-image-loader';
-import { parseDicom, type DataSet } from 'dicom-parser';
+import type { DataSet } from 'dicom-parser';
+import { headerOf } from './header';
 import type { Calibration, Measurement, MeasurementEvent } from '../../core/image/measurement';
 import {
   autoWindow,
@@ -85,24 +86,6 @@ interface Listener {
 }
 
 let paneCounter = 0;
-
-/**
- * The header of a file, for ordering the stack before any pixels are read: a prefix up to
- * Pixel Data is enough (the whole file only when the header is larger than the prefix).
- */
-async function headerOf(file: File): Promise<DataSet> {
-  const PREFIX = 64 * 1024;
-  const parse = async (b: Blob) =>
-    parseDicom(new Uint8Array(await b.arrayBuffer()), { untilTag: 'x7fe00010' });
-  if (file.size <= PREFIX) return parse(file);
-  try {
-    const ds = await parse(file.slice(0, PREFIX));
-    if (ds.elements['x7fe00010'] || ds.elements['x00280010']) return ds;
-  } catch {
-    // header longer than the prefix
-  }
-  return parse(file);
-}
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 

@@ -83,11 +83,18 @@ test('the audit trail lists an opened folder; its export verifies intact', async
   await expect(table).not.toContainText('created the study');
   await page.getByLabel('Type').selectOption('');
 
-  // The subject timeline begins at acquisition, from the local index (shown only locally).
-  await page.getByLabel('Timeline subject').selectOption('SUBJ-0007');
-  const timeline = page.getByRole('list', { name: 'Timeline of SUBJ-0007' });
+  // The subject timeline begins at acquisition, from the local index (shown only locally);
+  // the subject is its keyed reference, and the folder's opening names it (issue 11 §2).
+  const chooser = page.getByLabel('Timeline subject');
+  const ref = await chooser
+    .locator('option', { hasText: '(SUBJ-0007 on this device)' })
+    .getAttribute('value');
+  expect(ref).toMatch(/^TB-[0-9A-Z]{6}$/);
+  await chooser.selectOption(ref!);
+  const timeline = page.getByRole('list', { name: `Timeline of ${ref}` });
   await expect(timeline).toContainText('2024-03-05');
   await expect(timeline).toContainText('acquired CT series 1 Series 1 (1 images)');
+  await expect(timeline).toContainText('opened folder audited');
 
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export audit trail' }).click();

@@ -48,6 +48,15 @@ function summary(e: Entry, who: string, nameOf: (k: AuthorKey) => string): strin
       return `${who} exported the re-identification map: ${str(b.count)} patients, ${str(b.pseudonyms)} pseudonyms (key ${str(b.keyFingerprint)}, file SHA-256 ${str(b.fileSha256).slice(0, 16)}…)`;
     case 'deid.review':
       return `${who} reviewed a series for ${str(b.kind)} risk: ${str(b.action)}${b.tool ? ` (${str(b.tool)})` : ''}`;
+    case 'protocol.publish':
+      return `${who} published protocol ${str(b.protocol)} version ${str(b.version)}, effective ${str(b.effectiveDate)}`;
+    case 'qc.auto': {
+      const c = (b.counts ?? {}) as { [k: string]: Json };
+      const n = (k: string) => (typeof c[k] === 'number' ? c[k] : 0);
+      return `${who}'s QC at intake checked ${n('pass') + n('minor') + n('major') + n('notCheckable')} series against ${str(b.protocol)}: ${n('pass')} pass, ${n('minor')} minor, ${n('major')} major, ${n('notCheckable')} not checkable`;
+    }
+    case 'qc.review':
+      return `${who} signed a QC review: ${str(b.verdict)} under ${str(b.protocol)} version ${str(b.version)}`;
     case 'workspace.import': {
       const n = (k: string) => (Array.isArray(b[k]) ? b[k].length : 0);
       return `${who} brought ${n('folders')} folder${n('folders') === 1 ? '' : 's'} and ${n('runs')} de-identification run${n('runs') === 1 ? '' : 's'} in from their personal workspace`;

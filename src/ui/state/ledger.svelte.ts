@@ -57,6 +57,12 @@ export class LedgerState {
   subjects = $state<string[]>([]);
   /** What a subject reference stands for on this device ('' when the index does not know it). */
   subjectLocal = $state<Record<string, string>>({});
+
+  /** A subject reference as a chooser shows it on this device: "TB-7K3Q9Z (MRN1 on this device)". */
+  subjectName(ref: string): string {
+    const here = this.subjectLocal[ref];
+    return here ? `${ref} (${here} on this device)` : ref;
+  }
   acquisitions: AcquisitionSource | null = null;
   archiveSubjects: SubjectSource | null = null;
   invite = $state<{ link: string; url: string; name: string } | null>(null);

@@ -85,7 +85,9 @@ const qcDeviation: Check = (v) =>
   Array.isArray(v.rules) &&
   v.rules.length <= 100 &&
   v.rules.every(ruleIdText);
-// Subjects by keyed reference only (subjects.ts says which types carry which).
+// Subjects by keyed reference only (subjects.ts says which types carry which). Optional in
+// the policy because entries signed before references existed lack them and must still fold
+// and verify; the app writes them on every entry it makes (test/e2e/timeline.spec.ts).
 const subject: Check = (v) => isSubjectRef(v);
 const subjects: Check = (v) => isSubjectRefs(v);
 const role: Check = (v) => typeof v === 'string' && (ROLES as readonly string[]).includes(v);
@@ -141,7 +143,7 @@ const SHAPES: Record<EntryType, Record<string, Check>> = {
     series: count,
     problems: count,
     contentHash: text,
-    subjects,
+    subjects: optional(subjects),
   },
   'folder.scan': {
     folder: label,
@@ -155,9 +157,9 @@ const SHAPES: Record<EntryType, Record<string, Check>> = {
     removed: count,
     contentHash: text,
     previous: any,
-    subjects,
+    subjects: optional(subjects),
   },
-  'folder.remove': { folder: label, label: text, reason: text, subjects },
+  'folder.remove': { folder: label, label: text, reason: text, subjects: optional(subjects) },
   'read.assign': { assignment: label, reader: key, subject: label, timepoint: text },
   'read.submit': { assignment: label, subject: label, result: any, previous: any },
   'read.unlock': { read: (v) => isEntryId(v), reason: label },
@@ -168,7 +170,7 @@ const SHAPES: Record<EntryType, Record<string, Check>> = {
     keyFingerprint: label,
     manifestSha256: label,
     decisions: any,
-    subjects,
+    subjects: optional(subjects),
     stopped: optional(stopCode),
   },
   'deid.key.export': { fingerprint: keyFingerprint },
@@ -189,7 +191,7 @@ const SHAPES: Record<EntryType, Record<string, Check>> = {
     justification: text,
     tool: nullable(text),
     // Null only when the series names no patient.
-    subject: nullable(subject),
+    subject: optional(nullable(subject)),
   },
   // QC (src/core/qc/SPEC.md QC-48): series by keyed hash only; rule IDs and counts.
   'protocol.publish': {
@@ -206,7 +208,7 @@ const SHAPES: Record<EntryType, Record<string, Check>> = {
       typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every(count),
     deviations: (v) => Array.isArray(v) && v.length <= 300 && v.every(qcDeviation),
     unlisted: count,
-    subjects,
+    subjects: optional(subjects),
   },
   'qc.review': {
     series: seriesHash,
@@ -220,7 +222,7 @@ const SHAPES: Record<EntryType, Record<string, Check>> = {
       !Array.isArray(v) &&
       Object.keys(v).length <= 50 &&
       Object.values(v).every((x) => typeof x === 'boolean'),
-    subject: nullable(subject),
+    subject: optional(nullable(subject)),
   },
   correction: { target: (v) => isEntryId(v), field: label, previous: any, next: any, reason: text },
   // LEDGER-14/15: a checkpoint counts the entries in its causal past; a witness co-signs one.
@@ -251,7 +253,7 @@ const SHAPES: Record<EntryType, Record<string, Check>> = {
           isEntryId(r.entry) &&
           label(r.utc),
       ),
-    subjects,
+    subjects: optional(subjects),
   },
 };
 

@@ -3,7 +3,7 @@
 // output stages to the one run loop (src/core/deid/run/run-loop.ts). Exit codes: exit.ts.
 import { existsSync, mkdirSync } from 'node:fs';
 import { availableParallelism, userInfo } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import type { Inflate } from '../core/index/record';
 import { basicProfile, parseProfile, type DeidProfile } from '../core/deid/profile';
@@ -220,7 +220,12 @@ async function deid(argv: string[], deps: CliDeps, out: Out): Promise<number> {
   let s: RunSummary;
   try {
     s = await runLoop(job, {
-      files: nodeSources(a.input),
+      files: pool
+        ? nodeSources(a.input).map((f) => ({
+            ...f,
+            readHashed: () => pool.readHashed(join(a.input, f.path)),
+          }))
+        : nodeSources(a.input),
       folder: nodeFolder(a.output, fs),
       journal: nodeJournal(a.output, fs),
       ports,

@@ -224,14 +224,11 @@ export function collectIdentifiers(parsed: ParsedDicom, profile: DeidProfile): I
       found.delete(k);
     }
   }
-  const tokens = [...found.values()];
+  const tokens = [...found.values()].map((i) => i.value.toLowerCase());
   for (const t of texts) {
-    if (
-      t.value.length >= 8 &&
-      tokens.some((i) => wordIndex(t.value.toLowerCase(), i.value.toLowerCase()) >= 0)
-    ) {
-      add([t.value], 'free-text', t.from);
-    }
+    if (t.value.length < 8) continue;
+    const lower = t.value.toLowerCase();
+    if (tokens.some((i) => wordIndex(lower, i) >= 0)) add([t.value], 'free-text', t.from);
   }
   return [...found.values()];
 }
@@ -428,10 +425,16 @@ export function findLeaks(
     ];
   }
   const d = parsed.dicom;
-  const lowered = ids.map((id) => ({ id, lower: id.value.toLowerCase() }));
+  // Each identifier's forms once per output, not once per place searched.
+  const lowered = ids.map((id) => ({
+    id,
+    lower: id.value.toLowerCase(),
+    forms: byteForms(id.value),
+  }));
   /** Parsed text values; returns the byte ranges of values that are not text, to blank. */
   const visit = (ds: DataSet, stream: Uint8Array, place: string): Array<[number, number]> => {
     const blank: Array<[number, number]> = [];
+    const values: Array<{ el: DataSet['elements'][number]; text: string; dates: boolean }> = [];
     walk(ds, (owner, el) => {
       const vr = knownVr(el);
       if (NOT_TEXT.has(vr)) {
@@ -440,8 +443,23 @@ export function findLeaks(
       }
       const dates = DATE_VRS.has(vr);
       if (!dates && !TEXT_VRS.has(vr) && vr !== 'UR') return;
-      const text = stringValue(stream, el, owner).toLowerCase();
-      for (const { id, lower } of lowered) {
+      values.push({ el, text: stringValue(stream, el, owner).toLowerCase(), dates });
+      if (dates) blank.push([el.valueOffset, el.valueOffset + el.length]);
+    });
+    // Every value joined with NUL (not a word character, so whole-word matches at a value's
+    // edge are found as before) tells in one search per identifier whether it occurs at
+    // all; only those that do are looked for value by value, in the same order as before.
+    const joined = values
+      .filter((v) => !v.dates)
+      .map((v) => v.text)
+      .join('\0');
+    const joinedAll = values.map((v) => v.text).join('\0');
+    const present = lowered.filter(
+      ({ id, lower }) => wordIndex(id.kind === 'birth-date' ? joinedAll : joined, lower) >= 0,
+    );
+    if (!present.length) return blank;
+    for (const { el, text, dates } of values) {
+      for (const { id, lower } of present) {
         if (dates && id.kind !== 'birth-date') continue;
         if (wordIndex(text, lower) >= 0)
           hit(
@@ -449,8 +467,7 @@ export function findLeaks(
             `${place}${formatTag(el.tag)}${lookupTag(el.tag)?.keyword ? ` ${keywordOf(el.tag)}` : ''}`,
           );
       }
-      if (dates) blank.push([el.valueOffset, el.valueOffset + el.length]);
-    });
+    }
     return blank;
   };
   /** Raw bytes with the ranges blanked, searched for every form (unparsed private text). */
@@ -458,8 +475,8 @@ export function findLeaks(
     const copy = bytes.slice();
     for (const [a, b] of blank) copy.fill(0x20, a, Math.min(b, copy.length));
     const raw = latin1(copy).toLowerCase();
-    for (const { id } of lowered) {
-      for (const form of byteForms(id.value)) {
+    for (const { id, forms } of lowered) {
+      for (const form of forms) {
         const at = wordIndex(raw, form);
         if (at >= 0) hit(id, `${place} at ${at}`);
       }
@@ -470,8 +487,8 @@ export function findLeaks(
   const blank = visit(d.dataset, d.datasetBytes, 'parsed ');
   rawSearch(header, [[0, metaEnd], ...blank], 'raw header bytes');
   const long: Array<{ id: Identifier; form: string }> = [];
-  for (const { id } of lowered) {
-    for (const form of byteForms(id.value)) {
+  for (const { id, forms } of lowered) {
+    for (const form of forms) {
       if (form.length >= PIXEL_TOKEN_MIN) long.push({ id, form });
     }
   }

@@ -71,6 +71,11 @@ export interface SourceFile {
   size: number;
   modified: number;
   read(): Promise<Uint8Array>;
+  /**
+   * The bytes and their hex SHA-256 together, where a shell can do both off the run's
+   * thread (the CLI's output threads read and hash ahead); otherwise read() and sha256Hex.
+   */
+  readHashed?(): Promise<{ bytes: Uint8Array; sha256: string }>;
 }
 
 /** Where outputs go: writes atomically (temporary, then rename), reads back, checks. */
@@ -365,10 +370,10 @@ export async function runLoop(job: RunJob, io: RunIo): Promise<RunSummary> {
       if (!f) continue;
       reads.set(
         j,
-        f.read().then(
-          async (bytes) => ({ bytes, sha256: await io.sha256Hex(bytes) }),
-          (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
-        ),
+        (f.readHashed
+          ? f.readHashed()
+          : f.read().then(async (bytes) => ({ bytes, sha256: await io.sha256Hex(bytes) }))
+        ).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))),
       );
     }
   };

@@ -75,6 +75,15 @@ test('publish, QC of the demo archive flags exactly the planted deviations, revi
     page.locator('table[aria-label="QC results"] tbody tr[data-status="minor"]'),
   ).toHaveCount(0);
 
+  // Completeness: every number has its list, with and without the field.
+  const cell = page.getByRole('button', { name: /^PatientID at .*: (\d+) of \1; list/ }).first();
+  await cell.click();
+  const behind = page.getByRole('list', { name: 'Series behind the number' }).getByRole('listitem');
+  await expect(behind).toHaveCount(0);
+  await page.getByRole('button', { name: 'With it' }).click();
+  const [, n] = /: (\d+) of/.exec((await cell.getAttribute('aria-label')) ?? '') ?? [];
+  await expect(behind).toHaveCount(Number(n));
+
   // A QC review signs a fail (this workspace's admin may author qc.review).
   await page.getByRole('combobox', { name: 'Rule' }).selectOption('CT-1');
   await expect(majors).toHaveCount(1);

@@ -149,31 +149,58 @@ export interface ChecklistPage {
   }>;
 }
 
-/** One page per modality: every requirement of that modality with the values to set. */
+/**
+ * One page per modality: every requirement of that modality with the values to set, then
+ * what every file must carry and what each visit must hold for that modality's series (a
+ * site reads one page, so the fields and the comparability with baseline are on each).
+ */
 export function checklist(p: Protocol): ChecklistPage[] {
   const byModality = new Map<string, SeriesRequirement[]>();
   for (const s of p.series) byModality.set(s.modality, [...(byModality.get(s.modality) ?? []), s]);
-  return [...byModality].map(([modality, reqs]) => ({
-    modality,
-    heading: `${p.title}: ${modality} site checklist`,
-    subheading: `${p.id} version ${p.version}, effective ${p.effectiveDate}`,
-    sections: reqs.map((s) => ({
-      title: s.title,
-      items: [
-        ...s.rules.map((r: Rule) => ({
-          id: r.id,
-          severity: r.severity,
-          text: r.text,
-          setting: checkText(r.check),
-          ...(r.source ? { source: r.source } : {}),
-        })),
-        ...(s.manual ?? []).map((m) => ({
-          id: m.id,
-          severity: 'manual',
-          text: m.text,
-          setting: 'checked by the QC reviewer',
-        })),
-      ],
-    })),
+  const mandatory = (p.mandatory ?? []).map((m) => ({
+    id: m.id,
+    severity: m.action === 'reject' ? 'reject if missing' : 'flag if missing',
+    text: m.text,
+    setting: `${m.attribute} is filled`,
+    ...(m.source ? { source: m.source } : {}),
   }));
+  return [...byModality].map(([modality, reqs]) => {
+    const ids = new Set(reqs.map((s) => s.id));
+    const visits = (p.visits ?? [])
+      .filter((v) => ids.has(v.series))
+      .map((v) => ({
+        id: v.id,
+        severity: v.severity,
+        text: v.text,
+        setting: visitWords(v),
+        ...(v.source ? { source: v.source } : {}),
+      }));
+    return {
+      modality,
+      heading: `${p.title}: ${modality} site checklist`,
+      subheading: `${p.id} version ${p.version}, effective ${p.effectiveDate}`,
+      sections: [
+        ...reqs.map((s) => ({
+          title: s.title,
+          items: [
+            ...s.rules.map((r: Rule) => ({
+              id: r.id,
+              severity: r.severity,
+              text: r.text,
+              setting: checkText(r.check),
+              ...(r.source ? { source: r.source } : {}),
+            })),
+            ...(s.manual ?? []).map((m) => ({
+              id: m.id,
+              severity: 'manual',
+              text: m.text,
+              setting: 'checked by the QC reviewer',
+            })),
+          ],
+        })),
+        ...(mandatory.length ? [{ title: 'Every file carries', items: mandatory }] : []),
+        ...(visits.length ? [{ title: 'Every visit', items: visits }] : []),
+      ],
+    };
+  });
 }

@@ -195,3 +195,40 @@ export function parseNumber(raw: string, unit: Unit): ParsedNumber {
 }
 
 const clip = (s: string): string => (s.length > 40 ? `${s.slice(0, 40)}…` : s);
+
+export interface NormalisationRow {
+  table: TableName;
+  /** The attribute whose values go through this table. */
+  attribute: string;
+  /** The vendor value (folded key) and the value rules see. */
+  from: string;
+  to: string;
+  /** shipped; study (added by the protocol); study, overriding the shipped value `was`. */
+  origin: 'shipped' | 'study';
+  was?: string;
+}
+
+/** The table a study applies, row by row: the shipped entries and the protocol's own (QC-55). */
+export function normalisationRows(extra: SynonymTables = {}): NormalisationRow[] {
+  const attributeOf = new Map(Object.entries(TABLE_OF).map(([k, t]) => [t, k]));
+  const out: NormalisationRow[] = [];
+  for (const table of Object.keys(SHIPPED) as TableName[]) {
+    const rows = new Map<string, NormalisationRow>();
+    const attribute = attributeOf.get(table) ?? '';
+    for (const [k, v] of Object.entries(SHIPPED[table]))
+      rows.set(foldKey(k), { table, attribute, from: foldKey(k), to: v, origin: 'shipped' });
+    for (const [k, v] of Object.entries(extra[table] ?? {})) {
+      const before = rows.get(foldKey(k));
+      rows.set(foldKey(k), {
+        table,
+        attribute,
+        from: foldKey(k),
+        to: v,
+        origin: 'study',
+        ...(before && before.to !== v ? { was: before.to } : {}),
+      });
+    }
+    out.push(...[...rows.values()].sort((a, b) => a.from.localeCompare(b.from)));
+  }
+  return out;
+}

@@ -11,6 +11,7 @@ import type { ProtocolProblem } from '../../core/protocol/validate';
 import type { QcResult, QcStatus } from '../../core/qc/engine';
 import type { ProtocolVersionView, QcApi, QcRun } from './qc-api';
 import type { Thumbnail } from '../../core/image/thumbnail';
+import { normalisationRows, type NormalisationRow } from '../../core/qc/normalise';
 import { untrack } from 'svelte';
 import { seriesIn, subjectVisitRows, uniqueSorted, type SubjectVisitRow } from './qc-rows';
 import { ProtocolEditor } from './protocol-editor.svelte';
@@ -202,6 +203,12 @@ export class QcState {
     const a = this.protocols.find((p) => p.key === this.diffA);
     const b = this.protocols.find((p) => p.key === this.diffB);
     return a && b ? diffProtocols(a.protocol, b.protocol) : [];
+  }
+
+  /** The normalisation table of the version picked for the checklist (QC-55). */
+  get normalisation(): NormalisationRow[] {
+    const p = this.protocols.find((x) => x.key === this.checklistKey);
+    return p ? normalisationRows(p.protocol.normalisation) : [];
   }
 
   get checklist(): ChecklistPage[] {

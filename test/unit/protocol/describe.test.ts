@@ -55,4 +55,23 @@ describe('site checklist (QC-51)', () => {
     expect(ids).toContain('PETM-1');
     expect(checklist(ex(0)).length).toBe(1);
   });
+
+  it('each page also lists the fields every file carries and the visit rules of its series', () => {
+    const p = ex(2);
+    const pages = checklist(p);
+    for (const page of pages) {
+      const fields = page.sections.find((s) => s.title === 'Every file carries');
+      expect(fields?.items.map((i) => i.id)).toEqual((p.mandatory ?? []).map((m) => m.id));
+      const reqs = new Set(p.series.filter((s) => s.modality === page.modality).map((s) => s.id));
+      const visits = page.sections.find((s) => s.title === 'Every visit')?.items ?? [];
+      expect(visits.map((i) => i.id)).toEqual(
+        (p.visits ?? []).filter((v) => reqs.has(v.series)).map((v) => v.id),
+      );
+    }
+    // Across the pages every visit rule is printed at least once.
+    const printed = new Set(
+      pages.flatMap((pg) => pg.sections.flatMap((s) => s.items.map((i) => i.id))),
+    );
+    for (const v of p.visits ?? []) expect(printed.has(v.id), v.id).toBe(true);
+  });
 });

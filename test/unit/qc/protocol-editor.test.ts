@@ -121,6 +121,14 @@ describe('protocol editor state (QC-54)', () => {
     const { qc, editor } = setup();
     await qc.publishDraft();
     expect(qc.protocols.map((p) => p.key)).toEqual(['demo-onc-imaging@1']);
+    // The normalisation table shown is the picked version's (QC-55).
+    expect(qc.normalisation.length).toBeGreaterThan(0);
+    expect(qc.normalisation.filter((r) => r.origin === 'study').length).toBe(
+      Object.values(DEMO_PROTOCOL.normalisation ?? {}).reduce(
+        (n, t) => n + Object.keys(t).length,
+        0,
+      ),
+    );
     editor.amend('demo-onc-imaging@1', '2025-03-01');
     expect(draft(qc)).toMatchObject({ version: 2, effectiveDate: '2025-03-01' });
     expect(editor.changes?.against).toBe('demo-onc-imaging version 1');

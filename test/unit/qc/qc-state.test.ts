@@ -67,6 +67,9 @@ describe('QC state and service', async () => {
     state.completenessPick = { site: row.site, field: row.field, which: 'missing' };
     expect(state.completenessList.length).toBe(row.missing.length);
     expect(row.missing.length).toBeGreaterThan(0);
+    state.completenessPick = { ...state.completenessPick, which: 'present' };
+    expect(state.completenessList.length).toBe(row.present.length);
+    expect(row.present.length).toBeGreaterThan(0);
   });
 
   it('a site member cannot publish; nothing is stored', async () => {

@@ -11,7 +11,7 @@ export default defineConfig({
   testDir: 'test/e2e',
   // Generous on purpose: these are limits for a hang, not timed assertions; a shared,
   // loaded 2-core machine must never trip them.
-  timeout: 600_000,
+  timeout: 900_000,
   expect: { timeout: 120_000 },
   fullyParallel: false,
   workers: 1,

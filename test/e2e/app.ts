@@ -66,7 +66,7 @@ export async function waitForScan(
   outcome: RegExp = /^(Indexed|Cancelled|Failed|Could not)/,
 ): Promise<string> {
   await expect(status(page)).toContainText(outcome, {
-    timeout: 90_000,
+    timeout: 240_000,
   });
   return (await status(page).textContent()) ?? '';
 }

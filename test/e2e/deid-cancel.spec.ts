@@ -41,7 +41,6 @@ async function readOutput(page: Page) {
 test('the run shows its counts live, and Cancel leaves an output that says interrupted and adds up', async ({
   page,
 }) => {
-  test.setTimeout(600_000);
   const demo = demoArchiveSummary();
   await usePickerFolder(page, OUT);
   await page.goto('/');

@@ -56,7 +56,6 @@ async function outputFolders(page: Page, folder: string) {
 test('key backup and import with confirmation, mapping into the run, re-identification map, profile file', async ({
   page,
 }) => {
-  test.setTimeout(300_000);
   await usePickerFolder(page, 'custody-out');
   await page.goto('/');
   await page.getByRole('button', { name: 'Open demo archive' }).click();

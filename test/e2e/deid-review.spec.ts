@@ -104,7 +104,7 @@ test('review queue: thumbnails, exclude, mask with rectangles, waive facial, the
   await expect(status(page)).toContainText('Indexed Demo archive: 3 of 3 files read');
 
   await page.getByRole('tab', { name: 'De-identify' }).click();
-  await expect(summary(page)).toHaveText(/^0 of \d+ series decided$/, { timeout: 60_000 });
+  await expect(summary(page)).toHaveText(/^0 of \d+ series decided$/, { timeout: 240_000 });
   const items = queue(page)
     .getByRole('listitem')
     .filter({ has: page.locator('h4') });
@@ -186,7 +186,7 @@ test('review queue: thumbnails, exclude, mask with rectangles, waive facial, the
   // A reload keeps the answers.
   await page.reload();
   await page.getByRole('tab', { name: 'De-identify' }).click();
-  await expect(summary(page)).toHaveText(`3 of ${total} series decided`, { timeout: 60_000 });
+  await expect(summary(page)).toHaveText(`3 of ${total} series decided`, { timeout: 240_000 });
   await expect(
     queue(page).getByRole('listitem', {
       name: /Review REVIEW-0001 · series 901 · .* · US · 2 images · #[0-9a-f]{6}$/,

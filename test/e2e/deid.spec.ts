@@ -95,7 +95,6 @@ test('de-identify the demo archive into a folder, hold facial risk until waived,
   page,
 }) => {
   // Three runs of the whole demo archive: on a loaded 2-core machine this takes minutes.
-  test.setTimeout(600_000);
   await usePickerFolder(page, 'deid-out');
   page.on('dialog', (d) => void d.accept());
   await page.goto('/');

@@ -114,7 +114,7 @@ async function quarantineRows(page: Page) {
   return page.getByRole('tabpanel', { name: 'Quarantine' });
 }
 
-test.describe.configure({ timeout: 600_000 });
+test.describe.configure({ timeout: 900_000 });
 
 test('invite, verified key, grant with reason in both trails; a wrong room secret hears nothing', async ({
   browser,

@@ -44,7 +44,7 @@ async function verifyText(page: Page, name: string, text: string) {
   });
 }
 
-test.describe.configure({ timeout: 600_000 });
+test.describe.configure({ timeout: 900_000 });
 
 test('three people witness a checkpoint; the export verifies, cut before it is truncated', async ({
   browser,

@@ -34,7 +34,6 @@ async function printedPages(page: Page, key: string): Promise<number> {
 test('publish, QC of the demo archive flags exactly the planted deviations, review, second version', async ({
   page,
 }) => {
-  test.setTimeout(300_000);
   await page.goto('/');
   await expect(page.getByRole('tab', { name: 'Protocols' })).toBeVisible();
 
@@ -119,7 +118,6 @@ test('publish, QC of the demo archive flags exactly the planted deviations, revi
 });
 
 test('the shipped examples print one checklist page per modality', async ({ page }) => {
-  test.setTimeout(180_000);
   await page.goto('/');
   for (const e of EXAMPLES) {
     const p = e.data as Protocol;
@@ -131,7 +129,6 @@ test('the shipped examples print one checklist page per modality', async ({ page
 test('the rule editor checks a rule as it is typed, saves it into the draft, and an amendment lists its changes', async ({
   page,
 }) => {
-  test.setTimeout(180_000);
   await page.goto('/');
   await publish(
     page,

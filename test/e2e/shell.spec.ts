@@ -74,7 +74,6 @@ test('three roles land on their own views, cannot reach the others, and pass axe
   browser,
 }) => {
   // Three people and axe on some twenty views: slow on a loaded 2-core machine, not stuck.
-  test.setTimeout(420_000);
   const ada = await person(browser, false);
   await ada.goto('/');
   // A newcomer starts in the personal workspace, alone, without any bold "offline".

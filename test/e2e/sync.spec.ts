@@ -70,7 +70,6 @@ test('a peer with the wrong password receives nothing', async ({ browser }) => {
 });
 
 test('100,000 entries reach a peer that joins afterwards', async ({ browser }) => {
-  test.setTimeout(240_000);
   const name = `sync-large-${Date.now()}`;
   const count = 100_000;
   const a = await person(browser);

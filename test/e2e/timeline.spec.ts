@@ -76,7 +76,6 @@ async function timelineLines(page: Page, ref: string): Promise<Line[]> {
 test('a random demo subject: every action on it is a timeline line, in order, and the audit filter finds them', async ({
   page,
 }) => {
-  test.setTimeout(600_000);
   const plan = demoPlan();
   const pick = random(seed);
   const subject = plan.subjects[Math.floor(pick() * plan.subjects.length)]!;

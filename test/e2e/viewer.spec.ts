@@ -39,7 +39,7 @@ async function openSeries(page: Page, name: string | RegExp) {
   const tree = page.getByRole('region', { name: /Archive/ });
   await tree.locator('tr[data-kind=series] button', { hasText: name }).first().click();
   await page.getByRole('button', { name: 'Open in viewer' }).click();
-  await expect(page.getByTestId('pane-0-state')).toContainText('rendered', { timeout: 60_000 });
+  await expect(page.getByTestId('pane-0-state')).toContainText('rendered', { timeout: 240_000 });
 }
 
 /**

@@ -15,6 +15,8 @@ import { benchDeidCli } from './bench-deid-cli.js';
 
 // A flag given without a number (`--deid`) keeps its default instead of becoming NaN,
 // which would silently skip that benchmark.
+/** 100000 -> '100k' (a headline name says its size). */
+const sizeOf = (n) => (n >= 1000 ? `${Math.round(n / 1000)}k` : String(n));
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   const v = i >= 0 ? Number(process.argv[i + 1]) : NaN;
@@ -301,6 +303,22 @@ try {
       'of which verify + fold (s)': l.verifySeconds.toFixed(1),
     });
     if (!l.sameState) console.error('LEDGER BENCH: the cold-loaded state differs');
+    const a = l.audit;
+    console.log(`Audit view over ${l.entries - 1} entries (pages of 50 rows):`);
+    console.table({
+      'first page: index every entry once (ms)': a.firstPageMs.toFixed(0),
+      'another page (ms)': a.nextPageMs.toFixed(1),
+      'first page of an author filter (ms)': a.filterPageMs.toFixed(0),
+      'last page after one append (ms)': a.appendPageMs.toFixed(1),
+      'entries re-indexed by that append': a.appendReindexed,
+      'rows built for the four pages': a.rowsBuilt,
+    });
+    headline.push([
+      'audit-first-page-100k'.replace('100k', sizeOf(l.entries - 1)),
+      a.firstPageMs.toFixed(0),
+      'ms',
+    ]);
+    headline.push(['audit-page-after-append', a.appendPageMs.toFixed(1), 'ms']);
     headline.push(['ledger-append-rate', last.toFixed(0), 'entries/s']);
     headline.push(['ledger-append-last-vs-first-block', (last / first).toFixed(2), 'x']);
     headline.push([

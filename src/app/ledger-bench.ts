@@ -1,11 +1,12 @@
 // Ledger figures for `npm run bench`, measured in the browser with the app's own parts:
 // WebCrypto device keys, the core fold, the Dexie ledger store. Exposed as
 // window.trialbenchLedger. Entries are synthetic folder records (no real data).
-import { Ledger, encodeEntry, entryId, exportLog, type Entry } from '../core/ledger';
+import { Ledger, encodeEntry, entryId, exportLog, hlcToIso, type Entry } from '../core/ledger';
 import { createIdentity, signerOf } from '../adapters/crypto/identity';
 import { webCryptoVerifier } from '../adapters/crypto/verifier';
 import { LedgerDb, DexieLedgerStore } from '../adapters/storage/ledger-store';
 import type { StoredEntry } from '../core/ports/ledger-store';
+import { AuditIndex } from './ledger/audit-index';
 
 export interface LedgerBenchResult {
   entries: number;
@@ -21,6 +22,22 @@ export interface LedgerBenchResult {
   sameState: boolean;
   /** The app's audit export of the whole trail (for the CLI verify benchmark), if asked. */
   exportText: string | null;
+  /** The audit view's paged index over the whole trail (what the Audit tab reads). */
+  audit: AuditBench;
+}
+
+export interface AuditBench {
+  /** Milliseconds to the first page of 50 rows: indexes every entry once. */
+  firstPageMs: number;
+  /** Milliseconds to another page of 50 once indexed. */
+  nextPageMs: number;
+  /** Milliseconds to the first page of a filter (by author) over the whole trail. */
+  filterPageMs: number;
+  /** After one entry is appended: milliseconds to the last page, and entries re-indexed. */
+  appendPageMs: number;
+  appendReindexed: number;
+  /** Rows built for all four pages (each page builds only its own 50). */
+  rowsBuilt: number;
 }
 
 async function run(count: number, withExport = false, block = 1000): Promise<LedgerBenchResult> {
@@ -39,25 +56,7 @@ async function run(count: number, withExport = false, block = 1000): Promise<Led
   const blockRates: number[] = [];
   let t = performance.now();
   for (let i = 1; i <= count; i++) {
-    const e = await ledger.create(
-      signer,
-      'folder.scan',
-      {
-        folder: 'bench-folder',
-        label: 'Bench',
-        files: i,
-        instances: i,
-        series: 1,
-        problems: 0,
-        added: 1,
-        changed: 0,
-        removed: 0,
-        contentHash: i.toString(16).padStart(64, '0'),
-        previous: { files: i - 1, instances: i - 1, series: 1, problems: 0 },
-        subjects: ['TB-BENCH1'],
-      },
-      Date.now(),
-    );
+    const e = await ledger.create(signer, 'folder.scan', scanBody(i), Date.now());
     const report = await ledger.add([{ entry: e, source: 'local' }]);
     if (report.accepted.length !== 1) throw new Error(`entry ${i} was not accepted`);
     rows.push(toRow(study, e));
@@ -67,6 +66,9 @@ async function run(count: number, withExport = false, block = 1000): Promise<Led
       t = now;
     }
   }
+
+  const { audit, appended } = await auditBench(ledger, signer, count);
+  rows.push(toRow(study, appended));
 
   const db = new LedgerDb('trialbench-ledger-bench');
   await db.delete();
@@ -83,14 +85,73 @@ async function run(count: number, withExport = false, block = 1000): Promise<Led
   const end = performance.now();
   await new LedgerDb('trialbench-ledger-bench').delete();
   return {
-    entries: count + 1,
+    entries: count + 2,
     blockRates,
     block,
     persistSeconds,
     coldLoadSeconds: (end - c0) / 1000,
     verifySeconds: (end - v0) / 1000,
-    sameState: cold.stateHash() === ledger.stateHash() && cold.acceptedIds().length === count + 1,
+    sameState: cold.stateHash() === ledger.stateHash() && cold.acceptedIds().length === count + 2,
     exportText: withExport ? await exportLog(ledger, signer, Date.now()) : null,
+    audit,
+  };
+}
+
+/**
+ * The audit view at scale: the index the Audit tab pages through, over the whole trail,
+ * then one more entry (a delta: only it is indexed). The appended entry stays in `ledger`,
+ * so `count` + 2 entries (genesis included) are persisted and cold-loaded after this.
+ */
+async function auditBench(
+  ledger: Ledger,
+  signer: ReturnType<typeof signerOf>,
+  count: number,
+): Promise<{ audit: AuditBench; appended: Entry }> {
+  const index = new AuditIndex(ledger, {
+    id: (e) => entryId(e),
+    nameOf: () => 'Bench admin',
+    utcOf: (e) => hlcToIso(e.ts),
+  });
+  const time = (f: () => unknown) => {
+    const t0 = performance.now();
+    f();
+    return performance.now() - t0;
+  };
+  const firstPageMs = time(() => index.page({}, 0, 50));
+  const nextPageMs = time(() => index.page({}, Math.floor(count / 2), 50));
+  const author = ledger.accepted()[0]?.author ?? '';
+  const filterPageMs = time(() => index.page({ author }, 0, 50));
+  const before = index.entriesRead;
+  const e = await ledger.create(signer, 'folder.scan', scanBody(count + 1), Date.now());
+  const report = await ledger.add([{ entry: e, source: 'local' }]);
+  if (report.accepted.length !== 1) throw new Error('the appended entry was not accepted');
+  const appendPageMs = time(() => index.page({}, ledger.acceptedCount() - 50, 50));
+  const audit = {
+    firstPageMs,
+    nextPageMs,
+    filterPageMs,
+    appendPageMs,
+    appendReindexed: index.entriesRead - before,
+    rowsBuilt: index.rowsBuilt,
+  };
+  return { audit, appended: e };
+}
+
+/** The i-th synthetic rescan record (no real data). */
+function scanBody(i: number) {
+  return {
+    folder: 'bench-folder',
+    label: 'Bench',
+    files: i,
+    instances: i,
+    series: 1,
+    problems: 0,
+    added: 1,
+    changed: 0,
+    removed: 0,
+    contentHash: i.toString(16).padStart(64, '0'),
+    previous: { files: i - 1, instances: i - 1, series: 1, problems: 0 },
+    subjects: ['TB-BENCH1'],
   };
 }
 

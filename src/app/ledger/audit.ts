@@ -155,6 +155,10 @@ export function auditRow(
   };
 }
 
+/**
+ * Every row a filter finds, in one pass over `entries`: the plain statement of what the paged
+ * index (audit-index.ts) must return, which its tests compare it with.
+ */
 export function auditRows(
   entries: readonly Entry[],
   ids: (e: Entry) => EntryId,

@@ -14,7 +14,6 @@ import type {
   QuarantineRow,
   StudyView,
 } from '../../ui/state/ledger-api';
-import { auditRows } from './audit';
 import { AuditIndex } from './audit-index';
 import type { LedgerContext } from './context';
 import type { Peers } from './peers';
@@ -118,16 +117,11 @@ export class Views {
     };
   }
 
+  /** Every row a filter finds, read through the same index the paged view uses. */
   audit(filter: AuditFilter): AuditRow[] {
     const s = this.c.session;
     if (!s) return [];
-    return auditRows(
-      s.ledger.accepted(),
-      (e) => entryId(e),
-      (k) => this.c.nameOf(k),
-      (e) => hlcToIso(e.ts),
-      filter,
-    );
+    return this.auditIndex(s.ledger).page(filter, 0, Number.MAX_SAFE_INTEGER).rows;
   }
 
   auditPage(filter: AuditFilter, offset: number, limit: number): AuditPage {

@@ -69,6 +69,13 @@ test('the audit trail lists an opened folder; its export verifies intact', async
       }),
     },
   ]);
+  // A long name makes a long sentence: the trail must show it whole, not cut off.
+  const name = 'Dr Test Reader of the North Regional Imaging Core Laboratory';
+  await openTab(page, 'Study & people');
+  await page.getByRole('region', { name: 'Your identity' }).getByLabel('Display name').fill(name);
+  await page.getByRole('button', { name: 'Rename' }).click();
+  await expect(ledgerStatus(page)).toContainText(`Your name is now ${name}.`);
+  await openTab(page, 'Archive');
   await page.getByRole('button', { name: 'Open folder' }).click();
   await waitForScan(page);
 
@@ -77,6 +84,37 @@ test('the audit trail lists an opened folder; its export verifies intact', async
   await expect(table).toContainText('opened folder audited: 1 instances in 1 series');
   // Identifying values never reach the trail.
   await expect(table).not.toContainText('SUBJ-0007');
+
+  // The What column reads as a sentence: whole, wrapped, not cut off with an ellipsis.
+  const opened = table.locator('tr', { hasText: 'opened folder audited' });
+  const what = opened.getByRole('cell').nth(3);
+  const sentence = `${name} opened folder audited: 1 instances in 1 series, 0 problems`;
+  await expect(what).toHaveText(sentence);
+  expect(await what.evaluate((td) => td.scrollWidth <= td.clientWidth + 1)).toBe(true);
+  expect(await what.evaluate((td) => td.getBoundingClientRect().height)).toBeGreaterThan(30);
+  await expect(opened.getByRole('cell').nth(4)).not.toContainText('{');
+
+  // Its details: a disclosure button, by keyboard, showing the signed entry and its hash.
+  const details = opened.getByRole('button', { name: /^Details of the entry by / });
+  await expect(details).toHaveAttribute('aria-expanded', 'false');
+  await details.focus();
+  await page.keyboard.press('Enter');
+  await expect(details).toHaveAttribute('aria-expanded', 'true');
+  const shown = page.locator(`[id="${await details.getAttribute('aria-controls')}"]`);
+  await expect(shown).toContainText('Hash (SHA-256 of the signed entry):');
+  const hash = (await shown.locator('code').textContent()) ?? '';
+  expect(hash).toMatch(/^[0-9a-f]{64}$/);
+  const signed = JSON.parse((await shown.locator('pre').textContent()) ?? '') as {
+    type: string;
+    sig: string;
+    body: { label: string };
+  };
+  expect(signed.type).toBe('folder.open');
+  expect(signed.body.label).toBe('audited');
+  expect(signed.sig.length).toBeGreaterThan(40);
+  await page.keyboard.press('Space');
+  await expect(details).toHaveAttribute('aria-expanded', 'false');
+  await expect(shown).toHaveCount(0);
 
   await page.getByLabel('Type').selectOption('folder.open');
   await expect(page.getByText('1 entry shown')).toBeVisible();
@@ -177,4 +215,80 @@ test('identity export refuses short or differing passphrases; import restores th
   await expect(two.getByRole('region', { name: 'Your identity' }).getByLabel(label)).toBeVisible();
   await one.context().close();
   await two.context().close();
+});
+
+test('a long trail of wrapped rows scrolls end to end with no gap', async ({ page }) => {
+  await page.addInitScript(() => localStorage.setItem('trialbench.testHooks', '1'));
+  await page.goto('/');
+  type Hooks = { ready(): Promise<void>; record(t: string, b: object): Promise<string> };
+  const results = await page.evaluate(async () => {
+    const hooks = (window as unknown as { __trialbenchTest: Hooks }).__trialbenchTest;
+    await hooks.ready();
+    const out: string[] = [];
+    // Labels of varied length, so rows wrap to one, two or three lines.
+    for (let i = 1; i <= 300; i++) {
+      const label = `Scans ${i}` + ' re-exported after the scanner upgrade'.repeat(i % 4);
+      out.push(await hooks.record('folder.remove', { folder: `f${i}`, label, reason: 'test' }));
+    }
+    return out;
+  });
+  expect(results.filter((r) => r !== 'ok')).toEqual([]);
+
+  await openTab(page, 'Audit trail');
+  const table = page.getByRole('region', { name: 'Audit entries' });
+  await expect(page.getByText(/^30\d entries shown$/)).toBeVisible();
+  // Wherever the table is scrolled, rows fill what it shows: the spacers follow the measured
+  // heights, not a fixed row height.
+  for (const at of [0.25, 0.5, 0.75]) {
+    await table.evaluate((el, f) => (el.scrollTop = f * (el.scrollHeight - el.clientHeight)), at);
+    await expect(table.locator('tbody[data-row]').first()).toBeAttached();
+    await expect
+      .poll(() =>
+        table.evaluate((el) => {
+          const box = el.getBoundingClientRect();
+          const rows = [...el.querySelectorAll('tbody[data-row] tr')].map((r) =>
+            r.getBoundingClientRect(),
+          );
+          // The middle of the region is covered by a real row (not a spacer).
+          const mid = box.top + box.height / 2;
+          return rows.some((r) => r.top <= mid && r.bottom >= mid);
+        }),
+      )
+      .toBe(true);
+  }
+  // Walked through from top to bottom, every row measured: the table is then exactly as tall
+  // as its rows, so the scroll bar tells the truth and nothing jumps (a fixed row height
+  // would be off by the difference for every row out of view).
+  const extent = await table.evaluate(async (el) => {
+    const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const heights = new Map<number, number>();
+    el.scrollTop = 0;
+    for (let at = 0; at <= el.scrollHeight; at += 150) {
+      el.scrollTop = at;
+      await frame();
+      for (const t of el.querySelectorAll<HTMLElement>('tbody[data-row]'))
+        heights.set(Number(t.dataset.row), t.getBoundingClientRect().height);
+    }
+    await frame();
+    const head = el.querySelector('thead')!.getBoundingClientRect().height;
+    const rows = [...heights.values()].reduce((a, b) => a + b, 0);
+    return { rows: heights.size, height: el.scrollHeight, sum: head + rows };
+  });
+  expect(extent.rows).toBeGreaterThan(300);
+  expect(Math.abs(extent.height - extent.sum), JSON.stringify(extent)).toBeLessThan(4);
+  // Scrolled to the end (again, as measuring the last rows may grow the table), the last
+  // entry lies inside the region's visible box.
+  await expect
+    .poll(() =>
+      table.evaluate((el) => {
+        el.scrollTop = el.scrollHeight;
+        const box = el.getBoundingClientRect();
+        const row = [...el.querySelectorAll('tbody[data-row] tr')].find((r) =>
+          /removed folder Scans 300$/.test(r.children[3]?.textContent ?? ''),
+        );
+        const r = row?.getBoundingClientRect();
+        return !!r && r.bottom <= box.bottom + 1 && r.top >= box.top;
+      }),
+    )
+    .toBe(true);
 });

@@ -3,11 +3,13 @@
 import type { AuditFilter, AuditRow } from '../../ui/state/ledger-api';
 import type { AuthorKey, Entry, EntryId, Json, Role } from '../../core/ledger/types';
 import { citedEntry, subjectsOf } from '../../core/ledger/subjects';
+import { valueWords } from '../../ui/format/values';
 
 type Body = { [key: string]: Json };
 
-const str = (v: Json | undefined) =>
-  typeof v === 'string' ? v : v == null ? '' : JSON.stringify(v);
+// A body field in a sentence: in words whatever its shape, never JSON (the raw entry is in
+// the row's details).
+const str = (v: Json | undefined) => (v == null ? '' : valueWords(v));
 
 function summary(e: Entry, who: string, nameOf: (k: AuthorKey) => string): string {
   const b = e.body;
@@ -83,6 +85,12 @@ function previousNext(e: Entry): { previous: Json | undefined; next: Json | unde
       const { files, instances, series, problems } = b;
       return { previous: b.previous, next: { files, instances, series, problems } as Body };
     }
+    // A corrected read names the read it replaces by hash.
+    case 'read.submit':
+      return {
+        previous: typeof b.previous === 'string' ? `read ${b.previous.slice(0, 12)}…` : undefined,
+        next: undefined,
+      };
     default:
       return { previous: b.previous, next: b.next };
   }
@@ -152,6 +160,7 @@ export function auditRow(
     subject: subjectOf(e),
     ...previousNext(e),
     reason: typeof e.body.reason === 'string' ? e.body.reason : null,
+    entry: e,
   };
 }
 

@@ -1,5 +1,5 @@
 // Audit values in words, for people: no raw JSON in the trail's Previous and New columns.
-// Pure; the raw entry stays available beside it (the row's title).
+// Pure; the raw signed entry stays available beside it (the row's details).
 type Value = null | boolean | number | string | Value[] | { [key: string]: Value } | undefined;
 
 const LABELS: Record<string, string> = {
@@ -12,6 +12,8 @@ const LABELS: Record<string, string> = {
   name: 'name',
 };
 
+const MAX_ITEMS = 20;
+
 /** One value as words: "role reader, site S01"; "3 files, 2 instances"; "none". */
 export function valueWords(v: Value): string {
   if (v === undefined) return '';
@@ -23,7 +25,11 @@ export function valueWords(v: Value): string {
     if (v.length === 0) return 'none';
     if (v.every((x) => typeof x === 'string' || typeof x === 'number'))
       return v.map((x) => valueWords(x)).join(', ');
-    return `${v.length} item${v.length === 1 ? '' : 's'}`;
+    // Lists of records (a study's sites) read one record after another; a long list is cut
+    // (the whole value is in the row's details).
+    const shown = v.slice(0, MAX_ITEMS).map((x) => valueWords(x));
+    const more = v.length - shown.length;
+    return shown.join('; ') + (more > 0 ? `; and ${more} more` : '');
   }
   const parts = Object.entries(v)
     .filter(([, x]) => x !== undefined)
@@ -33,9 +39,4 @@ export function valueWords(v: Value): string {
       return typeof x === 'number' ? `${words} ${label}` : `${label} ${words}`;
     });
   return parts.length ? parts.join(', ') : 'none';
-}
-
-/** The raw value, for the details (a tooltip, a printout). */
-export function rawValue(v: Value): string {
-  return v === undefined ? '' : JSON.stringify(v);
 }

@@ -1,7 +1,7 @@
 // What the ledger UI (identity, study, members, sync status, audit trail, quarantine)
 // asks of the app. The UI owns this port; src/app/ledger-service.ts implements it over
 // the core fold, Dexie and the sync adapter. Every view here is derived from the fold.
-import type { AuthorKey, EntryId, Json, Role, VerifyReport } from '../../core/ledger/types';
+import type { AuthorKey, Entry, EntryId, Json, Role, VerifyReport } from '../../core/ledger/types';
 import type { VerifyAnchors } from '../../core/ledger/verify';
 
 export interface IdentityView {
@@ -78,6 +78,8 @@ export interface AuditRow {
   previous: Json | undefined;
   next: Json | undefined;
   reason: string | null;
+  /** The signed entry itself, for the row's details (shared, not copied: a page costs nothing more). */
+  entry: Entry;
 }
 
 /** One page of the audit trail under a filter. */

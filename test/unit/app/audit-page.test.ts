@@ -4,7 +4,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AuditIndex } from '../../../src/app/ledger/audit-index';
 import { auditRows } from '../../../src/app/ledger/audit';
-import { AuditPager, PAGE } from '../../../src/ui/state/audit-pager.svelte';
+import { AuditPager, PAGE, rawEntry } from '../../../src/ui/state/audit-pager.svelte';
 import { entryId, hlcToIso, type Entry } from '../../../src/core/ledger';
 import { draft, folderBody, makeStudy, type Study } from '../ledger/fixture';
 
@@ -99,6 +99,34 @@ describe('AuditPager', () => {
     expect(asked).toBeLessThan(1000);
   });
 
+  it('while an unfull page is read again after an append, its rows stay shown', async () => {
+    let hold: (() => void) | null = null;
+    const api = {
+      auditPage: async (...a: Parameters<AuditIndex['page']>) => {
+        if (a[2] > 0 && hold === null) await new Promise<void>((r) => (hold = r));
+        return index.page(...a);
+      },
+    };
+    const pager = new AuditPager(api);
+    await pager.sync();
+    const first = pager.show(220, 250);
+    await Promise.resolve();
+    hold!();
+    await first;
+    const before = pager.rowAt(249)!;
+    hold = null;
+    await st.write(st.members.site, 'folder.open', folderBody(1002));
+    const synced = pager.sync();
+    await new Promise((r) => setTimeout(r, 0));
+    // The page 200..249 is being read again: the rows shown are the ones read before.
+    expect(hold).not.toBeNull();
+    expect(pager.rowAt(249)).toBe(before);
+    hold!();
+    await synced;
+    expect(pager.rowAt(250)?.summary).toContain('Folder 1002');
+    expect(pager.rowAt(249)?.id).toBe(before.id);
+  });
+
   it('a new filter drops what was read for the old one', async () => {
     const pager = new AuditPager({ auditPage: (...a) => Promise.resolve(index.page(...a)) });
     await pager.show(0, 30);
@@ -107,5 +135,24 @@ describe('AuditPager', () => {
     expect(pager.total).toBe(5);
     expect(pager.rowAt(0)?.type).toBe('member.grant');
     expect(pager.rowAt(5)).toBeUndefined();
+  });
+
+  it("a row's details: opened by hash, kept across a filter, the signed entry as text", async () => {
+    const pager = new AuditPager({ auditPage: (...a) => Promise.resolve(index.page(...a)) });
+    await pager.sync();
+    await pager.show(0, 30);
+    const row = pager.rowAt(7)!;
+    expect(pager.isOpen(row.id)).toBe(false);
+    pager.toggle(row.id);
+    expect(pager.isOpen(row.id)).toBe(true);
+    await pager.setFilter({ type: row.type });
+    expect(pager.isOpen(row.id)).toBe(true);
+    const raw = rawEntry(row);
+    // The entry as signed, sig included; its hash is the row's id.
+    expect(JSON.parse(raw)).toEqual(row.entry);
+    expect(raw).toContain(`"sig": "${row.entry.sig}"`);
+    expect(entryId(row.entry)).toBe(row.id);
+    pager.toggle(row.id);
+    expect(pager.isOpen(row.id)).toBe(false);
   });
 });

@@ -25,6 +25,18 @@ function row(
     previous: undefined,
     next: undefined,
     reason: null,
+    entry: {
+      v: 1,
+      study: '',
+      author: 'k',
+      seq: 1,
+      prev: null,
+      deps: [],
+      ts: { ms: Date.parse(utc), c: 0 },
+      type,
+      body: {},
+      sig: '',
+    },
   };
 }
 

@@ -90,6 +90,13 @@ export function browserIoFailure(e: unknown): IoFailure | null {
   return null;
 }
 
+/** The run refused before it began: the folders cannot be used together (closed code). */
+export interface FoldersRefused {
+  ok: false;
+  code: 'folders-overlap';
+  message: string;
+}
+
 /** Null when the folders may be used together; otherwise why not. */
 async function folderProblem(input: FileSystemDirectoryHandle, output: FileSystemDirectoryHandle) {
   if (await input.isSameEntry(output)) return 'the output folder is the input folder';
@@ -104,9 +111,9 @@ export async function runDeid(
   onProgress: (p: DeidProgress) => void,
   ports: readonly OutputPort[],
   cancel?: { readonly aborted: boolean },
-): Promise<DeidSummary | string> {
+): Promise<{ ok: true; value: DeidSummary } | FoldersRefused> {
   const refused = await folderProblem(job.input, job.output);
-  if (refused) return `Refused: ${refused}.`;
+  if (refused) return { ok: false, code: 'folders-overlap', message: `Refused: ${refused}.` };
   const files: SourceFile[] = [];
   for await (const { path, file } of walk(job.input))
     files.push({
@@ -125,7 +132,7 @@ export async function runDeid(
     remove: (path) => out.remove(path),
   };
   const { input: _i, output: _o, outputWorkers: _w, ...settings } = job;
-  return runLoop(
+  const summary = await runLoop(
     { ...settings, tool: 'Trialbench (browser)' },
     {
       files,
@@ -141,6 +148,7 @@ export async function runDeid(
       ...(cancel ? { cancel } : {}),
     },
   );
+  return { ok: true, value: summary };
 }
 
 /** The benchmark's baseline: the same files plainly copied into the output folder. */

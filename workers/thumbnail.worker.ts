@@ -3,7 +3,12 @@
 // origin under cornerstone-wasm/ as the viewer's are.
 import * as Comlink from 'comlink';
 import { parseDicomBytes } from '../src/core/dicom/file';
-import { renderThumbnailWith, type Thumbnail } from '../src/core/image/thumbnail';
+import {
+  pictureOrWhy,
+  renderThumbnailWith,
+  type NoThumbnail,
+  type Thumbnail,
+} from '../src/core/image/thumbnail';
 import { WasmFrameDecoder } from './codecs';
 
 const decoder = new WasmFrameDecoder(
@@ -12,11 +17,12 @@ const decoder = new WasmFrameDecoder(
 
 const api = {
   /** The thumbnail of one whole file, or why there is none. */
-  async thumbnail(bytes: Uint8Array): Promise<Thumbnail | string> {
+  async thumbnail(bytes: Uint8Array): Promise<Thumbnail | NoThumbnail> {
     const out = parseDicomBytes(bytes);
-    if (out.kind !== 'parsed') return 'the file could not be read again';
-    const t = await renderThumbnailWith(out.dicom, decoder);
-    return typeof t === 'string' ? t : Comlink.transfer(t, [t.rgba.buffer as ArrayBuffer]);
+    if (out.kind !== 'parsed')
+      return { code: 'unreadable', reason: 'the file could not be read again' };
+    const t = pictureOrWhy(await renderThumbnailWith(out.dicom, decoder));
+    return 'code' in t ? t : Comlink.transfer(t, [t.rgba.buffer as ArrayBuffer]);
   },
 };
 

@@ -12,9 +12,12 @@ import type {
   DeidProgressView,
   DeidRequest,
   DeidRunView,
+  PreviewRefusal,
   PreviewRow,
   PreviewSeries,
+  RunRefusal,
 } from '../ui/state/deid-api';
+import { fail, ok, type DeidResult } from '../ui/state/deid-result';
 import type { DeidKeyStore } from './deid/key-store';
 import { previewRows } from './deid/preview';
 import { SubjectDirectory } from './subjects';
@@ -86,33 +89,46 @@ export class DeidService implements DeidApi {
       .map((f) => ({ id: f.id, label: f.label }));
   }
 
-  async pickOutput(): Promise<string | null> {
-    const pick = (window as unknown as { showDirectoryPicker?: Picker }).showDirectoryPicker;
-    if (!pick) throw new Error('This browser cannot write to a folder (no showDirectoryPicker).');
+  async pickOutput(): Promise<DeidResult<string | null, 'no-folder-access'>> {
+    const pick = (globalThis as unknown as { showDirectoryPicker?: Picker }).showDirectoryPicker;
+    if (!pick)
+      return fail(
+        'no-folder-access',
+        'This browser cannot write to a folder (no File System Access): use Chrome or Edge.',
+      );
     try {
       this.output = await pick({ mode: 'readwrite', id: 'trialbench-deid-output' });
     } catch (e) {
-      if (e instanceof DOMException && e.name === 'AbortError') return null;
+      if (e instanceof DOMException && e.name === 'AbortError') return ok(null);
       throw e;
     }
-    return this.output.name;
+    return ok(this.output.name);
   }
 
   async keyFingerprint(): Promise<string> {
     return keyFingerprint(await this.deps.keys.key());
   }
 
-  private async inputHandle(id: string): Promise<FileSystemDirectoryHandle> {
+  private async inputHandle(
+    id: string,
+  ): Promise<DeidResult<FileSystemDirectoryHandle, 'input-unavailable'>> {
     const f = (await this.deps.store.listFolders()).find((x) => x.id === id);
-    if (!f?.handle) throw new Error('That folder cannot be read again: open it again first.');
-    return f.handle as FileSystemDirectoryHandle;
+    if (!f?.handle)
+      return fail('input-unavailable', 'That folder cannot be read again: open it again first.');
+    return ok(f.handle as FileSystemDirectoryHandle);
   }
 
-  async run(req: DeidRequest, onProgress: (p: DeidProgressView) => void, signal?: AbortSignal) {
-    if (!this.output) throw new Error('Choose an output folder first.');
+  async run(
+    req: DeidRequest,
+    onProgress: (p: DeidProgressView) => void,
+    signal?: AbortSignal,
+  ): Promise<DeidResult<DeidRunView, RunRefusal>> {
+    if (!this.output) return fail('no-output', 'Choose an output folder first.');
+    const input = await this.inputHandle(req.inputId);
+    if (!input.ok) return input;
     const key = await this.deps.keys.key();
     const job: DeidJob = {
-      input: await this.inputHandle(req.inputId),
+      input: input.value,
       output: this.output,
       profile: req.profile,
       key,
@@ -138,7 +154,7 @@ export class DeidService implements DeidApi {
     // would leave the output without its documents and the run without its ledger entry.
     const cancel = () => void remote.cancel();
     signal?.addEventListener('abort', cancel);
-    let out: DeidSummary | string;
+    let out: Awaited<ReturnType<DeidWorkerApi['run']>>;
     try {
       if (signal?.aborted) cancel();
       out = await remote.run(
@@ -149,14 +165,14 @@ export class DeidService implements DeidApi {
       signal?.removeEventListener('abort', cancel);
       worker.terminate();
     }
-    if (typeof out === 'string') throw new Error(out);
+    if (!out.ok) return out;
     // The run names the subjects of its input folder by keyed reference (issue 11 §2).
     const subjects = await new SubjectDirectory({
       store: this.deps.store,
       key: () => this.deps.keys.key(),
     }).ofFolder(req.inputId);
-    await this.deps.record('deid.run', { ...runBody(out), subjects });
-    return runView(out, Boolean(signal?.aborted));
+    await this.deps.record('deid.run', { ...runBody(out.value), subjects });
+    return ok(runView(out.value, Boolean(signal?.aborted)));
   }
 
   async previewSeries(inputId: string): Promise<PreviewSeries[]> {
@@ -175,12 +191,17 @@ export class DeidService implements DeidApi {
     return out;
   }
 
-  async preview(seriesUid: string, req: DeidRequest): Promise<PreviewRow[]> {
+  async preview(
+    seriesUid: string,
+    req: DeidRequest,
+  ): Promise<DeidResult<PreviewRow[], PreviewRefusal>> {
     const inst = (await this.deps.store.listInstances(seriesUid)).find(
       (i) => i.folderId === req.inputId && !i.missing,
     );
-    if (!inst) throw new Error('No readable instance of that series in this folder.');
-    let dir = await this.inputHandle(req.inputId);
+    if (!inst) return fail('no-instance', 'No readable instance of that series in this folder.');
+    const input = await this.inputHandle(req.inputId);
+    if (!input.ok) return input;
+    let dir = input.value;
     const parts = inst.path.split('/');
     for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p);
     const file = await (await dir.getFileHandle(parts.at(-1)!)).getFile();
@@ -190,7 +211,7 @@ export class DeidService implements DeidApi {
       req.siteRules,
       req.mapping,
     )?.site;
-    const rows = previewRows(new Uint8Array(await file.arrayBuffer()), req.profile, {
+    return previewRows(new Uint8Array(await file.arrayBuffer()), req.profile, {
       key,
       subjectId: site
         ? (pseudonymFor(key, site, inst.patientId ?? '', req.mapping, req.pseudonymPrefix) ??
@@ -198,8 +219,6 @@ export class DeidService implements DeidApi {
         : '(no site: set a folder-to-site rule)',
       trial: { ...req.trial, ...(site ? { siteId: site } : {}) },
     });
-    if (typeof rows === 'string') throw new Error(rows);
-    return rows;
   }
 }
 

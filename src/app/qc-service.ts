@@ -18,13 +18,19 @@ import { sha256, utf8 } from '../core/deid/sha256';
 import { hex } from '../core/protocol/validate';
 import type { Json } from '../core/ledger/types';
 import { parseDicomBytes } from '../core/dicom/file';
-import { renderThumbnail, type Thumbnail } from '../core/image/thumbnail';
+import {
+  pictureOrWhy,
+  renderThumbnail,
+  type NoThumbnail,
+  type Thumbnail,
+} from '../core/image/thumbnail';
 import type { ProtocolStore } from '../core/ports/protocol-store';
 import type { IndexStore } from '../core/ports/store';
 import type {
   ImportResult,
   ProtocolVersionView,
   PublishResult,
+  QcRefusal,
   QcApi,
   QcRun,
 } from '../ui/state/qc-api';
@@ -93,14 +99,19 @@ export class QcService implements QcApi {
     if (existing && existing.sha256 !== r.sha256)
       return {
         ok: false,
-        refused: `${r.protocol.id} version ${r.protocol.version} is already published with other content: publish version ${r.protocol.version + 1} instead.`,
+        code: 'version-conflict',
+        message: `${r.protocol.id} version ${r.protocol.version} is already published with other content: publish version ${r.protocol.version + 1} instead.`,
       };
     if (existing) return { ok: true, key };
     // The ledger decides first (admin only): a refused publish stores nothing.
     try {
       await this.deps.record('protocol.publish', protocolPublishBody(r.protocol, r.sha256));
     } catch (e) {
-      return { ok: false, refused: e instanceof Error ? e.message : String(e) };
+      return {
+        ok: false,
+        code: 'not-recorded',
+        message: e instanceof Error ? e.message : String(e),
+      };
     }
     const put = await this.deps.store.putProtocol({
       key,
@@ -111,7 +122,7 @@ export class QcService implements QcApi {
       canonical: r.canonical,
       addedAt: this.deps.now().toISOString(),
     });
-    return put.ok ? { ok: true, key } : { ok: false, refused: put.reason };
+    return put.ok ? { ok: true, key } : { ok: false, code: 'not-stored', message: put.reason };
   }
 
   examples(): Array<{ name: string; text: string }> {
@@ -169,8 +180,11 @@ export class QcService implements QcApi {
     return true;
   }
 
-  async review(input: ReviewInput): Promise<{ ok: true } | { ok: false; refused: string }> {
-    if (!input.reason.trim()) return { ok: false, refused: 'Give a reason for the verdict.' };
+  async review(
+    input: ReviewInput,
+  ): Promise<{ ok: true } | QcRefusal<'no-reason' | 'not-recorded'>> {
+    if (!input.reason.trim())
+      return { ok: false, code: 'no-reason', message: 'Give a reason for the verdict.' };
     try {
       await this.deps.record('qc.review', {
         ...qcReviewBody(await this.deps.key(), input),
@@ -178,29 +192,37 @@ export class QcService implements QcApi {
       });
       return { ok: true };
     } catch (e) {
-      return { ok: false, refused: e instanceof Error ? e.message : String(e) };
+      return {
+        ok: false,
+        code: 'not-recorded',
+        message: e instanceof Error ? e.message : String(e),
+      };
     }
   }
 
   /** The middle slice of a series (by instance number), drawn small for the QC reviewer. */
-  async thumbnail(seriesInstanceUid: string): Promise<Thumbnail | { reason: string }> {
+  async thumbnail(seriesInstanceUid: string): Promise<Thumbnail | NoThumbnail> {
     const { readFile, store } = this.deps;
-    if (!readFile) return { reason: 'no thumbnail: files cannot be read here' };
+    if (!readFile) return { code: 'unreadable', reason: 'no thumbnail: files cannot be read here' };
     const inst = (await store.listInstances(seriesInstanceUid))
       .filter((i) => !i.missing && i.pixelDataOffset !== null)
       .sort((a, b) => (a.instanceNumber ?? 0) - (b.instanceNumber ?? 0));
     const middle = inst[Math.floor(inst.length / 2)];
-    if (!middle) return { reason: 'no thumbnail: the series has no image with pixel data' };
+    if (!middle)
+      return { code: 'no-image', reason: 'no thumbnail: the series has no image with pixel data' };
     let bytes: Uint8Array;
     try {
       bytes = new Uint8Array(await (await readFile(middle.folderId, middle.path)).arrayBuffer());
     } catch {
-      return { reason: 'no thumbnail: the file cannot be read now (open its folder again)' };
+      return {
+        code: 'unreadable',
+        reason: 'no thumbnail: the file cannot be read now (open its folder again)',
+      };
     }
     const parsed = parseDicomBytes(bytes);
-    if (parsed.kind !== 'parsed') return { reason: 'no thumbnail: the file no longer parses' };
-    const t = renderThumbnail(parsed.dicom);
-    return typeof t === 'string' ? { reason: t } : t;
+    if (parsed.kind !== 'parsed')
+      return { code: 'unreadable', reason: 'no thumbnail: the file no longer parses' };
+    return pictureOrWhy(renderThumbnail(parsed.dicom));
   }
 }
 

@@ -10,7 +10,8 @@ import type {
   ReidMapRequest,
   SavedFile,
 } from '../../ui/state/deid-api';
-import { exportKeyBackup, keyBackupName, readKeyBackup } from './key-backup';
+import { fail, ok, type DeidResult, type KeyBackupProblem } from '../../ui/state/deid-result';
+import { exportKeyBackup, keyBackupName, MIN_KEY_PASSPHRASE, readKeyBackup } from './key-backup';
 
 export interface KeyHolder {
   key(): Promise<Uint8Array>;
@@ -76,45 +77,59 @@ export class DeidCustody implements DeidCustodyApi {
     return this.deps.role();
   }
 
-  async exportKey(passphrase: string): Promise<SavedFile> {
+  async exportKey(passphrase: string): Promise<DeidResult<SavedFile, 'short-passphrase'>> {
+    if (passphrase.length < MIN_KEY_PASSPHRASE)
+      return fail(
+        'short-passphrase',
+        `Choose a passphrase of at least ${MIN_KEY_PASSPHRASE} characters.`,
+      );
     const key = await this.deps.keys.key();
     const text = await exportKeyBackup(key, passphrase);
     const fingerprint = keyFingerprint(key);
     // Recorded before the file is handed out: no unrecorded copy of the key.
     await this.deps.record('deid.key.export', { fingerprint });
-    return {
+    return ok({
       blob: new Blob([text], { type: 'application/json' }),
       name: keyBackupName(fingerprint),
-    };
+    });
   }
 
-  async openKeyBackup(text: string, passphrase: string): Promise<KeyImportPreview> {
+  async openKeyBackup(
+    text: string,
+    passphrase: string,
+  ): Promise<DeidResult<KeyImportPreview, KeyBackupProblem>> {
     this.pending = null;
     const read = await readKeyBackup(text, passphrase);
-    if (!read.ok) throw new Error(read.message);
+    if (!read.ok) return fail(read.problem, read.message);
     const current = keyFingerprint(await this.deps.keys.key());
     if (read.fingerprint !== current)
       this.pending = { key: read.key, fingerprint: read.fingerprint };
-    return { current, incoming: read.fingerprint, same: read.fingerprint === current };
+    return ok({ current, incoming: read.fingerprint, same: read.fingerprint === current });
   }
 
-  async confirmKeyImport(incoming: string): Promise<string> {
+  async confirmKeyImport(incoming: string): Promise<DeidResult<string, 'backup-not-open'>> {
     const p = this.pending;
-    if (!p || p.fingerprint !== incoming) throw new Error('Open the key backup again first.');
+    if (!p || p.fingerprint !== incoming)
+      return fail('backup-not-open', 'Open the key backup again first.');
     const previous = keyFingerprint(await this.deps.keys.key());
     await this.deps.record('deid.key.import', { fingerprint: p.fingerprint, previous });
     await this.deps.keys.replace(p.key);
     this.pending = null;
-    return p.fingerprint;
+    return ok(p.fingerprint);
   }
 
   cancelKeyImport(): void {
     this.pending = null;
   }
 
-  async exportReidMap(req: ReidMapRequest): Promise<SavedFile & { count: number }> {
+  async exportReidMap(
+    req: ReidMapRequest,
+  ): Promise<DeidResult<SavedFile & { count: number }, 'not-admin'>> {
     if ((await this.deps.role()) !== 'admin')
-      throw new Error('Only an admin of the current study may export the re-identification map.');
+      return fail(
+        'not-admin',
+        'Only an admin of the current study may export the re-identification map.',
+      );
     const key = await this.deps.keys.key();
     // Each patient's site as the run would tell it (DEID-81); unplaced: site and subject empty.
     const seen = new Map<string, { site: string; patientId: string; subject: string }>();
@@ -144,10 +159,10 @@ export class DeidCustody implements DeidCustodyApi {
       fileSha256: await sha256Hex(text),
       pseudonyms: req.mapping ? 'mapping' : 'keyed',
     });
-    return {
+    return ok({
       blob: new Blob([text], { type: 'text/csv' }),
       name: `trialbench-reidentification-map-${site.replace(/[^\w-]/g, '_') || 'site'}-${fingerprint.replace(/:/g, '-')}.csv`,
       count: rows.length,
-    };
+    });
   }
 }

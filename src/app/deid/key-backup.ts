@@ -5,6 +5,7 @@
 import { keyFingerprint } from '../../core/deid/run';
 import { fromBase64url, PBKDF2_ITERATIONS, toBase64url } from '../../adapters/crypto/identity';
 import { passphraseKey } from '../../adapters/crypto/identity';
+import type { KeyBackupProblem } from '../../ui/state/deid-result';
 
 const FORMAT = 'trialbench-deid-key';
 /** The same floor as the view's (src/ui/state/deid-custody.svelte.ts), enforced here. */
@@ -21,13 +22,8 @@ export interface KeyBackupFile {
   fingerprint: string;
 }
 
-export type KeyBackupProblem =
-  | 'not-json'
-  | 'not-a-key-backup'
-  | 'unsupported-version'
-  | 'unsupported-kdf'
-  | 'wrong-passphrase-or-damaged'
-  | 'inconsistent';
+// The codes are the UI port's (src/ui/state/deid-result.ts): the custody service passes them on.
+export type { KeyBackupProblem };
 
 export type KeyBackupRead =
   | { ok: true; key: Uint8Array; fingerprint: string }
@@ -50,6 +46,7 @@ export async function exportKeyBackup(
   passphrase: string,
   iterations = PBKDF2_ITERATIONS,
 ): Promise<string> {
+  // The custody service refuses a short passphrase as a value first; reaching here is a bug.
   if (passphrase.length < MIN_KEY_PASSPHRASE)
     throw new Error(`Choose a passphrase of at least ${MIN_KEY_PASSPHRASE} characters`);
   const fingerprint = keyFingerprint(key);

@@ -6,14 +6,16 @@ import { displayValue } from '../../core/dicom/values';
 import { deidentifyDataset, type DeidContext } from '../../core/deid/engine';
 import type { DeidProfile } from '../../core/deid/profile';
 import type { PreviewRow } from '../../ui/state/deid-api';
+import { fail, ok, type DeidResult } from '../../ui/state/deid-result';
 
 export function previewRows(
   bytes: Uint8Array,
   profile: DeidProfile,
   ctx: DeidContext,
-): PreviewRow[] | string {
+): DeidResult<PreviewRow[], 'unreadable-file'> {
   const outcome = parseDicomBytes(bytes);
-  if (outcome.kind !== 'parsed') return `This file cannot be previewed (${outcome.kind}).`;
+  if (outcome.kind !== 'parsed')
+    return fail('unreadable-file', `This file cannot be previewed (${outcome.kind}).`);
   const parsed = outcome.dicom;
   const res = deidentifyDataset(parsed, profile, ctx);
   const changed = new Map(res.changes.map((c) => [c.path, c]));
@@ -36,5 +38,5 @@ export function previewRows(
   // Changes inside sequences, and attributes the profile adds (e.g. PatientIdentityRemoved).
   for (const c of changed.values())
     rows.push({ tag: c.path, name: c.keyword, action: c.action, before: c.before, after: c.after });
-  return rows;
+  return ok(rows);
 }

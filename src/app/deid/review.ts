@@ -11,13 +11,19 @@ import type { BurnedInAnswer, FacialAnswer, ReviewDecision } from '../../core/de
 import { hmacSha256, utf8 } from '../../core/deid/sha256';
 import type { Json } from '../../core/ledger/types';
 import type { IndexStore } from '../../core/ports/store';
-import { renderThumbnail, type Thumbnail } from '../../core/image/thumbnail';
+import {
+  pictureOrWhy,
+  renderThumbnail,
+  type NoThumbnail,
+  type Thumbnail,
+} from '../../core/image/thumbnail';
 import type { DeidReviewApi, ReviewItem, ReviewKind } from '../../ui/state/deid-review-api';
+import { ok, type DeidResult } from '../../ui/state/deid-result';
 import { SubjectDirectory } from '../subjects';
 
 export interface ReviewDeps {
   store: Pick<IndexStore, 'listSeries' | 'listInstances'>;
-  inputHandle: (id: string) => Promise<FileSystemDirectoryHandle>;
+  inputHandle: (id: string) => Promise<DeidResult<FileSystemDirectoryHandle, 'input-unavailable'>>;
   key: () => Promise<Uint8Array>;
   record: (type: string, body: { [key: string]: Json }) => Promise<unknown>;
   runBy: () => Promise<string>;
@@ -26,7 +32,7 @@ export interface ReviewDeps {
    * Draws a whole file's thumbnail off the page, compressed syntaxes included (the
    * thumbnail worker and the viewer's codecs); absent: native and RLE only, drawn here.
    */
-  thumbnail?: (bytes: Uint8Array) => Promise<Thumbnail | string>;
+  thumbnail?: (bytes: Uint8Array) => Promise<Thumbnail | NoThumbnail>;
 }
 
 const STORAGE_PREFIX = 'trialbench.deid.review.';
@@ -68,11 +74,11 @@ export function reviewOf(
           (m) => `${m.rule.label} (${m.rule.source} line ${m.rule.line})`,
         )
       : [];
-  const t = !(burned.atRisk || facial.atRisk)
-    ? 'not at risk'
+  const thumbnail: Thumbnail | NoThumbnail = !(burned.atRisk || facial.atRisk)
+    ? { code: 'not-at-risk', reason: 'not at risk' }
     : draw
-      ? renderThumbnail(d)
-      : 'not drawn yet';
+      ? pictureOrWhy(renderThumbnail(d))
+      : { code: 'not-drawn-yet', reason: 'not drawn yet' };
   return {
     codes: [
       ...(burned.codes ?? []).map((c) => `b:${c}`),
@@ -80,7 +86,7 @@ export function reviewOf(
     ],
     burnedIn: burned.reasons,
     facial: facial.reasons,
-    thumbnail: typeof t === 'string' ? { reason: t } : t,
+    thumbnail,
     ruleRegions: masks.regions,
     ruleKeep: masks.keep,
     rules: named('graylist'),
@@ -106,8 +112,10 @@ export class DeidReview implements DeidReviewApi {
     return this.deps.storage ?? (typeof localStorage === 'undefined' ? null : localStorage);
   }
 
-  async queue(inputId: string): Promise<ReviewItem[]> {
-    const root = await this.deps.inputHandle(inputId);
+  async queue(inputId: string): Promise<DeidResult<ReviewItem[], 'input-unavailable'>> {
+    const handle = await this.deps.inputHandle(inputId);
+    if (!handle.ok) return handle;
+    const root = handle.value;
     const out: ReviewItem[] = [];
     for (const s of await this.deps.store.listSeries({ folderId: inputId })) {
       const inst = (await this.deps.store.listInstances(s.seriesInstanceUid))
@@ -128,13 +136,11 @@ export class DeidReview implements DeidReviewApi {
       }
       if (!found || (!found.burnedIn.length && !found.facial.length)) continue;
       if (this.deps.thumbnail) {
-        const t = await this.deps
-          .thumbnail(bytes)
-          .catch(
-            (e: unknown) =>
-              `the thumbnail worker failed: ${e instanceof Error ? e.message : String(e)}`,
-          );
-        found.thumbnail = typeof t === 'string' ? { reason: t } : t;
+        // A crashed worker costs the picture, not the queue: the reviewer is told why.
+        found.thumbnail = await this.deps.thumbnail(bytes).catch((e: unknown): NoThumbnail => ({
+          code: 'worker-failed',
+          reason: `the thumbnail worker failed: ${e instanceof Error ? e.message : String(e)}`,
+        }));
       }
       const { codes, ...item } = found;
       const tag = (await this.seriesRef(s.seriesInstanceUid)).slice(0, 6);
@@ -159,7 +165,7 @@ export class DeidReview implements DeidReviewApi {
         ...item,
       });
     }
-    return out;
+    return ok(out);
   }
 
   async load(inputId: string): Promise<Array<[string, ReviewDecision]>> {

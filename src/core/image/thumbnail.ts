@@ -22,6 +22,31 @@ export interface Thumbnail {
 
 export const THUMBNAIL_SIZE = 128;
 
+/** Why a series shows no picture: a closed code to branch on, and the reason in words. */
+export type NoThumbnailCode =
+  /** The series is at no risk: nothing to look at. */
+  | 'not-at-risk'
+  /** The picture is drawn elsewhere (the thumbnail worker) and has not arrived. */
+  | 'not-drawn-yet'
+  /** The file was read but its pixels cannot be drawn here (the reason says why). */
+  | 'undrawable'
+  /** The file could not be read again or no longer parses. */
+  | 'unreadable'
+  /** The series has no image with pixel data. */
+  | 'no-image'
+  /** The thumbnail worker failed (it crashed or could not start). */
+  | 'worker-failed';
+
+export interface NoThumbnail {
+  code: NoThumbnailCode;
+  reason: string;
+}
+
+/** A thumbnail outcome as the app passes it on: the picture, or why there is none. */
+export function pictureOrWhy(t: Thumbnail | string): Thumbnail | NoThumbnail {
+  return typeof t === 'string' ? { code: 'undrawable', reason: t } : t;
+}
+
 export function renderThumbnail(d: ParsedDicom, max = THUMBNAIL_SIZE): Thumbnail | string {
   try {
     const frame = middleFrame(d);

@@ -1,5 +1,6 @@
 // What the de-identification view asks of the app (src/app/deid-service.ts implements it).
 import type { DeidProfile } from '../../core/deid/profile';
+import type { DeidResult, KeyBackupProblem } from './deid-result';
 import type { TrialAttributes } from '../../core/deid/method';
 import type { SubjectMapping, VisitRule } from '../../core/deid/run/pseudonym';
 import type { SiteRule } from '../../core/deid/run/site';
@@ -80,10 +81,15 @@ export interface PreviewSeries {
   label: string;
 }
 
+/** Why a run did not start. */
+export type RunRefusal = 'no-output' | 'input-unavailable' | 'folders-overlap';
+/** Why a preview could not be shown. */
+export type PreviewRefusal = 'input-unavailable' | 'no-instance' | 'unreadable-file';
+
 export interface DeidApi {
   inputFolders(): Promise<DeidFolder[]>;
-  /** Opens the folder picker (read-write); resolves to the folder's name, or null. */
-  pickOutput(): Promise<string | null>;
+  /** Opens the folder picker (read-write): the folder's name, or null when it was closed. */
+  pickOutput(): Promise<DeidResult<string | null, 'no-folder-access'>>;
   /** The local key's fingerprint; the key is made on first use and never leaves the device. */
   keyFingerprint(): Promise<string>;
   /** `signal`: Cancel; the run stops between files and resolves with what it did. */
@@ -91,9 +97,9 @@ export interface DeidApi {
     req: DeidRequest,
     onProgress: (p: DeidProgressView) => void,
     signal?: AbortSignal,
-  ): Promise<DeidRunView>;
+  ): Promise<DeidResult<DeidRunView, RunRefusal>>;
   previewSeries(inputId: string): Promise<PreviewSeries[]>;
-  preview(seriesUid: string, req: DeidRequest): Promise<PreviewRow[]>;
+  preview(seriesUid: string, req: DeidRequest): Promise<DeidResult<PreviewRow[], PreviewRefusal>>;
   /** Key backup and re-identification map (src/app/deid/custody.ts). */
   custody?: DeidCustodyApi;
   /** The review queue of at-risk series (src/app/deid/review.ts). */
@@ -122,12 +128,17 @@ export interface DeidCustodyApi {
   /** This person's role in the current study; null when none. */
   role(): Promise<Role | null>;
   /** An encrypted backup of the key; recorded as deid.key.export before it is returned. */
-  exportKey(passphrase: string): Promise<SavedFile>;
+  exportKey(passphrase: string): Promise<DeidResult<SavedFile, 'short-passphrase'>>;
   /** Decrypts a backup and holds it; nothing changes until confirmKeyImport. */
-  openKeyBackup(text: string, passphrase: string): Promise<KeyImportPreview>;
+  openKeyBackup(
+    text: string,
+    passphrase: string,
+  ): Promise<DeidResult<KeyImportPreview, KeyBackupProblem>>;
   /** Replaces the key with the held backup (recorded as deid.key.import); its fingerprint. */
-  confirmKeyImport(incoming: string): Promise<string>;
+  confirmKeyImport(incoming: string): Promise<DeidResult<string, 'backup-not-open'>>;
   cancelKeyImport(): void;
   /** Admin only: CSV of site, patient ID, subject ID; recorded as deid.reidmap.export. */
-  exportReidMap(req: ReidMapRequest): Promise<SavedFile & { count: number }>;
+  exportReidMap(
+    req: ReidMapRequest,
+  ): Promise<DeidResult<SavedFile & { count: number }, 'not-admin'>>;
 }

@@ -115,6 +115,10 @@ export class DeidCustodyState {
     return `The next run uses ${subjects}; ${visits}.`;
   });
 
+  /**
+   * Runs one action; what it returns is the status sentence (an outcome, or why nothing was
+   * done). A rejection is a refusal the ledger made while recording, or a bug: shown too.
+   */
   private async act(work: () => Promise<string>): Promise<void> {
     this.busy = true;
     try {
@@ -128,10 +132,11 @@ export class DeidCustodyState {
 
   exportKey = () =>
     this.act(async () => {
-      if (!this.hint.ok) throw new Error(`Key not exported: ${this.hint.hint}`);
-      if (this.passphrase !== this.again)
-        throw new Error('Key not exported: the two passphrases differ.');
-      const f = await this.api.exportKey(this.passphrase);
+      if (!this.hint.ok) return `Key not exported: ${this.hint.hint}`;
+      if (this.passphrase !== this.again) return 'Key not exported: the two passphrases differ.';
+      const r = await this.api.exportKey(this.passphrase);
+      if (!r.ok) return `Key not exported: ${r.message}`;
+      const f = r.value;
       saveBlob(f.blob, f.name);
       this.passphrase = '';
       this.again = '';
@@ -147,13 +152,10 @@ export class DeidCustodyState {
   openBackup = () =>
     this.act(async () => {
       this.pending = null;
-      if (this.importText === null) throw new Error('Choose a key backup file first.');
-      let p: KeyImportPreview;
-      try {
-        p = await this.api.openKeyBackup(this.importText, this.importPassphrase);
-      } catch (e) {
-        throw new Error(`Key not imported: ${e instanceof Error ? e.message : String(e)}`);
-      }
+      if (this.importText === null) return 'Choose a key backup file first.';
+      const r = await this.api.openKeyBackup(this.importText, this.importPassphrase);
+      if (!r.ok) return `Key not imported: ${r.message}`;
+      const p: KeyImportPreview = r.value;
       if (p.same) return `The backup holds the key already in use (${p.current}); nothing changed.`;
       this.pending = p;
       return `The backup holds a different key (${p.incoming}); confirm to replace ${p.current}.`;
@@ -162,8 +164,10 @@ export class DeidCustodyState {
   confirmImport = () =>
     this.act(async () => {
       const p = this.pending;
-      if (!p) throw new Error('Open a key backup first.');
-      const fp = await this.api.confirmKeyImport(p.incoming);
+      if (!p) return 'Open a key backup first.';
+      const r = await this.api.confirmKeyImport(p.incoming);
+      if (!r.ok) return `Key not imported: ${r.message}`;
+      const fp = r.value;
       this.pending = null;
       this.importPassphrase = '';
       this.host.fingerprint = fp;
@@ -179,15 +183,17 @@ export class DeidCustodyState {
   exportReidMap = () =>
     this.act(async () => {
       if (!this.isAdmin)
-        throw new Error('Only an admin of the current study may export the re-identification map.');
-      if (!this.reidUnderstood) throw new Error('Confirm that you understand what the file is.');
-      if (!this.host.inputId) throw new Error('Choose an input folder first.');
-      const f = await this.api.exportReidMap({
+        return 'Only an admin of the current study may export the re-identification map.';
+      if (!this.reidUnderstood) return 'Confirm that you understand what the file is.';
+      if (!this.host.inputId) return 'Choose an input folder first.';
+      const r = await this.api.exportReidMap({
         inputId: this.host.inputId,
         siteRules: this.host.siteRules(),
         ...(this.mapping ? { mapping: this.mapping } : {}),
         ...(!this.mapping && this.prefix.trim() ? { pseudonymPrefix: this.prefix.trim() } : {}),
       });
+      if (!r.ok) return `Re-identification map not exported: ${r.message}`;
+      const f = r.value;
       saveBlob(f.blob, f.name);
       this.reidUnderstood = false;
       return `Re-identification map exported: ${f.count} patients in ${f.name}. Recorded in the ledger.`;

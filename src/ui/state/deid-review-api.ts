@@ -1,7 +1,8 @@
 // What the review queue asks of the app (src/app/deid/review.ts implements it).
 import type { Region } from '../../core/deid/pixels/types';
 import type { BurnedInAnswer, FacialAnswer, ReviewDecision } from '../../core/deid/run/review';
-import type { Thumbnail } from '../../core/image/thumbnail';
+import type { NoThumbnail, Thumbnail } from '../../core/image/thumbnail';
+import type { DeidResult } from './deid-result';
 
 export interface ReviewItem {
   /** SOURCE SeriesInstanceUID: local only, the key of the decision. */
@@ -23,7 +24,7 @@ export interface ReviewItem {
   /** Facial risk reasons; empty when not at risk. */
   facial: string[];
   /** The middle instance's middle frame, or why there is none. */
-  thumbnail: Thumbnail | { reason: string };
+  thumbnail: Thumbnail | NoThumbnail;
   /** Regions the pixel rules would blank on 'Mask', in stored pixels, and the rules' names. */
   ruleRegions: Region[];
   ruleKeep: Region[];
@@ -36,7 +37,7 @@ export type ReviewKind = 'burned-in' | 'facial';
 
 export interface DeidReviewApi {
   /** Every series of the input folder at burned-in or facial risk, in archive order. */
-  queue(inputId: string): Promise<ReviewItem[]>;
+  queue(inputId: string): Promise<DeidResult<ReviewItem[], 'input-unavailable'>>;
   /** Decisions saved for this folder (a reload keeps them). */
   load(inputId: string): Promise<Array<[string, ReviewDecision]>>;
   save(inputId: string, decisions: Array<[string, ReviewDecision]>): Promise<void>;

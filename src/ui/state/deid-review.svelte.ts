@@ -82,8 +82,13 @@ export class DeidReviewState {
     if (!inputId) return;
     this.loading = true;
     try {
-      const [items, saved] = await Promise.all([this.api.queue(inputId), this.api.load(inputId)]);
+      const [queue, saved] = await Promise.all([this.api.queue(inputId), this.api.load(inputId)]);
       if (this.folder !== inputId) return;
+      if (!queue.ok) {
+        this.status = `Could not list series at risk: ${queue.message}`;
+        return;
+      }
+      const items = queue.value;
       const drafts: Record<string, ReviewDraft> = {};
       const decisions: Record<string, ReviewDecision> = {};
       for (const [series, d] of saved) decisions[series] = d;

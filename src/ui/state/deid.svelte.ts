@@ -77,8 +77,9 @@ export class DeidState {
 
   async chooseOutput(): Promise<void> {
     try {
-      const name = await this.api.pickOutput();
-      if (name !== null) this.outputName = name;
+      const r = await this.api.pickOutput();
+      if (!r.ok) this.status = `Could not open the output folder: ${r.message}`;
+      else if (r.value !== null) this.outputName = r.value;
     } catch (e) {
       this.status = `Could not open the output folder: ${message(e)}`;
     }
@@ -157,8 +158,10 @@ export class DeidState {
         },
         abort.signal,
       );
-      this.result = r;
-      this.status = outcome(r);
+      if (r.ok) {
+        this.result = r.value;
+        this.status = outcome(r.value);
+      } else this.status = `De-identification not started: ${r.message}`;
     } catch (e) {
       this.status = `De-identification failed: ${message(e)}`;
     } finally {
@@ -180,8 +183,11 @@ export class DeidState {
   async showPreview(): Promise<void> {
     if (!this.previewSeries) return;
     try {
-      this.preview = await this.api.preview(this.previewSeries, this.request());
-      this.status = `Preview: ${this.preview.length} attributes.`;
+      const r = await this.api.preview(this.previewSeries, this.request());
+      this.preview = r.ok ? r.value : [];
+      this.status = r.ok
+        ? `Preview: ${r.value.length} attributes.`
+        : `Preview failed: ${r.message}`;
     } catch (e) {
       this.preview = [];
       this.status = `Preview failed: ${message(e)}`;

@@ -4,7 +4,7 @@ import type { Protocol } from '../../core/protocol/types';
 import type { QcResult, VisitResult } from '../../core/qc/engine';
 import type { ReviewInput } from '../../core/qc/ledger';
 import type { CompletenessRow } from '../../core/qc/completeness';
-import type { Thumbnail } from '../../core/image/thumbnail';
+import type { NoThumbnail, Thumbnail } from '../../core/image/thumbnail';
 
 export interface ProtocolVersionView {
   key: string;
@@ -17,10 +17,24 @@ export interface ProtocolVersionView {
 export type ImportResult =
   { ok: true; protocol: Protocol; sha256: string } | { ok: false; problems: ProtocolProblem[] };
 
+/**
+ * Why QC did not publish or record: a closed code to branch on, a sentence to show.
+ * 'version-conflict': another file under the same id and version; 'not-recorded': the ledger
+ * refused the entry (the sentence says why); 'not-stored': the local store refused it;
+ * 'no-reason': a verdict without a reason.
+ */
+export type QcRefusalCode = 'version-conflict' | 'not-recorded' | 'not-stored' | 'no-reason';
+
+export interface QcRefusal<C extends QcRefusalCode = QcRefusalCode> {
+  ok: false;
+  code: C;
+  message: string;
+}
+
 export type PublishResult =
   | { ok: true; key: string }
   | { ok: false; problems: ProtocolProblem[] }
-  | { ok: false; refused: string };
+  | QcRefusal<'version-conflict' | 'not-recorded' | 'not-stored'>;
 
 export interface QcRun {
   series: QcResult[];
@@ -42,7 +56,7 @@ export interface QcApi {
   run(): Promise<QcRun>;
   /** Records the automatic result set as one qc.auto entry (when it changed since the last). */
   recordAuto(run: QcRun): Promise<boolean>;
-  review(input: ReviewInput): Promise<{ ok: true } | { ok: false; refused: string }>;
+  review(input: ReviewInput): Promise<{ ok: true } | QcRefusal<'no-reason' | 'not-recorded'>>;
   /** A middle-slice thumbnail of a series, or why there is none. */
-  thumbnail(seriesInstanceUid: string): Promise<Thumbnail | { reason: string }>;
+  thumbnail(seriesInstanceUid: string): Promise<Thumbnail | NoThumbnail>;
 }

@@ -10,7 +10,7 @@ import {
 import type { ProtocolProblem } from '../../core/protocol/validate';
 import type { QcResult, QcStatus } from '../../core/qc/engine';
 import type { ProtocolVersionView, QcApi, QcRun } from './qc-api';
-import type { Thumbnail } from '../../core/image/thumbnail';
+import type { NoThumbnail, Thumbnail } from '../../core/image/thumbnail';
 import { normalisationRows, type NormalisationRow } from '../../core/qc/normalise';
 import { untrack } from 'svelte';
 import { seriesIn, subjectVisitRows, uniqueSorted, type SubjectVisitRow } from './qc-rows';
@@ -46,7 +46,7 @@ export class QcState {
   reason = $state('');
   reviewStatus = $state('');
   /** The reviewed series' middle slice, or why there is none; null while it loads. */
-  thumb = $state<Thumbnail | { reason: string } | null>(null);
+  thumb = $state<Thumbnail | NoThumbnail | null>(null);
   /** The completeness cell whose series are listed. */
   completenessPick = $state<{ site: string; field: string; which: 'present' | 'missing' } | null>(
     null,
@@ -196,7 +196,7 @@ export class QcState {
     } else if ('problems' in r) {
       this.problems = r.problems;
       this.protocolStatus = `Refused: ${r.problems.length} problem(s); nothing was applied.`;
-    } else this.protocolStatus = `Not published: ${r.refused}`;
+    } else this.protocolStatus = `Not published: ${r.message}`;
   }
 
   get diff(): ProtocolChange[] {
@@ -236,7 +236,8 @@ export class QcState {
         if (this.reviewing === uid) this.thumb = t;
       },
       () => {
-        if (this.reviewing === uid) this.thumb = { reason: 'no thumbnail: reading failed' };
+        if (this.reviewing === uid)
+          this.thumb = { code: 'unreadable', reason: 'no thumbnail: reading failed' };
       },
     );
   }
@@ -266,6 +267,6 @@ export class QcState {
     });
     this.reviewStatus = out.ok
       ? `Signed ${this.verdict} for this series (recorded as qc.review).`
-      : `Not recorded: ${out.refused}`;
+      : `Not recorded: ${out.message}`;
   }
 }

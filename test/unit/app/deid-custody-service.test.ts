@@ -8,6 +8,7 @@ import {
   reidMapCsv,
   type KeyHolder,
 } from '../../../src/app/deid/custody';
+import type { DeidFailureCode, DeidResult } from '../../../src/ui/state/deid-result';
 import { exportKeyBackup } from '../../../src/app/deid/key-backup';
 import { keyFingerprint, keyedPseudonym, parseSubjectMapping } from '../../../src/core/deid/run';
 import { bodyProblem } from '../../../src/core/ledger/policy';
@@ -43,10 +44,21 @@ function setup(role: Role | null = 'admin', recordFails = false) {
   return { custody, recorded, key: () => current };
 }
 
+function valueOf<T>(r: DeidResult<T>): T {
+  if (!r.ok) throw new Error(`expected a value, got ${r.code}`);
+  return r.value;
+}
+
+/** The failure code of a result ('resolved' when it succeeded): tests check codes, not text. */
+async function codeOf(work: Promise<DeidResult<unknown>>): Promise<DeidFailureCode | 'resolved'> {
+  const r = await work;
+  return r.ok ? 'resolved' : r.code;
+}
+
 describe('key backup through the service', () => {
   it('export records the fingerprint only, then hands out the file', async () => {
     const s = setup('site');
-    const f = await s.custody.exportKey(PASS);
+    const f = valueOf(await s.custody.exportKey(PASS));
     expect(s.recorded).toEqual([
       { type: 'deid.key.export', body: { fingerprint: keyFingerprint(keyOf(1)) } },
     ]);
@@ -62,7 +74,7 @@ describe('key backup through the service', () => {
   it('import: different key shown, nothing changes until confirmed, then recorded and replaced', async () => {
     const s = setup('admin');
     const backup = await exportKeyBackup(keyOf(2), PASS, 100_000);
-    const p = await s.custody.openKeyBackup(backup, PASS);
+    const p = valueOf(await s.custody.openKeyBackup(backup, PASS));
     expect(p).toEqual({
       current: keyFingerprint(keyOf(1)),
       incoming: keyFingerprint(keyOf(2)),
@@ -70,35 +82,41 @@ describe('key backup through the service', () => {
     });
     expect(s.key()).toEqual(keyOf(1));
     expect(s.recorded).toEqual([]);
-    await expect(s.custody.confirmKeyImport(keyFingerprint(keyOf(3)))).rejects.toThrow();
-    expect(await s.custody.confirmKeyImport(p.incoming)).toBe(p.incoming);
+    expect(await codeOf(s.custody.confirmKeyImport(keyFingerprint(keyOf(3))))).toBe(
+      'backup-not-open',
+    );
+    expect(valueOf(await s.custody.confirmKeyImport(p.incoming))).toBe(p.incoming);
     expect(s.key()).toEqual(keyOf(2));
     expect(s.recorded).toEqual([
       { type: 'deid.key.import', body: { fingerprint: p.incoming, previous: p.current } },
     ]);
     // The held key is used once.
-    await expect(s.custody.confirmKeyImport(p.incoming)).rejects.toThrow(/again/);
+    expect(await codeOf(s.custody.confirmKeyImport(p.incoming))).toBe('backup-not-open');
   });
 
   it('import: wrong passphrase or a cancelled import changes nothing and records nothing', async () => {
     const s = setup('admin');
     const backup = await exportKeyBackup(keyOf(2), PASS, 100_000);
-    await expect(s.custody.openKeyBackup(backup, 'not the passphrase')).rejects.toThrow(
-      /Wrong passphrase.*Nothing was changed/,
+    expect(await codeOf(s.custody.openKeyBackup(backup, 'not the passphrase'))).toBe(
+      'wrong-passphrase-or-damaged',
     );
-    await expect(s.custody.confirmKeyImport(keyFingerprint(keyOf(2)))).rejects.toThrow();
-    const p = await s.custody.openKeyBackup(backup, PASS);
+    expect(await codeOf(s.custody.confirmKeyImport(keyFingerprint(keyOf(2))))).toBe(
+      'backup-not-open',
+    );
+    const p = valueOf(await s.custody.openKeyBackup(backup, PASS));
     s.custody.cancelKeyImport();
-    await expect(s.custody.confirmKeyImport(p.incoming)).rejects.toThrow();
+    expect(await codeOf(s.custody.confirmKeyImport(p.incoming))).toBe('backup-not-open');
     expect(s.key()).toEqual(keyOf(1));
     expect(s.recorded).toEqual([]);
   });
 
   it('import of the key already in use is said and holds nothing to confirm', async () => {
     const s = setup('admin');
-    const p = await s.custody.openKeyBackup(await exportKeyBackup(keyOf(1), PASS, 100_000), PASS);
+    const p = valueOf(
+      await s.custody.openKeyBackup(await exportKeyBackup(keyOf(1), PASS, 100_000), PASS),
+    );
     expect(p.same).toBe(true);
-    await expect(s.custody.confirmKeyImport(p.incoming)).rejects.toThrow();
+    expect(await codeOf(s.custody.confirmKeyImport(p.incoming))).toBe('backup-not-open');
   });
 });
 
@@ -106,20 +124,24 @@ describe('re-identification map', () => {
   it('is refused to every role but admin, with nothing recorded', async () => {
     for (const role of ['site', 'reader', 'monitor', null] as const) {
       const s = setup(role);
-      await expect(
-        s.custody.exportReidMap({ inputId: 'in', siteRules: [{ glob: '**', site: 'site-101' }] }),
-      ).rejects.toThrow(/Only an admin/);
+      expect(
+        await codeOf(
+          s.custody.exportReidMap({ inputId: 'in', siteRules: [{ glob: '**', site: 'site-101' }] }),
+        ),
+      ).toBe('not-admin');
       expect(s.recorded).toEqual([]);
     }
   });
 
   it('admin: one row per patient with the keyed pseudonym; recorded by count and hash, no ID', async () => {
     const s = setup('admin');
-    const f = await s.custody.exportReidMap({
-      inputId: 'in',
-      siteRules: [{ glob: '**', site: 'site-101' }],
-      pseudonymPrefix: 'XY-',
-    });
+    const f = valueOf(
+      await s.custody.exportReidMap({
+        inputId: 'in',
+        siteRules: [{ glob: '**', site: 'site-101' }],
+        pseudonymPrefix: 'XY-',
+      }),
+    );
     const text = await f.blob.text();
     expect(f.count).toBe(3);
     const back = parseSubjectMapping(text);
@@ -150,11 +172,13 @@ describe('re-identification map', () => {
     const mapping = parseSubjectMapping(
       'site,patient_id,subject_id\nsite-101,MRN-0001,S-01\n,MRN-0002,S-02\n',
     );
-    const f = await s.custody.exportReidMap({
-      inputId: 'in',
-      siteRules: [{ glob: '**', site: 'site-101' }],
-      mapping,
-    });
+    const f = valueOf(
+      await s.custody.exportReidMap({
+        inputId: 'in',
+        siteRules: [{ glob: '**', site: 'site-101' }],
+        mapping,
+      }),
+    );
     const lines = (await f.blob.text()).trim().split('\r\n');
     expect(lines).toEqual([
       'site,patient_id,subject_id',

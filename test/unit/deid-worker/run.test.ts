@@ -56,8 +56,8 @@ async function run(j: DeidJob, stages = 1): Promise<DeidSummary> {
     (_, n) => new OutputStage(j.output, stages > 1 ? `w${n}` : ''),
   );
   const r = await runDeid(j, () => undefined, ports);
-  if (typeof r === 'string') throw new Error(r);
-  return r;
+  if (!r.ok) throw new Error(`refused: ${r.code}`);
+  return r.value;
 }
 
 const dcm = (m: Map<string, Uint8Array>) => new Map([...m].filter(([p]) => p.endsWith('.dcm')));

@@ -7,7 +7,13 @@ import { progressLine, timeLeft } from '../../../src/ui/state/deid-progress';
 import { bodyProblem } from '../../../src/core/ledger/policy';
 import { auditRows } from '../../../src/app/ledger/audit';
 import type { Entry, EntryId } from '../../../src/core/ledger/types';
-import type { DeidApi, DeidProgressView, DeidRunView } from '../../../src/ui/state/deid-api';
+import type {
+  DeidApi,
+  DeidProgressView,
+  DeidRunView,
+  RunRefusal,
+} from '../../../src/ui/state/deid-api';
+import type { DeidResult } from '../../../src/ui/state/deid-result';
 
 const view = (more: Partial<DeidRunView> = {}): DeidRunView => ({
   written: 0,
@@ -66,14 +72,16 @@ function fakeApi() {
   let signal: AbortSignal | undefined;
   const api = {
     inputFolders: async () => [{ id: 'f', label: 'Demo archive' }],
-    pickOutput: async () => 'out',
+    pickOutput: async () => ({ ok: true as const, value: 'out' }),
     keyFingerprint: async () => '0000:0000:0000:0000:0000',
     previewSeries: async () => [],
-    preview: async () => [],
+    preview: async () => ({ ok: true as const, value: [] }),
     run: (_req, onProgress, s) => {
       report = onProgress;
       signal = s;
-      return new Promise<DeidRunView>((r) => (finish = r));
+      return new Promise<DeidResult<DeidRunView, RunRefusal>>(
+        (r) => (finish = (v) => r({ ok: true, value: v })),
+      );
     },
   } satisfies DeidApi;
   return {

@@ -62,7 +62,7 @@ describe('reviewOf', () => {
       1,
     )!;
     expect(clean.burnedIn).toEqual([]);
-    expect('reason' in clean.thumbnail && clean.thumbnail.reason).toBe('not at risk');
+    expect('code' in clean.thumbnail && clean.thumbnail.code).toBe('not-at-risk');
     const ct = reviewOf(file([cs(0x00080060, 'CT'), cs(0x00180015, 'CHEST')]), 1)!;
     expect([ct.burnedIn, ct.facial]).toEqual([[], []]);
   });

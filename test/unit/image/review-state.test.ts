@@ -28,7 +28,7 @@ function item(series: string, shown: boolean): ReviewItem {
           frames: 1,
           mapping: 'stretched',
         }
-      : { reason: 'JPEG 2000 could not be decoded' },
+      : { code: 'undrawable' as const, reason: 'JPEG 2000 could not be decoded' },
     ruleRegions: [],
     ruleKeep: [],
     rules: [],
@@ -39,7 +39,7 @@ function item(series: string, shown: boolean): ReviewItem {
 function harness(items: ReviewItem[], saved: Array<[string, ReviewDecision]> = []) {
   const recorded: string[] = [];
   const api: DeidReviewApi = {
-    queue: async () => items,
+    queue: async () => ({ ok: true, value: items }),
     load: async () => saved,
     save: async () => {},
     by: async () => 'Dr Reviewer',

@@ -160,8 +160,8 @@ function workerShell(): Shell {
         [new OutputStage(asHandle(o))],
         h.cancel,
       );
-      if (typeof r === 'string') throw new Error(r);
-      return r;
+      if (!r.ok) throw new Error(`refused: ${r.code}`);
+      return r.value;
     },
     files: (out) => outDir(out).files(),
     plant: (out, p, b) => outDir(out).put(p, b),

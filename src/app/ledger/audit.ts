@@ -9,7 +9,9 @@ type Body = { [key: string]: Json };
 
 // A body field in a sentence: in words whatever its shape, never JSON (the raw entry is in
 // the row's details).
-const str = (v: Json | undefined) => (v == null ? '' : valueWords(v));
+// Counts stay plain digits ("1343 written"), as the timeline and the exported trail say them.
+const str = (v: Json | undefined) =>
+  v == null ? '' : typeof v === 'number' ? String(v) : valueWords(v);
 
 function summary(e: Entry, who: string, nameOf: (k: AuthorKey) => string): string {
   const b = e.body;

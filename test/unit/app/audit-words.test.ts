@@ -94,7 +94,7 @@ const SAMPLES: Record<EntryType, Body[]> = {
   'read.unlock': [{ read: HASH, reason: 'wrong lesion' }],
   'deid.run': [
     {
-      counts: { written: 10, held: { 'burned-in': 2, leak: 1 }, skipped: 0, leakChecked: 10 },
+      counts: { written: 1343, held: { 'burned-in': 2, leak: 1 }, skipped: 0, leakChecked: 1343 },
       profile: { name: 'basic', version: 1 },
       options: { profileOptions: ['retainDates'], overrides: [] },
       keyFingerprint: FP,
@@ -224,7 +224,7 @@ describe('the audit trail in words', () => {
     );
     expect(valueWords(row('read.submit', 1).previous)).toBe(`read ${HASH.slice(0, 12)}…`);
     expect(valueWords(row('correction', 1).next)).toBe('10 written, held none');
-    expect(row('deid.run').summary).toContain('3 held back');
+    expect(row('deid.run').summary).toContain('1343 written, 3 held back');
     expect(valueWords(Array.from({ length: 25 }, (_, i) => ({ id: i })))).toMatch(/; and 5 more$/);
   });
 });

@@ -27,11 +27,6 @@ export function downloadName(kind: string, study: string, ext: string, now = new
   return `trialbench-${kind}-${study.slice(0, 8) || 'nostudy'}-${utc}.${ext}`;
 }
 
-/** Compact JSON for a table cell; undefined shows as nothing. */
-export function compact(v: unknown): string {
-  return v === undefined ? '' : JSON.stringify(v);
-}
-
 /** The fingerprint's groups (space separated by the core) for reading aloud. */
 export function groups(fingerprint: string): string[] {
   return fingerprint.split(/\s+/).filter(Boolean);

@@ -268,7 +268,7 @@ try {
     if (d.timing) {
       const t = d.timing;
       console.log(
-        `  run worker: listing ${t.list.toFixed(2)} s, waiting for reads ${t.readWait.toFixed(2)} s, de-identifying ${t.deid.toFixed(2)} s, waiting for write + read-back ${t.outputWait.toFixed(2)} s, finishing ${t.finish.toFixed(2)} s`,
+        `  run worker: listing ${t.list.toFixed(2)} s, waiting for files read and de-identified ${t.readWait.toFixed(2)} s, deciding ${t.deid.toFixed(2)} s, waiting for write + read-back ${t.outputWait.toFixed(2)} s, finishing ${t.finish.toFixed(2)} s`,
       );
     }
     headline.push(['deid-vs-copy', d.ratio.toFixed(2), 'x']);

@@ -174,6 +174,11 @@ export interface RunSummary {
   recordWritten: boolean;
   /** Files the whole-folder leak check removed (folder-relative), and why (no values). */
   folderLeaks: Array<{ path: string; reasons: string[] }>;
+  /**
+   * Seconds of the loop's own thread: listing; `readWait` waiting for the per-file work
+   * (read and de-identify); `deid` deciding and handing outputs on; `outputWait` waiting
+   * for writes; finishing (folder check, documents).
+   */
   timing: { list: number; readWait: number; deid: number; outputWait: number; finish: number };
 }
 

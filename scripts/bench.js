@@ -256,7 +256,7 @@ try {
       [deidCount, deidWorkers ?? null],
     );
     console.log(
-      `\nDe-identification: ${d.files} files written (${d.held} held, ${d.leakChecked} read back and leak-checked), ${d.megabytes.toFixed(0)} MB`,
+      `\nDe-identification: ${d.files} files written (${d.held} held, ${d.leakChecked} read back and leak-checked), ${d.megabytes.toFixed(0)} MB; medians of ${d.rounds} rounds (copy, copy with 4 in flight, de-identify)`,
     );
     console.table({
       'plain copy OPFS -> OPFS, MB/s': d.copyMBs.toFixed(1),

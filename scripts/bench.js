@@ -282,7 +282,10 @@ try {
 
   if (deidCliCount) {
     const x = await benchDeidCli(deidCliCount);
-    if (x !== null) headline.push(['deid-cli-vs-gdcmanon', x.toFixed(2), 'x']);
+    if (x !== null) {
+      headline.push(['deid-cli-vs-gdcmanon', x.vsGdcmanon.toFixed(2), 'x']);
+      headline.push(['deid-cli-vs-io-floor', x.vsFloor.toFixed(2), 'x']);
+    }
   }
 
   if (ledgerCount) {

@@ -16,7 +16,6 @@ import { layout, makeNative, nativeFile, usHeader } from '../deid/run/fixture';
 import { writeCorpus } from './deid-corpus';
 
 const root = join(import.meta.dirname, '..', '..', '..');
-const script = join(root, 'dist-cli', 'main.js');
 const corpus = writeCorpus({
   sites: 1,
   subjectsPerSite: 2,
@@ -28,6 +27,9 @@ const corpus = writeCorpus({
   columns: 32,
 });
 const keyFile = join(corpus.root, 'k.key');
+// A bundle of its own (other tests build dist-cli at the same time).
+const bundle = join(corpus.root, 'cli');
+const script = join(bundle, 'main.js');
 const KEY = new Uint8Array(32).fill(4);
 writeFileSync(keyFile, KEY);
 /** Two patient IDs whose keyed pseudonyms at site 101 under KEY are the same (found by search). */
@@ -88,7 +90,15 @@ function files(out: string): Map<string, string> {
 describe('DEID-92 the per-file work in worker threads', () => {
   beforeAll(() => {
     // The threads run the bundle: build it from these very sources.
-    const b = spawnSync('node', ['scripts/build-cli.js'], { cwd: root, encoding: 'utf8' });
+    const b = spawnSync(
+      'node',
+      [
+        '--input-type=module',
+        '-e',
+        `const { buildCli } = await import('./scripts/build-cli.js'); await buildCli(process.cwd(), ${JSON.stringify(bundle)});`,
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
     expect(b.status, b.stderr).toBe(0);
   }, 120_000);
 

@@ -1,7 +1,10 @@
 // The CLI half of `npm run bench` (deid part): `trialbench deid` against GDCM's gdcmanon on
 // the same generated 512x512 CT files, same run, warm page cache. Prints its ratio as
 // `bench deid-cli-vs-gdcmanon: <x> x` (trialbench MB/s over gdcmanon MB/s); skipped, loudly,
-// when gdcmanon is not installed. Usage: node scripts/bench-deid-cli.js [files, default 400]
+// when gdcmanon is not installed. Beside it, `bench deid-cli-vs-io-floor: <x> x`: against a
+// one-thread Node script doing only what every output needs whatever the de-identification
+// (read, SHA-256, write a temporary, read back and compare, SHA-256, rename), so what the
+// de-identification itself costs can be told from what the machine's I/O and hashing cost. Usage: node scripts/bench-deid-cli.js [files, default 400]
 //   [--runs N] (default 3; the median counts: the machine is shared and noisy)
 //   [--corpus DIR] (keep the generated files there and reuse them on the next call)
 //   [--cpu-prof DIR] (one more CLI run under node --cpu-prof, main thread and output threads;
@@ -97,6 +100,28 @@ async function generate(work, input, count) {
   return bytes;
 }
 
+/** The floor: the I/O and hashing every output needs, one file at a time, one thread. */
+const FLOOR_SCRIPT = `
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+const [input, output] = process.argv.slice(2);
+const files = readdirSync(input, { recursive: true, withFileTypes: true })
+  .filter((e) => e.isFile())
+  .map((e) => join(e.parentPath ?? e.path, e.name))
+  .sort();
+for (const f of files) {
+  const b = readFileSync(f);
+  createHash('sha256').update(b).digest('hex');
+  const out = join(output, relative(input, f));
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out + '.tmp', b);
+  if (!readFileSync(out + '.tmp').equals(b)) throw new Error('read-back differs');
+  createHash('sha256').update(b).digest('hex');
+  renameSync(out + '.tmp', out);
+}
+`;
+
 export async function benchDeidCli(count = 400, opts = {}) {
   if (!has('gdcmanon')) {
     console.log(
@@ -170,7 +195,9 @@ export async function benchDeidCli(count = 400, opts = {}) {
       '--quiet',
       ...(opts.workers !== undefined ? ['--workers', String(opts.workers)] : []),
     ];
+    writeFileSync(join(work, 'floor.mjs'), FLOOR_SCRIPT);
     const fresh = () => {
+      rmSync(join(work, 'floor'), { recursive: true, force: true });
       rmSync(join(work, 'gdcm'), { recursive: true, force: true });
       rmSync(join(work, 'tb'), { recursive: true, force: true });
       rmSync(join(work, 'tb.deid-key'), { force: true });
@@ -198,10 +225,12 @@ export async function benchDeidCli(count = 400, opts = {}) {
         : 0;
       const t = time('node', tbArgs(join(work, 'tb')));
       if (t.status !== 0) throw new Error(`trialbench deid exited ${t.status}: ${t.stderr}`);
-      runs.push({ gdcm: g.seconds, tb: t.seconds, gdcmCpu: g.cpu, tbCpu: t.cpu });
+      const f = time('node', [join(work, 'floor.mjs'), input, join(work, 'floor')]);
+      if (f.status !== 0) throw new Error(`the I/O floor script exited ${f.status}: ${f.stderr}`);
+      runs.push({ gdcm: g.seconds, tb: t.seconds, gdcmCpu: g.cpu, tbCpu: t.cpu, floor: f.seconds });
       if (opts.verbose)
         console.log(
-          `run ${i + 1}: trialbench ${t.seconds.toFixed(2)} s (${(mb / t.seconds).toFixed(0)} MB/s, CPU ${t.cpu.toFixed(2)} s), gdcmanon ${g.seconds.toFixed(2)} s (${(mb / g.seconds).toFixed(0)} MB/s, CPU ${g.cpu.toFixed(2)} s, ${gdcmFiles} files written), ratio ${(g.seconds / t.seconds).toFixed(2)}`,
+          `run ${i + 1}: trialbench ${t.seconds.toFixed(2)} s (${(mb / t.seconds).toFixed(0)} MB/s, CPU ${t.cpu.toFixed(2)} s), gdcmanon ${g.seconds.toFixed(2)} s (${(mb / g.seconds).toFixed(0)} MB/s, CPU ${g.cpu.toFixed(2)} s, ${gdcmFiles} files written), I/O floor ${f.seconds.toFixed(2)} s (CPU ${f.cpu.toFixed(2)} s), ratio ${(g.seconds / t.seconds).toFixed(2)}`,
         );
     }
     if (opts.cpuProf) {
@@ -222,10 +251,11 @@ export async function benchDeidCli(count = 400, opts = {}) {
     const t = median(runs.map((r) => r.tb));
     const gc = median(runs.map((r) => r.gdcmCpu));
     const tc = median(runs.map((r) => r.tbCpu));
+    const f = median(runs.map((r) => r.floor));
     console.log(
-      `\nDe-identification CLI: ${count} CT 512x512 files, ${mb.toFixed(0)} MB; medians of ${runs.length}: trialbench ${t.toFixed(2)} s (${(mb / t).toFixed(0)} MB/s, process start included), gdcmanon basic profile ${g.toFixed(2)} s (${(mb / g).toFixed(0)} MB/s); CPU time trialbench ${tc.toFixed(2)} s, gdcmanon ${gc.toFixed(2)} s (ratio ${(gc / tc).toFixed(2)})`,
+      `\nDe-identification CLI: ${count} CT 512x512 files, ${mb.toFixed(0)} MB; medians of ${runs.length}: trialbench ${t.toFixed(2)} s (${(mb / t).toFixed(0)} MB/s, process start included), gdcmanon basic profile ${g.toFixed(2)} s (${(mb / g).toFixed(0)} MB/s); CPU time trialbench ${tc.toFixed(2)} s, gdcmanon ${gc.toFixed(2)} s (ratio ${(gc / tc).toFixed(2)}); I/O floor (read, hash, write, read back, hash, rename; one thread) ${f.toFixed(2)} s (${(mb / f).toFixed(0)} MB/s)`,
     );
-    return g / t;
+    return { vsGdcmanon: g / t, vsFloor: f / t };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -249,5 +279,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     ...(values['cpu-prof'] ? { cpuProf: values['cpu-prof'] } : {}),
     ...(values.workers ? { workers: Number(values.workers) } : {}),
   });
-  if (x !== null) console.log(`bench deid-cli-vs-gdcmanon: ${x.toFixed(2)} x`);
+  if (x !== null) {
+    console.log(`bench deid-cli-vs-gdcmanon: ${x.vsGdcmanon.toFixed(2)} x`);
+    console.log(`bench deid-cli-vs-io-floor: ${x.vsFloor.toFixed(2)} x`);
+  }
 }

@@ -256,7 +256,7 @@ try {
       [deidCount, deidWorkers ?? null],
     );
     console.log(
-      `\nDe-identification: ${d.files} files written (${d.held} held, ${d.leakChecked} read back and leak-checked), ${d.megabytes.toFixed(0)} MB`,
+      `\nDe-identification: ${d.files} files written (${d.held} held, ${d.leakChecked} read back and leak-checked), ${d.megabytes.toFixed(0)} MB; medians of ${d.rounds} rounds (copy, copy with 4 in flight, de-identify)`,
     );
     console.table({
       'plain copy OPFS -> OPFS, MB/s': d.copyMBs.toFixed(1),
@@ -268,7 +268,7 @@ try {
     if (d.timing) {
       const t = d.timing;
       console.log(
-        `  run worker: listing ${t.list.toFixed(2)} s, waiting for reads ${t.readWait.toFixed(2)} s, de-identifying ${t.deid.toFixed(2)} s, waiting for write + read-back ${t.outputWait.toFixed(2)} s, finishing ${t.finish.toFixed(2)} s`,
+        `  run worker: listing ${t.list.toFixed(2)} s, waiting for files read and de-identified ${t.readWait.toFixed(2)} s, deciding ${t.deid.toFixed(2)} s, waiting for write + read-back ${t.outputWait.toFixed(2)} s, finishing ${t.finish.toFixed(2)} s`,
       );
     }
     headline.push(['deid-vs-copy', d.ratio.toFixed(2), 'x']);
@@ -282,7 +282,10 @@ try {
 
   if (deidCliCount) {
     const x = await benchDeidCli(deidCliCount);
-    if (x !== null) headline.push(['deid-cli-vs-gdcmanon', x.toFixed(2), 'x']);
+    if (x !== null) {
+      headline.push(['deid-cli-vs-gdcmanon', x.vsGdcmanon.toFixed(2), 'x']);
+      headline.push(['deid-cli-vs-io-floor', x.vsFloor.toFixed(2), 'x']);
+    }
   }
 
   if (ledgerCount) {

@@ -8,10 +8,11 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, renameSync, rmSync } f
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-export async function buildCli(root) {
+/** `final`: where the bundle goes (a test may build its own copy, apart from dist-cli). */
+export async function buildCli(root, final = join(root, 'dist-cli')) {
   const { build } = await import('vite');
-  const final = join(root, 'dist-cli');
-  const tmp = mkdtempSync(join(root, '.dist-cli-tmp-'));
+  // Beside its final place, so the rename stays on one file system.
+  const tmp = mkdtempSync(join(dirname(final), '.dist-cli-tmp-'));
   try {
     await build({
       root,

@@ -18,6 +18,9 @@ import {
   writevSync,
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { threadId } from 'node:worker_threads';
+import { inflateRawSync } from 'node:zlib';
+import type { Inflate } from '../core/index/record';
 import {
   changedOnDisk,
   type JournalStore,
@@ -100,7 +103,7 @@ export function readNamed(option: string, path: string): { text: string } | stri
 }
 
 export const JOURNAL = '.deid-journal.jsonl';
-const TMP = /\.tmp-\d+(-\d+)?$/;
+const TMP = /\.tmp-\d+(-\d+)*$/;
 
 /** The file-system calls the output side makes: a test can put a full disk behind them. */
 export interface WriteFs {
@@ -168,16 +171,36 @@ export const nodeWriteFs: WriteFs = {
 
 let tmpSerial = 0;
 
+/** A temporary name beside `target`, unique across the process and its threads. */
+function temporary(target: string): string {
+  return `${target}.tmp-${process.pid}-${threadId}-${tmpSerial++}`;
+}
+
+/** Writes `parts` under a temporary name beside `target`; a failed write removes it. */
+async function writeTemporary(
+  fs: WriteFs,
+  target: string,
+  parts: readonly Uint8Array[],
+): Promise<string> {
+  await fs.mkdir(dirname(target));
+  const tmp = temporary(target);
+  try {
+    await fs.writeFile(tmp, parts);
+    return tmp;
+  } catch (e) {
+    await fs.rm(tmp).catch(() => undefined);
+    throw e;
+  }
+}
+
 /** Writes under a temporary name, then renames; a failed write removes its temporary. */
 async function writeAtomic(
   fs: WriteFs,
   target: string,
   parts: readonly Uint8Array[],
 ): Promise<void> {
-  await fs.mkdir(dirname(target));
-  const tmp = `${target}.tmp-${process.pid}-${tmpSerial++}`;
+  const tmp = await writeTemporary(fs, target, parts);
   try {
-    await fs.writeFile(tmp, parts);
     await fs.rename(tmp, target);
   } catch (e) {
     await fs.rm(tmp).catch(() => undefined);
@@ -191,24 +214,26 @@ export function sha256Hex(...parts: Uint8Array[]): string {
   return h.digest('hex');
 }
 
+/** Raw inflate capped at maxBytes (over it: ERR_BUFFER_TOO_LARGE; DEID-61). */
+export const inflateNode: Inflate = async (data, maxBytes) =>
+  new Uint8Array(inflateRawSync(data, { maxOutputLength: maxBytes }));
+
+/**
+ * A source read whole, synchronously (see nodeWriteFs), into a buffer of its own: its
+ * output's pixel bytes are views of it until written, never of a shared pool.
+ */
+export function readSource(full: string): Uint8Array {
+  const b = readFileSync(full);
+  return b.byteOffset === 0 && b.buffer.byteLength === b.length
+    ? new Uint8Array(b.buffer, 0, b.length)
+    : new Uint8Array(b);
+}
+
 export function nodeSources(input: string): SourceFile[] {
   return listFiles(input).map((path) => {
     const full = join(input, path);
     const st = statSync(full);
-    return {
-      path,
-      size: st.size,
-      modified: st.mtimeMs,
-      // Synchronous: see nodeWriteFs. The run reads ahead, so the next file is read here
-      // while the output threads write the previous ones.
-      read: async () => {
-        const b = readFileSync(full);
-        // Its buffer may move to an output thread: never a slice of a shared pool.
-        return b.byteOffset === 0 && b.buffer.byteLength === b.length
-          ? new Uint8Array(b.buffer, 0, b.length)
-          : new Uint8Array(b);
-      },
-    };
+    return { path, size: st.size, modified: st.mtimeMs, read: async () => readSource(full) };
   });
 }
 
@@ -257,22 +282,53 @@ function sameAs(bytes: Uint8Array, parts: readonly Uint8Array[]): boolean {
 }
 
 /**
- * The output stage in this thread: write (temporary, then rename), read back, compare, hash
- * (read-back.ts). The worker-thread stage (deid-thread.ts) runs the same code. The run
- * leak-checked these very bytes before handing them over (DeidRun.file), so the read-back
- * proves that the file on disk is them, byte for byte, and hashes it once: searching equal
- * bytes again would repeat the same computation (DEID-87).
+ * The output stage: write (temporary, then rename), read back, compare (read-back.ts). The
+ * CLI's threads (deid-thread.ts) run it too. The run leak-checked these very bytes before
+ * handing them over (DeidRun.file), so the read-back proves that the file on disk is them,
+ * byte for byte: searching equal bytes again would repeat the same computation (DEID-87).
+ * The SHA-256 is the parts' when the run hashed them already, else the re-read file's:
+ * either way one hash per output, of bytes proven equal to the file on disk.
  */
 export function nodeStage(output: string, fs: WriteFs = nodeWriteFs): OutputPort {
   return {
     async put(t: OutputTask): Promise<OutputResult> {
-      const target = join(output, t.path);
-      await writeAtomic(fs, target, t.parts);
-      const reread = await fs.readFile(target);
-      const sha256 = sha256Hex(reread);
-      if (sameAs(reread, t.parts)) return { kind: 'ok', sha256 };
-      await fs.rm(target);
-      return { kind: 'held', sha256, ...changedOnDisk() };
+      const { tmp, result } = await stageOutput(output, t, fs);
+      if (tmp) await commitOutput(fs, tmp, join(output, t.path));
+      return result;
     },
   };
+}
+
+/**
+ * The stage up to the rename: the output written under a temporary name, read back and
+ * compared. `tmp` is set when it may be renamed into place (commitOutput); a file that
+ * differs is removed here. The CLI's threads stage, and the run's thread renames once it
+ * has decided, in input order, that the file is to be written (deid-pool.ts).
+ */
+export async function stageOutput(
+  output: string,
+  t: OutputTask,
+  fs: WriteFs = nodeWriteFs,
+): Promise<{ tmp: string | null; result: OutputResult }> {
+  const tmp = await writeTemporary(fs, join(output, t.path), t.parts);
+  try {
+    const reread = await fs.readFile(tmp);
+    if (sameAs(reread, t.parts))
+      return { tmp, result: { kind: 'ok', sha256: t.sha256 ?? sha256Hex(reread) } };
+    await fs.rm(tmp);
+    return { tmp: null, result: { kind: 'held', sha256: sha256Hex(reread), ...changedOnDisk() } };
+  } catch (e) {
+    await fs.rm(tmp).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Renames a staged output into place; on failure its temporary goes. */
+export async function commitOutput(fs: WriteFs, tmp: string, target: string): Promise<void> {
+  try {
+    await fs.rename(tmp, target);
+  } catch (e) {
+    await fs.rm(tmp).catch(() => undefined);
+    throw e;
+  }
 }

@@ -1,130 +1,64 @@
-// Output stages in worker threads (DEID-87): writing, reading back, comparing and hashing
-// one file run beside the next files' de-identification, one stage per thread. The same
-// threads read the sources ahead and hash them, so the run's own thread only parses,
-// de-identifies and leak-checks. The bundled CLI is one file; a thread loads that same file
-// and, seeing its workerData, serves as a stage. From TypeScript sources (tests) there are
-// no threads.
-import { readFileSync } from 'node:fs';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
-import type { OutputPort, OutputResult, OutputTask } from '../core/deid/run';
-import { nodeStage, sha256Hex } from './deid-fs';
+// One thread of `trialbench deid` (DEID-92): the whole per-file work for the files the pool
+// (deid-pool.ts) hands it: read, hash, parse, de-identify and leak-check (the same
+// localProcess the run uses without threads), then write the output under a temporary
+// name, read it back and compare it. The run's thread renames it into place once it has
+// decided, in input order, that it is to be written. The bundled CLI is one file; a thread
+// loads that same file and, seeing its workerData, serves. Requests are answered one at a
+// time, in the order they came, so the pool knows which file a thread was on when it died.
+import { join } from 'node:path';
+import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { localProcess, type OutputPort } from '../core/deid/run';
+import { inflateNode, readSource, sha256Hex, stageOutput } from './deid-fs';
+import { nodeIoFailure } from './exit';
+import type { FileRef, ThreadData, ThreadReply, ThreadRequest } from './deid-pool';
 
-interface StageData {
-  trialbenchDeidStage: string;
-}
+const message = (e: unknown): string => String((e as Error | null)?.message ?? e);
 
-interface Source {
-  bytes: Uint8Array;
-  sha256: string;
-}
-
-type Body = { task: OutputTask } | { read: string };
-type Request = Body & { id: number };
-
-type Reply =
-  | { id: number; ok: OutputResult }
-  | { id: number; source: Source }
-  | { id: number; error: { message: string; code?: string } };
-
-/** A source read whole into its own buffer (it moves to the run's thread), and its hash. */
-function readSource(path: string): Source {
-  const b = readFileSync(path);
-  const bytes =
-    b.byteOffset === 0 && b.buffer.byteLength === b.length
-      ? new Uint8Array(b.buffer, 0, b.length)
-      : new Uint8Array(b);
-  return { bytes, sha256: sha256Hex(bytes) };
-}
-
-if (!isMainThread && parentPort && (workerData as StageData | null)?.trialbenchDeidStage) {
-  const port = parentPort;
-  const stage = nodeStage((workerData as StageData).trialbenchDeidStage);
-  const failed = (id: number, e: unknown): void => {
-    const err = e as { message?: string; code?: string };
-    port.postMessage({
-      id,
-      error: { message: String(err?.message ?? e), ...(err?.code ? { code: err.code } : {}) },
-    } satisfies Reply);
+export function serve(port: MessagePort, d: ThreadData['trialbenchDeidThread']): void {
+  /** The temporary the last staged output went to (one request at a time). */
+  let staged: string | null = null;
+  const stage: OutputPort = {
+    async put(t) {
+      const r = await stageOutput(d.output, t);
+      staged = r.tmp;
+      return r.result;
+    },
   };
-  port.on('message', (m: Request) => {
-    if ('read' in m) {
-      let source: Source;
-      try {
-        source = readSource(m.read);
-      } catch (e) {
-        failed(m.id, e);
+  const proc = localProcess(d.settings, {
+    ports: [stage],
+    sha256Hex: async (b) => sha256Hex(b),
+    hashParts: async (parts) => sha256Hex(...parts),
+    inflate: inflateNode,
+    ioFailure: nodeIoFailure,
+  });
+  const source = (f: FileRef) => ({ ...f, read: async () => readSource(join(d.input, f.path)) });
+  const reply = (r: ThreadReply) => port.postMessage(r);
+  const handle = async (m: ThreadRequest): Promise<void> => {
+    try {
+      const prepared = await proc.prepare(m.i, source(m.file));
+      if (prepared.kind !== 'ready' || prepared.outcome.kind !== 'written') {
+        reply({ id: m.id, prepared });
         return;
       }
-      port.postMessage({ id: m.id, source } satisfies Reply, [source.bytes.buffer as ArrayBuffer]);
-      return;
-    }
-    stage.put(m.task).then(
-      (ok) => port.postMessage({ id: m.id, ok } satisfies Reply),
-      (e: unknown) => failed(m.id, e),
-    );
-  });
-}
-
-export interface ThreadPool {
-  ports: OutputPort[];
-  /** Reads a source and hashes it in a thread (round robin over the threads). */
-  readHashed(path: string): Promise<Source>;
-  close(): Promise<void>;
-}
-
-/** `n` stages in threads, or null where threads cannot load this code (TypeScript sources). */
-export async function threadStages(output: string, n: number): Promise<ThreadPool | null> {
-  const self = import.meta.url;
-  if (!self.endsWith('.js') && !self.endsWith('.mjs')) return null;
-  const workers = Array.from(
-    { length: n },
-    () =>
-      new Worker(fileURLToPath(self), {
-        workerData: { trialbenchDeidStage: output } satisfies StageData,
-      }),
-  );
-  const calls = workers.map((w) => {
-    let next = 0;
-    const waiting = new Map<number, { ok: (r: Reply) => void; no: (e: Error) => void }>();
-    w.on('message', (r: Reply) => {
-      const p = waiting.get(r.id);
-      waiting.delete(r.id);
-      if (!p) return;
-      if ('error' in r)
-        p.no(Object.assign(new Error(r.error.message), r.error.code ? { code: r.error.code } : {}));
-      else p.ok(r);
-    });
-    w.on('error', (e) => {
-      for (const p of waiting.values()) p.no(e);
-      waiting.clear();
-    });
-    return (message: Body, transfer: ArrayBuffer[] = []): Promise<Reply> =>
-      new Promise((ok, no) => {
-        const id = next++;
-        waiting.set(id, { ok, no });
-        w.postMessage({ id, ...message }, transfer);
+      staged = null;
+      const result = await proc.write(m.i);
+      reply({ id: m.id, prepared, staged: { tmp: staged, result } });
+    } catch (e) {
+      // An I/O failure of the output (a full disk): the run stops on it, with its code.
+      const code = (e as { code?: unknown } | null)?.code;
+      reply({
+        id: m.id,
+        error: { message: message(e), ...(typeof code === 'string' ? { code } : {}) },
       });
-  });
-  const ports = calls.map((call): OutputPort => ({
-    put: async (task) => {
-      // The buffers move to the thread: nothing is copied.
-      const r = await call({ task }, [...new Set(task.parts.map((p) => p.buffer as ArrayBuffer))]);
-      if (!('ok' in r)) throw new Error('deid thread: a put answered with no result');
-      return r.ok;
-    },
-  }));
-  let turn = 0;
-  return {
-    ports,
-    readHashed: async (path) => {
-      const call = calls[turn++ % calls.length]!;
-      const r = await call({ read: path });
-      if (!('source' in r)) throw new Error('deid thread: a read answered with no source');
-      return r.source;
-    },
-    close: async () => {
-      await Promise.all(workers.map((w) => w.terminate()));
-    },
+    }
   };
+  let chain = Promise.resolve();
+  port.on('message', (m: ThreadRequest) => {
+    chain = chain.then(() => handle(m));
+  });
+  reply({ id: -1, ready: true });
 }
+
+const data = workerData as Partial<ThreadData> | null;
+if (!isMainThread && parentPort && data?.trialbenchDeidThread)
+  serve(parentPort, data.trialbenchDeidThread);

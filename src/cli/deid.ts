@@ -3,17 +3,16 @@
 // output stages to the one run loop (src/core/deid/run/run-loop.ts). Exit codes: exit.ts.
 import { existsSync, mkdirSync } from 'node:fs';
 import { availableParallelism, userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
-import type { Inflate } from '../core/index/record';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { basicProfile, parseProfile, type DeidProfile } from '../core/deid/profile';
 import {
   parseReviewFile,
   parseSubjectMapping,
   parseVisitMapping,
+  localProcess,
   runLoop,
   type IoFailure,
-  type OutputPort,
   type ReviewDecisions,
   type RunJob,
   type RunSummary,
@@ -24,6 +23,7 @@ import { DEID_USAGE, parseDeidArgs, type DeidArgs } from './deid-args';
 import {
   checkFolders,
   createKey,
+  inflateNode,
   keyFileBeside,
   nodeFolder,
   nodeJournal,
@@ -36,14 +36,19 @@ import {
   type WriteFs,
 } from './deid-fs';
 import { timeGdcmanon } from './deid-gdcm';
-import { threadStages } from './deid-thread';
+import { ThreadPool } from './deid-pool';
 import { EXIT, exitFor, nodeIoFailure } from './exit';
 import { Out } from './out';
 
-/** What a test may replace: the output side's file system, the streams. */
+/** What a test may replace: the output side's file system, the streams, the threads. */
 export interface CliDeps {
   fs?: WriteFs;
   out?: Out;
+  /**
+   * The script the threads run. By default the bundled CLI's own file; from TypeScript
+   * sources (tests) there is none unless given (a built dist-cli/main.js).
+   */
+  threadScript?: string;
 }
 
 function loadProfile(path: string | undefined): DeidProfile | string {
@@ -106,9 +111,18 @@ function loadKey(a: DeidArgs, out: Out): Uint8Array | string {
   return key;
 }
 
-/** Output threads by default: one per core beyond the first, at most 3. */
+/**
+ * Threads by default: one per core, at most 4. Each does the whole work of its files; the
+ * run's own thread only decides what depends on other files, so it needs no core of its own.
+ */
 function defaultWorkers(): number {
-  return Math.max(0, Math.min(3, availableParallelism() - 1));
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+/** The bundled CLI's own file, which a thread loads to serve (deid-thread.ts). */
+function ownScript(): string | undefined {
+  const self = import.meta.url;
+  return self.endsWith('.js') || self.endsWith('.mjs') ? fileURLToPath(self) : undefined;
 }
 
 function summary(a: DeidArgs, s: RunSummary, out: Out): void {
@@ -157,10 +171,6 @@ export async function run(argv: string[], deps: CliDeps = {}): Promise<number> {
   }
 }
 
-/** Raw inflate capped at maxBytes (over it: ERR_BUFFER_TOO_LARGE; DEID-61). */
-const inflateNode: Inflate = async (data, maxBytes) =>
-  new Uint8Array(inflateRawSync(data, { maxOutputLength: maxBytes }));
-
 async function deid(argv: string[], deps: CliDeps, out: Out): Promise<number> {
   const a = parseDeidArgs(argv);
   if (a === 'help') {
@@ -204,10 +214,14 @@ async function deid(argv: string[], deps: CliDeps, out: Out): Promise<number> {
     ...(a.limit !== undefined ? { limit: a.limit } : {}),
   };
   const fs = deps.fs ?? nodeWriteFs;
-  // Output stages in worker threads only over the real file system (a test's stands in-thread).
-  const threads = deps.fs ? 0 : (a.workers ?? defaultWorkers());
-  const pool = threads > 0 ? await threadStages(a.output, threads) : null;
-  const ports: OutputPort[] = pool?.ports ?? [nodeStage(a.output, fs), nodeStage(a.output, fs)];
+  // Threads only over the real file system (a test's byte budget stands in this thread).
+  const script = deps.threadScript ?? ownScript();
+  const threads = deps.fs || !script ? 0 : (a.workers ?? defaultWorkers());
+  const { limit: _limit, tool: _tool, ...settings } = job;
+  const pool =
+    threads > 0 && script
+      ? new ThreadPool({ threads, script, input: a.input, output: a.output, settings })
+      : null;
   let interrupted: IoFailure | null = null;
   const onSignal = () => {
     interrupted = {
@@ -220,15 +234,18 @@ async function deid(argv: string[], deps: CliDeps, out: Out): Promise<number> {
   let s: RunSummary;
   try {
     s = await runLoop(job, {
-      files: pool
-        ? nodeSources(a.input).map((f) => ({
-            ...f,
-            readHashed: () => pool.readHashed(join(a.input, f.path)),
-          }))
-        : nodeSources(a.input),
+      files: nodeSources(a.input),
       folder: nodeFolder(a.output, fs),
       journal: nodeJournal(a.output, fs),
-      ports,
+      process:
+        pool ??
+        localProcess(settings, {
+          ports: [nodeStage(a.output, fs), nodeStage(a.output, fs)],
+          sha256Hex: async (b) => sha256Hex(b),
+          hashParts: async (parts) => sha256Hex(...parts),
+          inflate: inflateNode,
+          ioFailure: nodeIoFailure,
+        }),
       sha256Hex: async (b) => sha256Hex(b),
       inflate: inflateNode,
       ioFailure: nodeIoFailure,

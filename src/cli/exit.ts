@@ -72,6 +72,11 @@ const CODES: Record<string, IoFailure> = {
   },
   ENOTDIR: { code: 'io', sentence: 'a path in the output is a file where a folder is needed' },
   EISDIR: { code: 'io', sentence: 'a path in the output is a folder where a file is needed' },
+  // The pool's own code (deid-pool.ts): its threads die before they start.
+  ETHREADS: {
+    code: 'io',
+    sentence: 'the worker threads could not start: run again with --workers 0',
+  },
 };
 
 /** A Node file-system error as a failure; null for anything that is not one (a bug). */

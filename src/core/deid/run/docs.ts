@@ -6,7 +6,7 @@
 import { serializeProfile, tagText, type DeidProfile } from '../profile';
 import { SOURCE_SHA256, STANDARD_EDITION } from '../profile-table.generated';
 import { sha256, utf8 } from '../sha256';
-import type { FileOutcome, HoldCategory, RiskDecision } from './run';
+import type { HoldCategory, PreparedOutcome, RiskDecision } from './run';
 
 export interface ManifestEntry {
   path: string;
@@ -128,7 +128,7 @@ export function emptyCounts(): RunRecord['counts'] {
  * A written outcome counts as leak-checked and, when its pixels were blanked, as masked;
  * `written` itself is the caller's, once the file has landed.
  */
-export function countOutcome(record: RunRecord, o: FileOutcome): void {
+export function countOutcome(record: RunRecord, o: PreparedOutcome): void {
   if (o.kind === 'skipped') {
     record.counts.skipped++;
     record.skipped.push({ sourceSha256: o.sourceSha256, reason: skipSentence(o.code) });

@@ -14,3 +14,4 @@ export * from './site';
 export * from './read-back';
 export * from './folder-leak';
 export * from './run-loop';
+export * from './process';

@@ -281,6 +281,47 @@ const LOWER = Uint8Array.from({ length: 256 }, (_, b) =>
 const RAW_OF: number[][] = Array.from({ length: 256 }, () => []);
 LOWER.forEach((lower, raw) => RAW_OF[lower]!.push(raw));
 
+/** A set of forms made ready for bytesContain: built once per distinct set, then reused. */
+interface Searcher {
+  codes: Uint8Array[];
+  stride: number;
+  /** 1 where a raw byte pair occurs, in some case, at a sampled offset of some form. */
+  pairs: Uint8Array;
+  /**
+   * For a lowered byte pair, the (form, offset) places it occurs at, forms in order and
+   * offsets rising: only those can match where a sample finds that pair.
+   */
+  places: Map<number, Array<[number, number]>>;
+}
+
+const searchers = new Map<string, Searcher>();
+const SEARCHERS_KEPT = 64;
+
+function searcher(forms: readonly string[]): Searcher {
+  const key = forms.join('\0');
+  const found = searchers.get(key);
+  if (found) return found;
+  const codes = forms.map((f) => Uint8Array.from(f, (c) => c.charCodeAt(0)));
+  const stride = Math.max(1, Math.min(...codes.map((c) => c.length)) - 1);
+  const pairs = new Uint8Array(65536);
+  const places = new Map<number, Array<[number, number]>>();
+  codes.forEach((c, n) => {
+    for (let j = 0; j < stride; j++) {
+      for (const a of RAW_OF[c[j]!] ?? [])
+        for (const b of RAW_OF[c[j + 1]!] ?? []) pairs[(a << 8) | b] = 1;
+      const lowered = (c[j]! << 8) | c[j + 1]!;
+      const list = places.get(lowered) ?? [];
+      list.push([n, j]);
+      places.set(lowered, list);
+    }
+  });
+  // Files of one patient share their forms: a few sets cover a run.
+  if (searchers.size >= SEARCHERS_KEPT) searchers.clear();
+  const made = { codes, stride, pairs, places };
+  searchers.set(key, made);
+  return made;
+}
+
 /**
  * Which of `forms` (already lower case, Latin-1 code units, at least PIXEL_TOKEN_MIN long)
  * occur in binary data, case-insensitively. Every occurrence covers one of the sampled
@@ -288,19 +329,12 @@ LOWER.forEach((lower, raw) => RAW_OF[lower]!.push(raw));
  * only those byte pairs are looked up in a 64 KiB table of the pairs the forms contain
  * (in every case, so the raw bytes index it directly): the pass reads two bytes in k and
  * does not grow with the number of identifiers. It runs over every pixel byte of every
- * output, so its loop is kept to one table lookup per sample.
+ * output, so its loop is kept to one table lookup per sample; where a pair is found, only
+ * the forms and offsets that contain that pair are tried.
  */
 function bytesContain(hay: Uint8Array, forms: readonly string[]): Map<string, number> {
   const found = new Map<string, number>();
-  const codes = forms.map((f) => Uint8Array.from(f, (c) => c.charCodeAt(0)));
-  const stride = Math.max(1, Math.min(...codes.map((c) => c.length)) - 1);
-  const pairs = new Uint8Array(65536);
-  for (const c of codes) {
-    for (let j = 0; j < stride; j++) {
-      for (const a of RAW_OF[c[j]!] ?? [])
-        for (const b of RAW_OF[c[j + 1]!] ?? []) pairs[(a << 8) | b] = 1;
-    }
-  }
+  const { codes, stride, pairs, places } = searcher(forms);
   const matches = (c: Uint8Array, at: number): boolean => {
     if (at < 0 || at + c.length > hay.length) return false;
     for (let k = 0; k < c.length; k++) if (LOWER[hay[at + k]!] !== c[k]) return false;
@@ -309,20 +343,25 @@ function bytesContain(hay: Uint8Array, forms: readonly string[]): Map<string, nu
   const last = hay.length - 1;
   for (let s = 0; s < last; s += stride) {
     if (pairs[(hay[s]! << 8) | hay[s + 1]!] === 0) continue;
-    for (let n = 0; n < codes.length; n++) {
+    const here = places.get((LOWER[hay[s]!]! << 8) | LOWER[hay[s + 1]!]!);
+    if (!here) continue;
+    let skip = -1;
+    for (const [n, j] of here) {
+      if (n === skip) continue;
       const form = forms[n]!;
       if (found.has(form)) continue;
-      for (let j = 0; j < stride; j++) {
-        if (matches(codes[n]!, s - j)) {
-          found.set(form, s - j);
-          break;
-        }
+      if (matches(codes[n]!, s - j)) {
+        found.set(form, s - j);
+        skip = n;
       }
     }
     if (found.size === forms.length) break;
   }
   return found;
 }
+
+/** For tests: bytesContain as the leak check runs it. */
+export const bytesContainForTest = bytesContain;
 
 /** Tokens at least this long are searched inside Pixel Data; shorter ones occur by chance. */
 export const PIXEL_TOKEN_MIN = 6;

@@ -21,6 +21,11 @@ export interface OutputTask {
   parts: Uint8Array[];
   /** The source's identifiers (from the run's own parse): what the read-back searches for. */
   ids: Identifier[];
+  /**
+   * The SHA-256 of the parts, where the run hashed them already: the stage then proves the
+   * file on disk is these very bytes by comparing them, and does not hash them again.
+   */
+  sha256?: string;
 }
 
 /** The read-back's finding when the file on disk is not the one written. */

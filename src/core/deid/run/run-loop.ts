@@ -30,8 +30,8 @@ import type { OutputResult, OutputTask } from './read-back';
 import type { ReviewDecision } from './review';
 import type { HoldCategory, RiskDecision } from './answers';
 import type { SubjectMapping, VisitRule } from './pseudonym';
-import { DeidRun } from './run';
-import { parseSource } from '../engine';
+import { PseudonymClaims } from './run';
+import { localProcess, type FileProcess, type Prepared, type ProcessFailure } from './process';
 import type { Inflate } from '../../index/record';
 import type { SiteRule } from './site';
 
@@ -61,7 +61,7 @@ export interface RunJob extends RunSettings {
   tool: string;
   /** Stop after this many newly written files (tests of resume). */
   limit?: number;
-  /** Outputs waiting at each output stage (default 3). */
+  /** Outputs waiting at each output stage (default 3; the in-thread process only). */
   outputsInFlight?: number;
 }
 
@@ -71,11 +71,6 @@ export interface SourceFile {
   size: number;
   modified: number;
   read(): Promise<Uint8Array>;
-  /**
-   * The bytes and their hex SHA-256 together, where a shell can do both off the run's
-   * thread (the CLI's output threads read and hash ahead); otherwise read() and sha256Hex.
-   */
-  readHashed?(): Promise<{ bytes: Uint8Array; sha256: string }>;
 }
 
 /** Where outputs go: writes atomically (temporary, then rename), reads back, checks. */
@@ -112,7 +107,12 @@ export interface RunIo {
   files: readonly SourceFile[];
   folder: OutputFolder;
   journal: JournalStore;
-  ports: readonly OutputPort[];
+  /**
+   * The per-file work (DEID-92). Absent: done in this thread (localProcess) with `ports`
+   * as its output stages.
+   */
+  process?: FileProcess;
+  ports?: readonly OutputPort[];
   sha256Hex(bytes: Uint8Array): Promise<string>;
   /** Raw DEFLATE with a cap, so a deflated source is de-identified, not skipped (DEID-61). */
   inflate: Inflate;
@@ -174,6 +174,11 @@ export interface RunSummary {
   recordWritten: boolean;
   /** Files the whole-folder leak check removed (folder-relative), and why (no values). */
   folderLeaks: Array<{ path: string; reasons: string[] }>;
+  /**
+   * Seconds of the loop's own thread: listing; `readWait` waiting for the per-file work
+   * (read and de-identify); `deid` deciding and handing outputs on; `outputWait` waiting
+   * for writes; finishing (folder check, documents).
+   */
   timing: { list: number; readWait: number; deid: number; outputWait: number; finish: number };
 }
 
@@ -185,9 +190,16 @@ interface JournalEntry extends ManifestEntry {
 }
 
 export const JOURNAL_CHUNK = 64;
-const PER_PORT = 3;
-const READS_AHEAD = 4;
+/** Source bytes in prepare at once, at most (beyond the first file). */
+const AHEAD_BYTES = 256 * 1024 * 1024;
 const PROGRESS_MS = 100;
+
+/** A failed per-file work in the documents: a closed sentence, never an error's text. */
+const PROCESS_FAILED: Record<ProcessFailure, string> = {
+  'internal-error': 'de-identification failed on this file (internal error); nothing written',
+  'thread-crashed': 'the thread de-identifying this file crashed; nothing written',
+  'thread-hung': 'the thread de-identifying this file stopped answering; nothing written',
+};
 export const RECORD_FILES = ['manifest.json', 'DEIDENTIFICATION.json', 'DEIDENTIFICATION.md'];
 
 const hex = (b: Uint8Array): string => {
@@ -246,17 +258,6 @@ function parseJournal(lines: readonly string[]): Map<string, JournalEntry> {
   return out;
 }
 
-/** The output file as one buffer: what is hashed, written and read back. */
-function joined(parts: readonly Uint8Array[]): Uint8Array {
-  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.length;
-  }
-  return all;
-}
-
 export function newRecord(job: RunJob, now: Date): RunRecord {
   return {
     tool: job.tool,
@@ -290,8 +291,16 @@ class Stop {
 }
 
 export async function runLoop(job: RunJob, io: RunIo): Promise<RunSummary> {
-  const { ports, folder } = io;
-  if (!ports.length) throw new Error('runLoop: at least one output port');
+  const { folder } = io;
+  const proc =
+    io.process ??
+    localProcess(job, {
+      ports: io.ports ?? [],
+      sha256Hex: io.sha256Hex,
+      inflate: io.inflate,
+      ioFailure: io.ioFailure,
+      ...(job.outputsInFlight !== undefined ? { perPort: job.outputsInFlight } : {}),
+    });
   const t0 = io.clock();
   const timing = { list: 0, readWait: 0, deid: 0, outputWait: 0, finish: 0 };
   let mark = io.clock();
@@ -300,23 +309,7 @@ export async function runLoop(job: RunJob, io: RunIo): Promise<RunSummary> {
     timing[k] += (now - mark) / 1000;
     mark = now;
   };
-  const deid = new DeidRun({
-    profile: job.profile,
-    key: job.key,
-    trial: job.trial,
-    ...(job.siteRules ? { siteRules: job.siteRules } : {}),
-    ...(job.passBurnedIn ? { passBurnedIn: job.passBurnedIn } : {}),
-    ...(job.waiveFacialRisk ? { waiveFacialRisk: job.waiveFacialRisk } : {}),
-    ...(job.attestDefaced ? { attestDefaced: job.attestDefaced } : {}),
-    ...(job.review ? { review: new Map(job.review) } : {}),
-    ...(job.seriesSizes ? { seriesSizes: new Map(job.seriesSizes) } : {}),
-    ...(job.pixelRules ? { pixelRules: job.pixelRules } : {}),
-    maskBurnedIn: Boolean(job.maskBurnedIn),
-    runBy: job.runBy,
-    ...(job.mapping ? { mapping: job.mapping } : {}),
-    ...(job.visits ? { visits: job.visits } : {}),
-    ...(job.pseudonymPrefix ? { pseudonymPrefix: job.pseudonymPrefix } : {}),
-  });
+  const claims = new PseudonymClaims();
   const record = newRecord(job, io.now());
   const c = record.counts;
   const files = io.files;
@@ -361,23 +354,50 @@ export async function runLoop(job: RunJob, io: RunIo): Promise<RunSummary> {
     lines = [];
     await io.journal.append(chunk);
   };
-  const settingsDigest = hex(sha256(utf8(settingsText(job))));
-  const reads = new Map<number, Promise<{ bytes: Uint8Array; sha256: string } | Error>>();
-  const readAhead = (from: number) => {
-    for (let j = from; j < Math.min(files.length, from + READS_AHEAD); j++) {
-      if (reads.has(j)) continue;
-      const f = files[j];
-      if (!f) continue;
-      reads.set(
-        j,
-        (f.readHashed
-          ? f.readHashed()
-          : f.read().then(async (bytes) => ({ bytes, sha256: await io.sha256Hex(bytes) }))
-        ).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))),
-      );
+  // Journal lines go out in input order, whichever write finishes first (DEID-92).
+  const journalOrder: number[] = [];
+  const journalLines = new Map<number, string | null>();
+  let journalHead = 0;
+  const journalDone = (i: number, line: string | null) => {
+    journalLines.set(i, line);
+    for (; journalHead < journalOrder.length; journalHead++) {
+      const at = journalOrder[journalHead]!;
+      if (!journalLines.has(at)) break;
+      const l = journalLines.get(at);
+      journalLines.delete(at);
+      if (l) lines.push(l);
     }
   };
-  const busy = ports.map(() => 0);
+  const settingsDigest = hex(sha256(utf8(settingsText(job))));
+  const keys: string[] = [];
+  const keyOf = (i: number): string => (keys[i] ??= journalKey(job.key, settingsDigest, files[i]!));
+  /** Inputs handed to the per-file work and not yet taken by the loop. */
+  const prepared = new Map<number, Promise<Prepared>>();
+  let nextAhead = 0;
+  const prepare = (i: number): Promise<Prepared> => {
+    let p = prepared.get(i);
+    if (!p) {
+      p = proc.prepare(i, files[i]!);
+      // Settled here too, so a failure the loop never reaches is not left unhandled.
+      p.catch(() => undefined);
+      prepared.set(i, p);
+    }
+    return p;
+  };
+  /** Keeps the per-file work busy: inputs after `i` that the journal does not cover. */
+  const prepareAhead = (i: number) => {
+    nextAhead = Math.max(nextAhead, i + 1);
+    let bytes = 0;
+    for (const j of prepared.keys()) bytes += files[j]!.size;
+    for (; nextAhead < files.length; nextAhead++) {
+      if (prepared.size >= proc.ahead || bytes >= AHEAD_BYTES) return;
+      if (job.limit !== undefined && fresh + prepared.size >= job.limit) return;
+      // A journaled input is reused or, if its output went, prepared when reached.
+      if (journal.has(keyOf(nextAhead))) continue;
+      void prepare(nextAhead);
+      bytes += files[nextAhead]!.size;
+    }
+  };
   const inFlight = new Set<Promise<void>>();
   let failure: Stop | null = null;
 
@@ -395,7 +415,7 @@ export async function runLoop(job: RunJob, io: RunIo): Promise<RunSummary> {
       const asked = io.stop?.() ?? (io.cancel?.aborted ? CANCELLED : null);
       if (asked) throw new Stop(asked);
       if (failure) throw failure;
-      const k = journalKey(job.key, settingsDigest, file);
+      const k = keyOf(i);
       const earlier = journal.get(k);
       if (
         earlier &&
@@ -413,7 +433,6 @@ export async function runLoop(job: RunJob, io: RunIo): Promise<RunSummary> {
         if (earlier.masked) c.masked = (c.masked ?? 0) + 1;
         c.alreadyPresent++;
         c.written++;
-        reads.delete(i);
         done++;
         progress();
         continue;
@@ -425,15 +444,15 @@ export async function runLoop(job: RunJob, io: RunIo): Promise<RunSummary> {
         };
         break;
       }
-      readAhead(i);
+      const ready = prepare(i);
+      prepareAhead(i);
       mark = io.clock();
-      const got = await reads.get(i)!;
-      reads.delete(i);
-      readAhead(i + 1);
+      const got = await ready;
+      prepared.delete(i);
+      prepareAhead(i);
       lap('readWait');
-      if (got instanceof Error) {
+      if (got.kind === 'unreadable') {
         // A source that cannot be read is this input's problem, not the run's.
-        if (!io.ioFailure(got)) throw got;
         c.skipped++;
         record.skipped.push({ sourceSha256: '', reason: 'the source could not be read' });
         skipped.push({ path: file.path, reason: `could not be read: ${got.message}` });
@@ -441,12 +460,32 @@ export async function runLoop(job: RunJob, io: RunIo): Promise<RunSummary> {
         progress();
         continue;
       }
-      const { bytes, sha256: sourceSha } = got;
-      bytesIn += bytes.length;
-      const o = deid.file(bytes, sourceSha, await parseSource(bytes, io.inflate), file.path);
-      lap('deid');
+      if (got.kind === 'failed') {
+        const why = PROCESS_FAILED[got.code];
+        countOutcome(record, {
+          kind: 'held',
+          category: 'unsafe',
+          sourceSha256: got.sourceSha256,
+          series: '',
+          reasons: [why],
+          decisions: [],
+          ids: [],
+        });
+        holdLocal(file.path, {
+          category: 'unsafe',
+          series: '',
+          reasons: [`${why}: ${got.message}`],
+        });
+        done++;
+        progress();
+        continue;
+      }
+      bytesIn += got.bytesRead;
+      const o = claims.settle(got.outcome);
+      const sourceSha = o.sourceSha256;
       if (o.kind !== 'skipped') ids.add(o.ids);
       if (o.kind !== 'written') {
+        if (got.outcome.kind === 'written') proc.drop(i);
         countOutcome(record, o);
         if (o.kind === 'skipped') skipped.push({ path: file.path, reason: o.reason });
         else holdLocal(file.path, o);
@@ -457,7 +496,9 @@ export async function runLoop(job: RunJob, io: RunIo): Promise<RunSummary> {
       const first = claimed.get(o.path);
       if (first) {
         // Counted here, not by countOutcome: it is not written again.
-        if ((await first) !== (await io.sha256Hex(joined(o.parts)))) {
+        const mine = await proc.outputSha256(i);
+        proc.drop(i);
+        if ((await first) !== mine) {
           const why = 'another source gives the same output path with different content';
           c.held.unsafe = (c.held.unsafe ?? 0) + 1;
           record.held.push({ sourceSha256: sourceSha, category: 'unsafe', reasons: [why] });
@@ -487,12 +528,9 @@ export async function runLoop(job: RunJob, io: RunIo): Promise<RunSummary> {
       for (const n of o.notes) notes.push({ path: file.path, note: n });
       // Reasons are public sentences already; redaction is the second line of defence.
       const decisions = o.decisions.map((d) => ({ ...d, reasons: d.reasons.map(redactReason) }));
-      let port = 0;
-      for (let p = 1; p < ports.length; p++) if (busy[p]! < busy[port]!) port = p;
-      busy[port]!++;
-      const task = ports[port]!.put({ path: o.path, parts: o.parts, ids: o.ids }).then(
+      journalOrder.push(i);
+      const task = proc.write(i).then(
         (r) => {
-          busy[port]!--;
           done++;
           settle(r.sha256);
           if (r.kind === 'ok') {
@@ -501,9 +539,10 @@ export async function runLoop(job: RunJob, io: RunIo): Promise<RunSummary> {
             checked.add(o.path);
             c.leakChecked++;
             const j: JournalEntry = { k, ...entry, series: o.series, decisions, masked: o.masked };
-            lines.push(JSON.stringify(j));
+            journalDone(i, JSON.stringify(j));
             return;
           }
+          journalDone(i, null);
           c.written--;
           if (o.masked) c.masked = (c.masked ?? 1) - 1;
           if (r.leakChecked) c.leakChecked++;
@@ -515,7 +554,7 @@ export async function runLoop(job: RunJob, io: RunIo): Promise<RunSummary> {
           });
         },
         (e: unknown) => {
-          busy[port]!--;
+          journalDone(i, null);
           c.written--;
           if (o.masked) c.masked = (c.masked ?? 1) - 1;
           claimed.delete(o.path);
@@ -530,8 +569,7 @@ export async function runLoop(job: RunJob, io: RunIo): Promise<RunSummary> {
         () => undefined,
       );
       lap('deid');
-      while (inFlight.size >= ports.length * (job.outputsInFlight ?? PER_PORT))
-        await Promise.race(inFlight);
+      while (inFlight.size >= proc.writes) await Promise.race(inFlight);
       if (lines.length >= JOURNAL_CHUNK) await flush();
       progress();
       lap('outputWait');
@@ -542,10 +580,16 @@ export async function runLoop(job: RunJob, io: RunIo): Promise<RunSummary> {
   } catch (e) {
     failure = fail(e);
     await Promise.all(inFlight);
-    for (const r of reads.values()) await r;
     // Whatever the journal can still take keeps the finished files for a resume.
     await flush().catch(() => undefined);
     await folder.removeTemporaries().catch(() => 0);
+  } finally {
+    // Prepared ahead and never reached (a stop, --limit): their outputs are let go.
+    for (const [j, p] of prepared) {
+      const r = await p.catch(() => null);
+      if (r?.kind === 'ready' && r.outcome.kind === 'written') proc.drop(j);
+    }
+    prepared.clear();
   }
   mark = io.clock();
   if (failure) stopped = { code: failure.failure.code, sentence: failure.failure.sentence };
@@ -590,6 +634,7 @@ export async function runLoop(job: RunJob, io: RunIo): Promise<RunSummary> {
   let recordWritten = false;
   let manifestText = '';
   try {
+    await proc.finish?.();
     for (const path of await folder.list()) {
       if (checked.has(path) || RECORD_FILES.includes(path)) continue;
       await search(path);

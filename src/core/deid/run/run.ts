@@ -57,6 +57,19 @@ export interface RunOptions extends GlobalAnswers {
   seriesSizes?: ReadonlyMap<string, number>;
   /** Region rules for masking; default RUN_PIXEL_RULES (plus a profile's, by the caller). */
   pixelRules?: readonly PixelRule[];
+  /**
+   * The caller settles keyed-pseudonym collisions in input order (PseudonymClaims), so
+   * files may go through several DeidRuns (threads) in any order with the same result.
+   */
+  claimsByCaller?: boolean;
+}
+
+/** A keyed pseudonym given to a file, for the collision check in input order. */
+export interface PseudonymClaim {
+  subject: string;
+  patientId: string;
+  /** The file's risk decisions, as a collision hold records them. */
+  decisions: RiskDecision[];
 }
 
 export type FileOutcome =
@@ -77,6 +90,7 @@ export type FileOutcome =
       notes: string[];
       /** The source's identifiers: the read-back and the folder check search for them. */
       ids: Identifier[];
+      claim?: PseudonymClaim;
     }
   | {
       kind: 'held';
@@ -86,6 +100,7 @@ export type FileOutcome =
       reasons: string[];
       decisions: RiskDecision[];
       ids: Identifier[];
+      claim?: PseudonymClaim;
     }
   | {
       kind: 'skipped';
@@ -95,6 +110,12 @@ export type FileOutcome =
       /** For the output documents: a closed code (DEID-80). */
       code: string;
     };
+
+type Written = Extract<FileOutcome, { kind: 'written' }>;
+type Held = Extract<FileOutcome, { kind: 'held' }>;
+
+/** A file's outcome without its bytes: what crosses from the per-file work to the loop. */
+export type PreparedOutcome = Exclude<FileOutcome, Written> | Omit<Written, 'parts'>;
 
 /**
  * Writing ClinicalTrialSubjectID brings in the Clinical Trial Subject module, whose
@@ -120,11 +141,42 @@ function outValue(elements: readonly DataElement[], tag: number): string {
   return '';
 }
 
-/** A run over many files: holds the pseudonyms given so far, to catch keyed collisions. */
-export class DeidRun {
+/**
+ * Keyed pseudonyms given so far, to catch two patients given the same one. The first file
+ * in input order keeps it; a later file of another patient is held, unless it was held
+ * already for its exclusion or its site (which DeidRun decides first).
+ */
+export class PseudonymClaims {
   private readonly codes = new Map<string, string>();
 
-  constructor(readonly options: RunOptions) {}
+  settle<T extends PreparedOutcome>(o: T): T | Held {
+    if (o.kind === 'skipped' || !o.claim) return o;
+    const { subject, patientId, decisions } = o.claim;
+    const owner = this.codes.get(subject);
+    if (owner === undefined || owner === patientId) {
+      this.codes.set(subject, patientId);
+      return o;
+    }
+    if (o.kind === 'held' && (o.category === 'excluded' || o.category === 'site')) return o;
+    return {
+      kind: 'held',
+      category: 'pseudonym',
+      sourceSha256: o.sourceSha256,
+      series: o.series,
+      reasons: [`keyed pseudonym ${subject} collides with another patient's; use a mapping`],
+      decisions,
+      ids: o.ids,
+    };
+  }
+}
+
+/** A run over many files: holds the pseudonyms given so far, to catch keyed collisions. */
+export class DeidRun {
+  private readonly claims: PseudonymClaims | null;
+
+  constructor(readonly options: RunOptions) {
+    this.claims = options.claimsByCaller ? null : new PseudonymClaims();
+  }
 
   private pseudonym(patientId: string, site: string): { subject: string } | { problem: string } {
     const { mapping, key } = this.options;
@@ -137,15 +189,7 @@ export class DeidRun {
         ? { subject }
         : { problem: `the mapping table has no entry for this patient at site ${site}` };
     }
-    const subject = keyedPseudonym(key, site, patientId, this.options.pseudonymPrefix);
-    const owner = this.codes.get(subject);
-    if (owner !== undefined && owner !== patientId) {
-      return {
-        problem: `keyed pseudonym ${subject} collides with another patient's; use a mapping`,
-      };
-    }
-    this.codes.set(subject, patientId);
-    return { subject };
+    return { subject: keyedPseudonym(key, site, patientId, this.options.pseudonymPrefix) };
   }
 
   private risks(
@@ -172,6 +216,11 @@ export class DeidRun {
     outcome: ParseOutcome = parseDicomBytes(bytes),
     sourcePath = '',
   ): FileOutcome {
+    const o = this.outcome(sourceSha256, outcome, sourcePath);
+    return this.claims ? this.claims.settle(o) : o;
+  }
+
+  private outcome(sourceSha256: string, outcome: ParseOutcome, sourcePath: string): FileOutcome {
     const o = this.options;
     if (outcome.kind === 'deflated') {
       return {
@@ -237,6 +286,9 @@ export class DeidRun {
         })
       : null;
     const subject = 'subject' in who ? who.subject : 'UNASSIGNED';
+    // Keyed pseudonyms only: a mapping gives each patient its own subject by construction.
+    const claim: PseudonymClaim | undefined =
+      'subject' in who && !o.mapping ? { subject, patientId, decisions } : undefined;
     const res = deidentifyDataset(parsed, o.profile, {
       key: o.key,
       subjectId: subject,
@@ -262,6 +314,7 @@ export class DeidRun {
       reasons,
       decisions: recorded,
       ids,
+      ...(claim ? { claim } : {}),
     });
     for (const d of excluded) {
       return held('excluded', [
@@ -348,6 +401,7 @@ export class DeidRun {
       notes: [...res.problems, ...(plan.note ? [plan.note] : [])],
       masked: plan.kind === 'masked',
       ids,
+      ...(claim ? { claim } : {}),
     };
   }
 }

@@ -168,7 +168,7 @@ const viewerState = new ViewerState({
     (await import('../adapters/viewer/cornerstone')).CornerstoneEngine.create({
       cpu: new URLSearchParams(location.search).get('viewer') === 'cpu',
     }),
-  seriesFiles: (uid) => archive.seriesFiles(uid),
+  seriesImages: (uid) => archive.seriesImages(uid),
   seriesList: async () =>
     (await archive.listSeries({})).map((s) => ({
       uid: s.seriesInstanceUid,

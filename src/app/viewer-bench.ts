@@ -3,7 +3,11 @@
 // as it goes, then again with the decoded images cached: the renderer's own limit in this
 // run), and decoding rates per codec for files the bench passes in.
 import { writePart10, type DataElement } from '../core/dicom/writer';
-import { freshOpfsFolder } from '../adapters/fs/folders';
+import { freshOpfsFolder, walkDirectory, type ListedEntry } from '../adapters/fs/folders';
+import { DexieIndexStore, TrialbenchDb } from '../adapters/storage/dexie-store';
+import { scanFolder } from '../core/scan/scanner';
+import { ArchiveService } from './archive-service';
+import { startIndexingPool } from './indexing';
 import { ctPhantom } from '../core/demo/phantom';
 
 interface PaneStateLike {
@@ -11,6 +15,8 @@ interface PaneStateLike {
   rendered: boolean;
   error: string | null;
 }
+
+const SERIES = '2.25.8800.0';
 
 function ctSlice(k: number, n: number, size: number): Uint8Array {
   const px = ctPhantom(size, size, n > 1 ? k / (n - 1) : 0);
@@ -20,7 +26,7 @@ function ctSlice(k: number, n: number, size: number): Uint8Array {
     { tag: 0x00080060, vr: 'CS', value: 'CT' },
     { tag: 0x0008103e, vr: 'LO', value: 'Bench stack' },
     { tag: 0x0020000d, vr: 'UI', value: '2.25.8800' },
-    { tag: 0x0020000e, vr: 'UI', value: '2.25.8800.0' },
+    { tag: 0x0020000e, vr: 'UI', value: SERIES },
     { tag: 0x00200013, vr: 'IS', value: String(k + 1) },
     { tag: 0x00200032, vr: 'DS', value: ['-250', '-250', String(k * 1.25)] },
     { tag: 0x00200037, vr: 'DS', value: ['1', '0', '0', '0', '1', '0'] },
@@ -40,21 +46,68 @@ function ctSlice(k: number, n: number, size: number): Uint8Array {
   return writePart10(ds);
 }
 
+/** The stack written to OPFS and indexed by the app's own scan, as a folder it opened. */
+async function indexedStack(count: number, size: number) {
+  const dir = await freshOpfsFolder('bench-viewer');
+  for (let k = 0; k < count; k++) {
+    const w = await (
+      await dir.getFileHandle(`IM${String(k).padStart(4, '0')}.dcm`, { create: true })
+    ).createWritable();
+    await w.write(ctSlice(k, count, size) as Uint8Array<ArrayBuffer>);
+    await w.close();
+  }
+  const db = new TrialbenchDb(`bench-viewer-${Date.now()}`);
+  const store = new DexieIndexStore(db);
+  const folder = {
+    id: 'bench-viewer',
+    label: 'bench-viewer',
+    kind: 'opfs' as const,
+    handle: dir,
+    addedAt: '',
+    lastScanAt: null,
+  };
+  await store.putFolder(folder);
+  const listing: ListedEntry[] = [];
+  for await (const e of walkDirectory(dir)) listing.push(e);
+  const pool = startIndexingPool(1);
+  await scanFolder(
+    { store, index: (e) => pool.indexFile(e.file), now: () => Date.now(), concurrency: 4 },
+    folder,
+    listing,
+  );
+  pool.terminate();
+  const archive = new ArchiveService({
+    store,
+    indexFile: () => Promise.reject(new Error('not in the bench')),
+    writeDemo: () => Promise.reject(new Error('not in the bench')),
+    concurrency: 1,
+    record: async () => undefined,
+    subjects: async () => [],
+  });
+  const files = listing.map((e) => e.file);
+  const cleanup = async () => {
+    db.close();
+    await db.delete();
+    await (await navigator.storage.getDirectory()).removeEntry('bench-viewer', { recursive: true });
+  };
+  return { archive, files, cleanup, series: SERIES };
+}
+
+/** Median time to read one whole file of the stack (the browser's own limit per image). */
+async function oneFileReadMs(files: File[]): Promise<number> {
+  const times: number[] = [];
+  for (let k = 0; k < Math.min(files.length, 31); k++) {
+    const t = performance.now();
+    await files[(k * 7) % files.length]!.arrayBuffer();
+    times.push(performance.now() - t);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+}
+
 const viewerBench = {
   async run(count: number, size: number, cpu: boolean) {
     const { CornerstoneEngine, purgeCaches } = await import('../adapters/viewer/cornerstone');
-    const dir = await freshOpfsFolder('bench-viewer');
-    for (let k = 0; k < count; k++) {
-      const w = await (
-        await dir.getFileHandle(`IM${String(k).padStart(4, '0')}.dcm`, { create: true })
-      ).createWritable();
-      await w.write(ctSlice(k, count, size) as Uint8Array<ArrayBuffer>);
-      await w.close();
-    }
-    const files: File[] = [];
-    for await (const h of dir.values())
-      if (h.kind === 'file') files.push(await (h as FileSystemFileHandle).getFile());
-
+    const stack = await indexedStack(count, size);
     const element = document.createElement('div');
     element.style.cssText = 'width:512px;height:512px';
     document.body.append(element);
@@ -70,44 +123,57 @@ const viewerBench = {
       measure() {},
     };
     const shown = (i: number) => new Promise<void>((resolve) => waiters.push({ want: i, resolve }));
+    const middle = Math.floor(count / 2);
 
-    // Warm-up open (engine, workers, codecs), then the timed open with caches purged.
-    let pane = engine.createPane(element, listener);
-    let first = shown(Math.floor(files.length / 2));
-    await pane.load(files);
-    await first;
-    pane.destroy();
-    purgeCaches();
-    pane = engine.createPane(element, listener);
-    const t0 = performance.now();
-    first = shown(Math.floor(files.length / 2));
-    await pane.load(files);
-    const headersMs = performance.now() - t0;
-    await first;
-    const firstImageMs = performance.now() - t0;
+    /** From the click: the index's rows, the files, the stack ordered, the first image drawn. */
+    const open = async (fromIndex: boolean) => {
+      purgeCaches();
+      const pane = engine.createPane(element, listener);
+      const t0 = performance.now();
+      const first = shown(middle);
+      let entries = await stack.archive.seriesImages(stack.series);
+      if (!fromIndex) entries = entries.map((e) => ({ ...e, meta: null }));
+      await pane.load(entries);
+      const orderedMs = performance.now() - t0;
+      await first;
+      return { pane, ms: performance.now() - t0, orderedMs };
+    };
+    // Warm-up (engine, workers, codecs, the file cache), then the timed opens, caches purged.
+    (await open(true)).pane.destroy();
+    const headers = await open(false);
+    headers.pane.destroy();
+    const indexed = await open(true);
+    const pane = indexed.pane;
+    const readMs = await oneFileReadMs(stack.files);
 
     const scroll = async () => {
       pane.setIndex(0);
       await shown(0);
       const t = performance.now();
-      for (let i = 1; i < files.length; i++) {
+      for (let i = 1; i < count; i++) {
         const s = shown(i);
         pane.setIndex(i);
         await s;
       }
-      return (files.length - 1) / ((performance.now() - t) / 1000);
+      return (count - 1) / ((performance.now() - t) / 1000);
     };
     const scrollFps = await scroll(); // decoding as it goes
     const cachedFps = await scroll(); // decoded images in Cornerstone's cache
     pane.destroy();
     element.remove();
     purgeCaches();
-    await (
-      await navigator.storage.getDirectory()
-    ).removeEntry('bench-viewer', {
-      recursive: true,
-    });
-    return { firstImageMs, headersMs, scrollFps, cachedFps, backend: engine.backend, errors };
+    await stack.cleanup();
+    return {
+      firstImageMs: indexed.ms,
+      orderedMs: indexed.orderedMs,
+      headersFirstImageMs: headers.ms,
+      headersOrderedMs: headers.orderedMs,
+      oneFileReadMs: readMs,
+      scrollFps,
+      cachedFps,
+      backend: engine.backend,
+      errors,
+    };
   },
 
   /** Images decoded per second for one file, decoded `times` times with caches purged. */

@@ -16,8 +16,8 @@ import {
 } from '@cornerstonejs/core';
 import * as csTools from '@cornerstonejs/tools';
 import { init as loaderInit, wadouri } from '@cornerstonejs/dicom-image-loader';
-import type { DataSet } from 'dicom-parser';
-import { headerOf } from './header';
+import { headerOf, sliceMetaOfDataSet } from './header';
+import { completeMetas, type SliceMeta } from '../../core/image/slice-meta';
 import type { Calibration, Measurement, MeasurementEvent } from '../../core/image/measurement';
 import {
   autoWindow,
@@ -67,6 +67,12 @@ export function initCornerstone(opts: { cpu?: boolean; workers?: number } = {}) 
 export interface EngineOptions {
   cpu?: boolean;
   workers?: number;
+}
+
+/** A file and the index's description of it (null: read its header). */
+interface StackEntry {
+  file: File;
+  meta: SliceMeta | null;
 }
 
 interface PaneStateOut {
@@ -125,8 +131,8 @@ export class CornerstonePane {
   private errors = new Map<number, string>();
   private rendered = false;
   private measureAllowed = true;
-  private readonly headers = new Map<string, DataSet>();
-  private readonly meta = new Map<string, { sop: string; series: string; modality: string }>();
+  /** What the index (or a header) says of each image id. */
+  private readonly metas = new Map<string, SliceMeta>();
   private readonly off: (() => void)[] = [];
   private readonly resize = new ResizeObserver(() => this.engine.resize(true, false));
 
@@ -201,57 +207,47 @@ export class CornerstonePane {
     return !!ref && this.imageIds.includes(ref);
   }
 
-  async load(files: File[]) {
+  /**
+   * Orders and describes the stack from the index (headers are read only for entries it
+   * lacks), then loads the slice shown first; the others follow in the background.
+   */
+  async load(entries: StackEntry[]) {
     const unreadable: { name: string; reason: string }[] = [];
     const slices: SliceGeometry[] = [];
-    // Headers (prefixes) order the stack; each file is read whole and decoded in the loader's
-    // workers only when its slice is shown or prefetched.
-    await Promise.all(
-      files.map(async (file) => {
-        const base = wadouri.fileManager.add(file);
-        try {
-          const ds = await headerOf(file);
-          const frames = Math.max(1, Number(ds.intString('x00280008') ?? 1) || 1);
-          const floats = (tag: string): number[] | null => {
-            const v = ds.string(tag)?.split('\\').map(Number);
-            return v && v.every(Number.isFinite) ? v : null;
-          };
-          for (let f = 0; f < frames; f++) {
-            const id = frames > 1 ? `${base}?frame=${f}` : base;
-            this.headers.set(id, ds);
-            this.meta.set(id, {
-              sop: ds.string('x00080018') ?? '',
-              series: ds.string('x0020000e') ?? '',
-              modality: ds.string('x00080060') ?? '',
-            });
-            slices.push({
-              key: id,
-              instanceNumber: num(ds.intString('x00200013')),
-              position: frames > 1 ? null : floats('x00200032'),
-              orientation: floats('x00200037'),
-              rows: ds.uint16('x00280010') ?? 0,
-              columns: ds.uint16('x00280011') ?? 0,
-            });
-          }
-        } catch (e) {
-          unreadable.push({ name: file.name, reason: reasonOf(e) });
-        }
-      }),
+    const outcomes = await completeMetas(
+      entries,
+      async (e) => sliceMetaOfDataSet(await headerOf(e.file)),
+      reasonOf,
     );
+    for (const o of outcomes) {
+      if (!o.ok) {
+        unreadable.push({ name: o.entry.file.name, reason: o.reason });
+        continue;
+      }
+      const m = o.meta;
+      const base = wadouri.fileManager.add(o.entry.file);
+      for (let f = 0; f < m.frames; f++) {
+        const id = m.frames > 1 ? `${base}?frame=${f}` : base;
+        this.metas.set(id, m);
+        slices.push({
+          key: id,
+          instanceNumber: m.instanceNumber,
+          position: m.frames > 1 ? null : m.position,
+          orientation: m.orientation,
+          rows: m.rows,
+          columns: m.columns,
+        });
+      }
+    }
     const order = orderSlices(slices);
     this.imageIds = order.keys;
     this.along = order.along;
     this.errors.clear();
-    const first = this.imageIds[0];
-    const ds2 = first ? this.headers.get(first) : undefined;
-    const floats = (tag: string): number[] | null => {
-      const v = ds2?.string(tag)?.split('\\').map(Number);
-      return v && v.every(Number.isFinite) ? v : null;
-    };
+    const first = this.imageIds[0] ? this.metas.get(this.imageIds[0]) : undefined;
     this.calibration = calibrationOf({
-      pixelSpacing: floats('x00280030'),
-      imagerPixelSpacing: floats('x00181164'),
-      magnification: floats('x00181114')?.[0] ?? null,
+      pixelSpacing: first?.pixelSpacing,
+      imagerPixelSpacing: first?.imagerPixelSpacing,
+      magnification: first?.magnification,
     });
     this.measureAllowed = this.calibration.kind !== 'none';
     if (this.imageIds.length) {
@@ -269,10 +265,10 @@ export class CornerstonePane {
     this.emit();
     return {
       total: this.imageIds.length,
-      modality: ds2?.string('x00080060') ?? '',
-      seriesDescription: ds2?.string('x0008103e') ?? '',
-      institution: ds2?.string('x00080080') ?? '',
-      studyDate: ds2?.string('x00080020') ?? '',
+      modality: first?.modality ?? '',
+      seriesDescription: first?.seriesDescription ?? '',
+      institution: first?.institutionName ?? '',
+      studyDate: first?.studyDate ?? '',
       calibration: this.calibration,
       along: order.along,
       problems: order.problems,
@@ -416,7 +412,7 @@ export class CornerstonePane {
     const raw = image.getPixelData()[y * image.columns + x] ?? NaN;
     const scaled = image.preScale?.scaled;
     const value = scaled ? raw : raw * (image.slope ?? 1) + (image.intercept ?? 0);
-    return { x, y, value, unit: this.meta.get(imageId)?.modality === 'CT' ? 'HU' : '' };
+    return { x, y, value, unit: this.metas.get(imageId)?.modality === 'CT' ? 'HU' : '' };
   }
 
   /** World (patient mm) to image pixel coordinates on the shown slice's plane. */
@@ -468,9 +464,9 @@ export class CornerstonePane {
       pts[i] && pts[j]
         ? Math.hypot((pts[j].x - pts[i].x) * c.colMm, (pts[j].y - pts[i].y) * c.rowMm)
         : 0;
-    const info = this.meta.get(imageId);
-    const sop = info?.sop ?? '';
-    const seriesUid = info?.series ?? '';
+    const info = this.metas.get(imageId);
+    const sop = info?.sopInstanceUid ?? '';
+    const seriesUid = info?.seriesInstanceUid ?? '';
     const frame = Number(/[?&]frame=(\d+)/.exec(imageId)?.[1] ?? 0);
     const base = {
       id: a.annotationUID ?? '',

@@ -2,6 +2,13 @@
 // src/adapters/viewer implements it over Cornerstone3D and src/app wires it in, lazily.
 import type { Calibration, MeasurementEvent } from '../../core/image/measurement';
 import type { GeometryProblem } from '../../core/image/viewing';
+import type { SliceMeta } from '../../core/image/slice-meta';
+
+/** One image file of a series and what the index says of it (null: its header is read). */
+export interface StackEntry {
+  file: File;
+  meta: SliceMeta | null;
+}
 
 export type ToolName =
   'windowLevel' | 'pan' | 'zoom' | 'scroll' | 'length' | 'bidirectional' | 'ellipse';
@@ -50,7 +57,7 @@ export interface PaneListener {
 }
 
 export interface Pane {
-  load(files: File[]): Promise<StackInfo>;
+  load(entries: StackEntry[]): Promise<StackInfo>;
   setIndex(i: number): void;
   scroll(delta: number): void;
   setTool(t: ToolName): void;

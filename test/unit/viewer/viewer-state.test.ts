@@ -88,7 +88,7 @@ function setup(infos: Record<string, StackInfo>) {
         return p;
       },
     }),
-    seriesFiles: async () => [],
+    seriesImages: async () => [],
     seriesList: async () =>
       Object.keys(infos).map((uid) => ({ uid, label: uid, patientId: 'P1', modality: 'CT' })),
   });

@@ -19,6 +19,7 @@ import { init as loaderInit, wadouri } from '@cornerstonejs/dicom-image-loader';
 import { headerOf, sliceMetaOfDataSet } from './header';
 import { completeMetas, type SliceMeta } from '../../core/image/slice-meta';
 import type { Calibration, Measurement, MeasurementEvent } from '../../core/image/measurement';
+import { StackLoader } from '../../core/image/stack-loader';
 import {
   autoWindow,
   calibrationOf,
@@ -46,14 +47,17 @@ const KIND_OF: Record<string, Measurement['kind']> = {
 const ENGINE_ID = 'trialbench-viewer';
 const { MouseBindings } = csTools.Enums;
 let ready: Promise<'gpu' | 'cpu'> | null = null;
+/** Decoding workers the loader runs (each pane keeps one more request than this in flight). */
+let workerCount = 1;
 
 /** Initialises Cornerstone3D, its loader and tools once; resolves to the backend in use. */
 export function initCornerstone(opts: { cpu?: boolean; workers?: number } = {}) {
   ready ??= Promise.resolve().then(() => {
     csInit();
     if (opts.cpu) setUseCPURendering(true);
+    workerCount = opts.workers ?? Math.max(1, Math.min(2, navigator.hardwareConcurrency - 1));
     loaderInit({
-      maxWebWorkers: opts.workers ?? Math.max(1, Math.min(2, navigator.hardwareConcurrency - 1)),
+      maxWebWorkers: workerCount,
       wasmBasePath: `${import.meta.env.BASE_URL}cornerstone-wasm/`,
     } as Parameters<typeof loaderInit>[0]);
     csTools.init();
@@ -77,6 +81,7 @@ interface StackEntry {
 
 interface PaneStateOut {
   index: number;
+  shown: number | null;
   total: number;
   position: number | null;
   window: { width: number; center: number } | null;
@@ -129,7 +134,13 @@ export class CornerstonePane {
   private along: (number | null)[] = [];
   private calibration: Calibration = { kind: 'none', reason: 'No series loaded' };
   private errors = new Map<number, string>();
-  private rendered = false;
+  /** The slice the person is on (the index moves at once, never waiting for a decode). */
+  private target = 0;
+  /** The slice whose pixels are on screen: the target, or the nearest decoded meanwhile. */
+  private shown: number | null = null;
+  private loader: StackLoader | null = null;
+  private drawQueued = false;
+  private lastEmitted = '';
   private measureAllowed = true;
   /** What the index (or a header) says of each image id. */
   private readonly metas = new Map<string, SliceMeta>();
@@ -169,11 +180,15 @@ export class CornerstonePane {
       target.addEventListener(name, fn);
       this.off.push(() => target.removeEventListener(name, fn));
     };
-    on(element, Enums.Events.STACK_NEW_IMAGE, () => {
-      this.errors.delete(this.viewport.getCurrentImageIdIndex());
-      this.rendered = true;
+    on(element, Enums.Events.STACK_NEW_IMAGE, (e) => {
+      const i = (e as CustomEvent<{ imageIdIndex?: number }>).detail?.imageIdIndex;
+      this.shown = typeof i === 'number' ? i : this.viewport.getCurrentImageIdIndex();
+      this.errors.delete(this.shown);
       this.emit();
     });
+    // The tools (wheel, drag to scroll) move the stack through the viewport: route them
+    // here, so they too move the index at once and never wait for a decode.
+    (this.viewport as { scroll: (delta: number) => void }).scroll = (delta) => this.scroll(delta);
     on(element, Enums.Events.IMAGE_RENDERED, () => this.emit());
     on(element, Enums.Events.VOI_MODIFIED, () => this.emit());
     on(element, Enums.Events.CAMERA_MODIFIED, () => this.emit());
@@ -183,6 +198,11 @@ export class CornerstonePane {
       if (i < 0) return;
       this.errors.set(i, reasonOf(d.error));
       this.emit();
+    });
+    on(eventTarget, Enums.Events.IMAGE_CACHE_IMAGE_REMOVED, (e) => {
+      const id = (e as CustomEvent<{ imageId?: string }>).detail?.imageId;
+      const i = id ? this.imageIds.indexOf(id) : -1;
+      if (i >= 0) this.loader?.evicted(i);
     });
     const ev = csTools.Enums.Events;
     const annotationEvent = (type: 'added' | 'modified' | 'completed') => (e: Event) => {
@@ -243,6 +263,8 @@ export class CornerstonePane {
     this.imageIds = order.keys;
     this.along = order.along;
     this.errors.clear();
+    this.loader?.stop();
+    this.shown = null;
     const first = this.imageIds[0] ? this.metas.get(this.imageIds[0]) : undefined;
     this.calibration = calibrationOf({
       pixelSpacing: first?.pixelSpacing,
@@ -254,13 +276,32 @@ export class CornerstonePane {
       // Not awaited: the first image's arrival is reported by the viewport's events, and a
       // first image that fails is reported in place like any other.
       const start = Math.floor(this.imageIds.length / 2);
-      this.viewport.setStack(this.imageIds, start).then(
-        () => csTools.utilities.stackPrefetch.enable(this.element),
+      const ids = this.imageIds;
+      // Decoding in the loader's workers, planned around the slice the person is on (the
+      // viewport's own request for the first slice and ours share one cached load).
+      const loader = new StackLoader(
+        ids.length,
+        (i) => imageLoader.loadAndCacheImage(ids[i]!).then(() => undefined),
+        {
+          loaded: () => this.queueDraw(),
+          failed: (i, reason) => {
+            this.errors.set(i, reason);
+            if (i === this.target) this.emit();
+          },
+        },
+        reasonOf,
+        workerCount + 1,
+      );
+      this.loader = loader;
+      this.target = start;
+      this.viewport.setStack(ids, start).then(
+        () => undefined,
         (e: unknown) => {
           this.errors.set(start, reasonOf(e));
           this.emit();
         },
       );
+      loader.setTarget(start);
     }
     this.emit();
     return {
@@ -276,8 +317,28 @@ export class CornerstonePane {
     };
   }
 
+  /** Shows the target if decoded, else the nearest decoded slice: once per frame at most. */
+  private queueDraw() {
+    if (this.drawQueued) return;
+    this.drawQueued = true;
+    requestAnimationFrame(() => {
+      this.drawQueued = false;
+      const loader = this.loader;
+      if (!loader) return;
+      const i = loader.stateOf(this.target) === 'done' ? this.target : loader.nearestDone();
+      if (i === null || i === this.viewport.getCurrentImageIdIndex()) return;
+      this.viewport.setImageIdIndex(i).then(
+        () => undefined,
+        (e: unknown) => {
+          this.errors.set(i, reasonOf(e));
+          this.emit();
+        },
+      );
+    });
+  }
+
   private emit() {
-    const i = this.viewport.getCurrentImageIdIndex?.() ?? 0;
+    const i = this.target;
     const props = this.imageIds.length ? this.viewport.getProperties() : {};
     const voi = props.voiRange;
     let zoom = 1;
@@ -286,34 +347,35 @@ export class CornerstonePane {
     } catch {
       /* no image yet */
     }
-    this.listener.state({
+    const state: PaneStateOut = {
       index: i,
+      shown: this.shown,
       total: this.imageIds.length,
       position: this.along[i] ?? null,
       window: voi ? { width: voi.upper - voi.lower, center: (voi.upper + voi.lower) / 2 } : null,
       invert: !!props.invert,
       zoom,
       error: this.errors.get(i) ?? null,
-      rendered: this.rendered && !this.errors.has(i),
-    });
+      rendered: this.shown === i && !this.errors.has(i),
+    };
+    // Every drawn frame raises an event: pass on only what changed.
+    const key = JSON.stringify(state);
+    if (key === this.lastEmitted) return;
+    this.lastEmitted = key;
+    this.listener.state(state);
   }
 
+  /** Moves to slice `i` at once; its image follows when decoded (see queueDraw). */
   setIndex(i: number) {
-    if (!this.imageIds.length) return;
-    const n = Math.max(0, Math.min(this.imageIds.length - 1, i));
-    this.rendered = false;
-    this.viewport.setImageIdIndex(n).then(
-      () => this.emit(),
-      (e: unknown) => {
-        this.errors.set(n, reasonOf(e));
-        this.emit();
-      },
-    );
+    if (!this.imageIds.length || !this.loader) return;
+    this.target = Math.max(0, Math.min(this.imageIds.length - 1, i));
+    this.loader.setTarget(this.target);
+    this.queueDraw();
     this.emit();
   }
 
   scroll(delta: number) {
-    this.setIndex(this.viewport.getCurrentImageIdIndex() + delta);
+    this.setIndex(this.target + delta);
   }
 
   setTool(t: ToolName) {
@@ -510,6 +572,8 @@ export class CornerstonePane {
   }
 
   destroy() {
+    this.loader?.stop();
+    this.loader = null;
     this.resize.disconnect();
     for (const f of this.off) f();
     csTools.ToolGroupManager.destroyToolGroup(`${this.id}-tools`);

@@ -31,7 +31,10 @@ export interface StackInfo {
 }
 
 export interface PaneState {
+  /** The slice the person is on: it moves at once, without waiting for a decode. */
   index: number;
+  /** The slice whose image is on screen: `index`, or the nearest decoded one meanwhile. */
+  shown: number | null;
   total: number;
   /** Position of the shown slice along the normal (mm), or null. */
   position: number | null;
@@ -40,7 +43,7 @@ export interface PaneState {
   zoom: number;
   /** Why the current slice shows no image (decoder, corrupt frame), or null. */
   error: string | null;
-  /** True once the current slice has been drawn. */
+  /** True once the current slice (`index`) itself has been drawn. */
   rendered: boolean;
 }
 

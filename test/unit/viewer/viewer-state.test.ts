@@ -23,6 +23,7 @@ class FakePane implements Pane {
   private emit() {
     const s: PaneState = {
       index: this.index,
+      shown: this.index,
       total: this.info.total,
       position: this.info.along[this.index] ?? null,
       window: null,

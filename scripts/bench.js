@@ -12,6 +12,7 @@ import { chromium } from '@playwright/test';
 import { findChromium, CHROMIUM_HINT } from './chromium.js';
 import { startRelay } from './signal.js';
 import { benchDeidCli } from './bench-deid-cli.js';
+import { codecInputs } from './bench-codecs.js';
 
 // A flag given without a number (`--deid`) keeps its default instead of becoming NaN,
 // which would silently skip that benchmark.
@@ -404,31 +405,41 @@ try {
     ]);
     headline.push(['viewer-scroll-decoding', v.scroll.fps.toFixed(1), 'fps']);
     headline.push(['viewer-scroll-decoding-vs-idle', (v.scroll.fps / v.idleFps).toFixed(2), 'x']);
-    // Decoding per codec, on the pydicom corpus where present (read here, never committed).
-    const corpus = process.env.TRIALBENCH_CORPUS ?? '/work/shared/corpus/pydicom/test_files';
-    const codecs = [
-      ['native', 'MR_small.dcm'],
-      ['rle', 'MR_small_RLE.dcm'],
-      ['jpeg-baseline', 'SC_rgb_jpeg_dcmtk.dcm'],
-      ['jpeg-ls', 'MR_small_jpeg_ls_lossless.dcm'],
-      ['jpeg2000', 'MR_small_jp2klossless.dcm'],
-    ];
-    const { existsSync, readFileSync } = await import('node:fs');
-    const decode = {};
-    for (const [codec, file] of codecs) {
-      const path = `${corpus}/${file}`;
-      if (!existsSync(path)) {
-        console.log(`  decode ${codec}: SKIPPED (${path} absent)`);
+    // Decoding per codec: one 512x512 CT slice in every transfer syntax the viewer decodes.
+    const sample = await page.evaluate(() => window.trialbenchCodecs.sample(512));
+    const { inputs, skipped } = await codecInputs(sample, 512);
+    for (const why of skipped) console.log(`  decode: SKIPPED (${why})`);
+    const d = await page.evaluate(
+      ([inputs, times]) => window.trialbenchCodecs.rates(inputs, 512, times),
+      [inputs, 30],
+    );
+    const table = {
+      'native frame, plain copy': {
+        'frames/s': (d.copyMbPerSecond / ((512 * 512 * 2) / 1e6)).toFixed(0),
+        'MB/s': d.copyMbPerSecond.toFixed(0),
+        'vs copy': '1',
+        'encoded KB': '',
+        check: '',
+      },
+    };
+    for (const r of d.results) {
+      if (r.error) {
+        console.log(`  decode ${r.codec}: FAILED (${r.error})`);
         continue;
       }
-      const rate = await page.evaluate(
-        ([b64, times]) => window.trialbenchViewer.decode(b64, times),
-        [readFileSync(path).toString('base64'), 50],
-      );
-      decode[`${codec} (${file}), images/s`] = rate.toFixed(0);
-      headline.push([`viewer-decode-${codec}`, rate.toFixed(0), 'images/s']);
+      const vsCopy = r.mbPerSecond / d.copyMbPerSecond;
+      table[r.codec] = {
+        'frames/s': r.framesPerSecond.toFixed(0),
+        'MB/s': r.mbPerSecond.toFixed(0),
+        'vs copy': vsCopy.toFixed(4),
+        'encoded KB': (r.encodedBytes / 1024).toFixed(0),
+        check: r.check,
+      };
+      headline.push([`viewer-decode-${r.codec}`, r.framesPerSecond.toFixed(0), 'frames/s']);
+      headline.push([`viewer-decode-${r.codec}-vs-copy`, vsCopy.toFixed(4), 'x']);
     }
-    if (Object.keys(decode).length) console.table(decode);
+    console.log("\nDecoding one 512x512 CT frame in the viewer's workers, per transfer syntax");
+    console.table(table);
   }
 
   console.log('');

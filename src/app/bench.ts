@@ -14,6 +14,7 @@ import './ledger-bench';
 import './deid-bench';
 import './qc-bench';
 import './viewer-bench';
+import './codec-bench';
 
 type CorpusParams = Parameters<DemoWorkerApi['writeCorpus']>[1];
 

@@ -18,8 +18,16 @@ interface PaneStateLike {
 
 const SERIES = '2.25.8800.0';
 
-function ctSlice(k: number, n: number, size: number): Uint8Array {
-  const px = ctPhantom(size, size, n > 1 ? k / (n - 1) : 0);
+/** Stored pixels other than the native 16-bit phantom (the codec bench's encoded frames). */
+export interface SlicePixels {
+  bits: 8 | 16;
+  value: Uint8Array | Uint16Array | { fragments: Uint8Array[] };
+  transferSyntaxUid: string;
+}
+
+/** Slice `k` of `n` of the bench's CT stack, as a Part 10 file. */
+export function ctSlice(k: number, n: number, size: number, pixels?: SlicePixels): Uint8Array {
+  const bits = pixels?.bits ?? 16;
   const ds: DataElement[] = [
     { tag: 0x00080016, vr: 'UI', value: '1.2.840.10008.5.1.4.1.1.2' },
     { tag: 0x00080018, vr: 'UI', value: `2.25.8800.${k + 1}` },
@@ -35,15 +43,19 @@ function ctSlice(k: number, n: number, size: number): Uint8Array {
     { tag: 0x00280010, vr: 'US', value: size },
     { tag: 0x00280011, vr: 'US', value: size },
     { tag: 0x00280030, vr: 'DS', value: ['0.9765625', '0.9765625'] },
-    { tag: 0x00280100, vr: 'US', value: 16 },
-    { tag: 0x00280101, vr: 'US', value: 16 },
-    { tag: 0x00280102, vr: 'US', value: 15 },
+    { tag: 0x00280100, vr: 'US', value: bits },
+    { tag: 0x00280101, vr: 'US', value: bits },
+    { tag: 0x00280102, vr: 'US', value: bits - 1 },
     { tag: 0x00280103, vr: 'US', value: 0 },
     { tag: 0x00281052, vr: 'DS', value: '-1024' },
     { tag: 0x00281053, vr: 'DS', value: '1' },
-    { tag: 0x7fe00010, vr: 'OW', value: px },
+    {
+      tag: 0x7fe00010,
+      vr: bits === 8 ? 'OB' : 'OW',
+      value: pixels?.value ?? ctPhantom(size, size, n > 1 ? k / (n - 1) : 0),
+    },
   ];
-  return writePart10(ds);
+  return writePart10(ds, pixels ? { transferSyntaxUid: pixels.transferSyntaxUid } : {});
 }
 
 /** The stack written to OPFS and indexed by the app's own scan, as a folder it opened. */
@@ -222,13 +234,6 @@ const viewerBench = {
       backend: engine.backend,
       errors,
     };
-  },
-
-  /** Images decoded per second for one file, decoded `times` times with caches purged. */
-  async decode(b64: string, times: number) {
-    const { decodeFileRate } = await import('../adapters/viewer/cornerstone');
-    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    return decodeFileRate(new File([bytes], 'x.dcm'), times);
   },
 };
 

@@ -587,17 +587,30 @@ export function purgeCaches(): void {
   wadouri.dataSetCacheManager.purge();
 }
 
-/** Decodes one file `times` times in the loader's workers; images per second. */
-export async function decodeFileRate(file: File, times: number): Promise<number> {
+/**
+ * Decodes one file `times` times in the loader's workers: images per second, and the last
+ * decode's stored values (the modality LUT undone where the loader applied it), to check.
+ */
+export async function decodeFileRate(
+  file: File,
+  times: number,
+): Promise<{ perSecond: number; stored: ArrayLike<number> }> {
   await initCornerstone();
   const id = wadouri.fileManager.add(file);
-  await imageLoader.loadImage(id); // warm: workers and codec started
+  await imageLoader.loadImage(id); // warm: workers and codec started, the file parsed
   let ms = 0;
+  let image: Types.IImage | null = null;
   for (let i = 0; i < times; i++) {
     purgeCaches();
     const t = performance.now();
-    await imageLoader.loadImage(id);
+    image = await imageLoader.loadImage(id);
     ms += performance.now() - t;
   }
-  return times / (ms / 1000);
+  const px = image!.getPixelData();
+  const slope = image!.slope ?? 1;
+  const intercept = image!.intercept ?? 0;
+  const stored = image!.preScale?.scaled
+    ? Array.from(px, (v) => Math.round((v - intercept) / slope))
+    : px;
+  return { perSecond: times / (ms / 1000), stored };
 }

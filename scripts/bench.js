@@ -38,9 +38,14 @@ const deidWorkers = arg('deid-workers', undefined);
 // --deid-cli N: CT files (512x512) through `trialbench deid` vs gdcmanon (default 400; 0: off).
 const deidCliCount = arg('deid-cli', 400);
 // --viewer N: slices of the 512x512 CT stack the viewer opens and scrolls (default 300; 0
-// skips); --viewer-cpu uses Cornerstone3D's CPU rendering instead of WebGL2.
+// skips); --viewer-cpu / --viewer-gpu force Cornerstone3D's CPU or WebGL2 rendering (by
+// default the app's choice: WebGL2 unless WebGL is itself drawn by the CPU, as here).
 const viewerCount = arg('viewer', 300);
-const viewerCpu = process.argv.includes('--viewer-cpu');
+const viewerRenderer = process.argv.includes('--viewer-cpu')
+  ? 'cpu'
+  : process.argv.includes('--viewer-gpu')
+    ? 'gpu'
+    : 'auto';
 // --dist DIR: build into and serve DIR instead of dist/, so parallel runs do not collide.
 const distIndex = process.argv.indexOf('--dist');
 const dist = distIndex >= 0 ? process.argv[distIndex + 1] : null;
@@ -375,11 +380,11 @@ try {
   if (viewerCount) {
     await page.waitForFunction(() => 'trialbenchViewer' in window);
     const v = await page.evaluate(
-      ([n, cpu]) => window.trialbenchViewer.run(n, 512, cpu),
-      [viewerCount, viewerCpu],
+      ([n, renderer]) => window.trialbenchViewer.run(n, 512, renderer),
+      [viewerCount, viewerRenderer],
     );
     console.log(
-      `\nViewer (${v.backend === 'gpu' ? 'WebGL2' : 'CPU'} rendering, ${viewerCount} slices 512x512 CT from OPFS${v.errors ? `, ${v.errors} errors` : ''})`,
+      `\nViewer (${v.backend === 'gpu' ? 'WebGL2' : 'CPU'} rendering${viewerRenderer === 'auto' ? ' as the app chose' : ', forced'}, ${viewerCount} slices 512x512 CT from OPFS${v.errors ? `, ${v.errors} errors` : ''})`,
     );
     console.table({
       'first image after the click, from the index (ms)': v.firstImageMs.toFixed(0),

@@ -132,14 +132,14 @@ function frameRate(ms: number): Promise<number> {
 }
 
 const viewerBench = {
-  async run(count: number, size: number, cpu: boolean) {
+  async run(count: number, size: number, renderer: 'auto' | 'gpu' | 'cpu') {
     const { CornerstoneEngine, purgeCaches } = await import('../adapters/viewer/cornerstone');
     const idleFps = await frameRate(1500);
     const stack = await indexedStack(count, size);
     const element = document.createElement('div');
     element.style.cssText = 'width:512px;height:512px';
     document.body.append(element);
-    const engine = await CornerstoneEngine.create({ cpu });
+    const engine = await CornerstoneEngine.create({ renderer });
     let waiters: { want: number; resolve: () => void }[] = [];
     let errors = 0;
     let drawn: Set<number> | null = null;

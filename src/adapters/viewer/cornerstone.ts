@@ -50,11 +50,29 @@ let ready: Promise<'gpu' | 'cpu'> | null = null;
 /** Decoding workers the loader runs (each pane keeps one more request than this in flight). */
 let workerCount = 1;
 
-/** Initialises Cornerstone3D, its loader and tools once; resolves to the backend in use. */
-export function initCornerstone(opts: { cpu?: boolean; workers?: number } = {}) {
+/**
+ * WebGL drawn by the CPU (SwiftShader, llvmpipe): every WebGL frame is then read back to be
+ * copied on screen, ~20 ms of the main thread per frame in headless Chromium here, while
+ * Cornerstone3D's CPU path draws a stack at the display rate (npm run bench, viewer).
+ */
+function softwareWebGl(): boolean {
+  const gl = document.createElement('canvas').getContext('webgl2');
+  if (!gl) return false; // no WebGL: Cornerstone3D chooses its CPU path itself
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return /swiftshader|llvmpipe|softpipe|software/i.test(name);
+}
+
+/**
+ * Initialises Cornerstone3D, its loader and tools once; resolves to the backend in use:
+ * WebGL unless asked for the CPU path, or (renderer 'auto') WebGL is itself run on the CPU.
+ */
+export function initCornerstone(opts: EngineOptions = {}) {
   ready ??= Promise.resolve().then(() => {
     csInit();
-    if (opts.cpu) setUseCPURendering(true);
+    const renderer = opts.renderer ?? 'auto';
+    if (renderer === 'cpu' || (renderer === 'auto' && softwareWebGl())) setUseCPURendering(true);
     workerCount = opts.workers ?? Math.max(1, Math.min(2, navigator.hardwareConcurrency - 1));
     loaderInit({
       maxWebWorkers: workerCount,
@@ -63,13 +81,14 @@ export function initCornerstone(opts: { cpu?: boolean; workers?: number } = {}) 
     csTools.init();
     for (const t of Object.values(TOOL_CLASS)) csTools.addTool(t);
     // Annotation events are global; each pane filters on its own viewport.
-    return opts.cpu || getShouldUseCPURendering() ? ('cpu' as const) : ('gpu' as const);
+    return getShouldUseCPURendering() ? ('cpu' as const) : ('gpu' as const);
   });
   return ready;
 }
 
 export interface EngineOptions {
-  cpu?: boolean;
+  /** 'auto' (the default): WebGL, or the CPU path where WebGL is software-rendered. */
+  renderer?: 'auto' | 'gpu' | 'cpu';
   workers?: number;
 }
 
@@ -184,7 +203,9 @@ export class CornerstonePane {
       const i = (e as CustomEvent<{ imageIdIndex?: number }>).detail?.imageIdIndex;
       this.shown = typeof i === 'number' ? i : this.viewport.getCurrentImageIdIndex();
       this.errors.delete(this.shown);
-      this.emit();
+      // The CPU path raises this before it sets the image's default window: a preset the
+      // listener applies on the first image must come after that, not be undone by it.
+      queueMicrotask(() => this.emit());
     });
     // The tools (wheel, drag to scroll) move the stack through the viewport: route them
     // here, so they too move the index at once and never wait for a decode.

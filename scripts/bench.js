@@ -12,6 +12,7 @@ import { chromium } from '@playwright/test';
 import { findChromium, CHROMIUM_HINT } from './chromium.js';
 import { startRelay } from './signal.js';
 import { benchDeidCli } from './bench-deid-cli.js';
+import { codecInputs } from './bench-codecs.js';
 
 // A flag given without a number (`--deid`) keeps its default instead of becoming NaN,
 // which would silently skip that benchmark.
@@ -37,9 +38,14 @@ const deidWorkers = arg('deid-workers', undefined);
 // --deid-cli N: CT files (512x512) through `trialbench deid` vs gdcmanon (default 400; 0: off).
 const deidCliCount = arg('deid-cli', 400);
 // --viewer N: slices of the 512x512 CT stack the viewer opens and scrolls (default 300; 0
-// skips); --viewer-cpu uses Cornerstone3D's CPU rendering instead of WebGL2.
+// skips); --viewer-cpu / --viewer-gpu force Cornerstone3D's CPU or WebGL2 rendering (by
+// default the app's choice: WebGL2 unless WebGL is itself drawn by the CPU, as here).
 const viewerCount = arg('viewer', 300);
-const viewerCpu = process.argv.includes('--viewer-cpu');
+const viewerRenderer = process.argv.includes('--viewer-cpu')
+  ? 'cpu'
+  : process.argv.includes('--viewer-gpu')
+    ? 'gpu'
+    : 'auto';
 // --dist DIR: build into and serve DIR instead of dist/, so parallel runs do not collide.
 const distIndex = process.argv.indexOf('--dist');
 const dist = distIndex >= 0 ? process.argv[distIndex + 1] : null;
@@ -377,47 +383,71 @@ try {
   if (viewerCount) {
     await page.waitForFunction(() => 'trialbenchViewer' in window);
     const v = await page.evaluate(
-      ([n, cpu]) => window.trialbenchViewer.run(n, 512, cpu),
-      [viewerCount, viewerCpu],
+      ([n, renderer]) => window.trialbenchViewer.run(n, 512, renderer),
+      [viewerCount, viewerRenderer],
     );
     console.log(
-      `\nViewer (${v.backend === 'gpu' ? 'WebGL2' : 'CPU'} rendering, ${viewerCount} slices 512x512 CT from OPFS${v.errors ? `, ${v.errors} errors` : ''})`,
+      `\nViewer (${v.backend === 'gpu' ? 'WebGL2' : 'CPU'} rendering${viewerRenderer === 'auto' ? ' as the app chose' : ', forced'}, ${viewerCount} slices 512x512 CT from OPFS${v.errors ? `, ${v.errors} errors` : ''})`,
     );
     console.table({
-      'first image after open, caches empty (ms)': v.firstImageMs.toFixed(0),
-      'of which reading and ordering the headers (ms)': v.headersMs.toFixed(0),
-      'scroll, decoding as it goes (fps)': v.scrollFps.toFixed(1),
-      'scroll, decoded images cached (fps)': v.cachedFps.toFixed(1),
-      'scroll decoding / cached': (v.scrollFps / v.cachedFps).toFixed(2),
+      'first image after the click, from the index (ms)': v.firstImageMs.toFixed(0),
+      'of which the index rows and the files (ms)': v.filesMs.toFixed(0),
+      'of which the stack ordered, first load started (ms)': (v.orderedMs - v.filesMs).toFixed(0),
+      'first image, every header read instead (ms)': v.headersFirstImageMs.toFixed(0),
+      'of which reading and ordering the headers (ms)': v.headersOrderedMs.toFixed(0),
+      'reading one file of the stack, median (ms)': v.oneFileReadMs.toFixed(1),
+      'first image / one file read': (v.firstImageMs / v.oneFileReadMs).toFixed(1),
+      'idle page, animation frames/s': v.idleFps.toFixed(1),
+      'scroll one slice a frame, decoding (frames/s)': v.scroll.fps.toFixed(1),
+      'scroll, decoding / idle page': (v.scroll.fps / v.idleFps).toFixed(2),
+      'scroll, decoding: images drawn/s': v.scroll.drawnPerSecond.toFixed(1),
+      'scroll, decoding: last slice drawn after the scroll (ms)': v.scroll.settleMs.toFixed(0),
+      'scroll, all decoded (frames/s)': v.cached.fps.toFixed(1),
+      'scroll, all decoded: images drawn/s': v.cached.drawnPerSecond.toFixed(1),
     });
     headline.push(['viewer-first-image', v.firstImageMs.toFixed(0), 'ms']);
-    headline.push(['viewer-scroll', v.scrollFps.toFixed(1), 'fps']);
-    headline.push(['viewer-scroll-vs-cached', (v.scrollFps / v.cachedFps).toFixed(2), 'x']);
-    // Decoding per codec, on the pydicom corpus where present (read here, never committed).
-    const corpus = process.env.TRIALBENCH_CORPUS ?? '/work/shared/corpus/pydicom/test_files';
-    const codecs = [
-      ['native', 'MR_small.dcm'],
-      ['rle', 'MR_small_RLE.dcm'],
-      ['jpeg-baseline', 'SC_rgb_jpeg_dcmtk.dcm'],
-      ['jpeg-ls', 'MR_small_jpeg_ls_lossless.dcm'],
-      ['jpeg2000', 'MR_small_jp2klossless.dcm'],
-    ];
-    const { existsSync, readFileSync } = await import('node:fs');
-    const decode = {};
-    for (const [codec, file] of codecs) {
-      const path = `${corpus}/${file}`;
-      if (!existsSync(path)) {
-        console.log(`  decode ${codec}: SKIPPED (${path} absent)`);
+    headline.push([
+      'viewer-first-image-vs-one-file-read',
+      (v.firstImageMs / v.oneFileReadMs).toFixed(1),
+      'x',
+    ]);
+    headline.push(['viewer-scroll-decoding', v.scroll.fps.toFixed(1), 'fps']);
+    headline.push(['viewer-scroll-decoding-vs-idle', (v.scroll.fps / v.idleFps).toFixed(2), 'x']);
+    // Decoding per codec: one 512x512 CT slice in every transfer syntax the viewer decodes.
+    const sample = await page.evaluate(() => window.trialbenchCodecs.sample(512));
+    const { inputs, skipped } = await codecInputs(sample, 512);
+    for (const why of skipped) console.log(`  decode: SKIPPED (${why})`);
+    const d = await page.evaluate(
+      ([inputs, times]) => window.trialbenchCodecs.rates(inputs, 512, times),
+      [inputs, 30],
+    );
+    const table = {
+      'native frame, plain copy': {
+        'frames/s': (d.copyMbPerSecond / ((512 * 512 * 2) / 1e6)).toFixed(0),
+        'MB/s': d.copyMbPerSecond.toFixed(0),
+        'vs copy': '1',
+        'encoded KB': '',
+        check: '',
+      },
+    };
+    for (const r of d.results) {
+      if (r.error) {
+        console.log(`  decode ${r.codec}: FAILED (${r.error})`);
         continue;
       }
-      const rate = await page.evaluate(
-        ([b64, times]) => window.trialbenchViewer.decode(b64, times),
-        [readFileSync(path).toString('base64'), 50],
-      );
-      decode[`${codec} (${file}), images/s`] = rate.toFixed(0);
-      headline.push([`viewer-decode-${codec}`, rate.toFixed(0), 'images/s']);
+      const vsCopy = r.mbPerSecond / d.copyMbPerSecond;
+      table[r.codec] = {
+        'frames/s': r.framesPerSecond.toFixed(0),
+        'MB/s': r.mbPerSecond.toFixed(0),
+        'vs copy': vsCopy.toFixed(4),
+        'encoded KB': (r.encodedBytes / 1024).toFixed(0),
+        check: r.check,
+      };
+      headline.push([`viewer-decode-${r.codec}`, r.framesPerSecond.toFixed(0), 'frames/s']);
+      headline.push([`viewer-decode-${r.codec}-vs-copy`, vsCopy.toFixed(4), 'x']);
     }
-    if (Object.keys(decode).length) console.table(decode);
+    console.log("\nDecoding one 512x512 CT frame in the viewer's workers, per transfer syntax");
+    console.table(table);
   }
 
   console.log('');

@@ -7,14 +7,18 @@ import type {
   FolderKind,
   FolderRecord,
   IndexStore,
+  InstanceRow,
   SeriesFilter,
 } from '../core/ports/store';
+import { sliceMetaOfRow } from '../core/image/slice-meta';
+import type { StackEntry } from '../ui/viewer/engine-api';
 import { scanFolder } from '../core/scan/scanner';
 import { startCounts, withRates } from '../core/scan/progress';
 import type { ProgressListener, ArchiveApi, FolderView } from '../ui/state/archive-api';
 import {
   directoryFromDrop,
   entriesFromFileList,
+  filesAt,
   freshOpfsFolder,
   hasPermission,
   requestPermission,
@@ -200,26 +204,44 @@ export class ArchiveService implements ArchiveApi {
     return result;
   }
 
-  /** The present files of a series, for the viewer (uploads from this session, or handles). */
-  async seriesFiles(seriesInstanceUid: string): Promise<File[]> {
-    const folders = new Map((await this.deps.store.listFolders()).map((f) => [f.id, f]));
-    const out: File[] = [];
-    for (const i of await this.deps.store.listInstances(seriesInstanceUid)) {
-      if (i.missing) continue;
-      const upload = this.uploads.get(i.folderId)?.find((e) => e.path === i.path);
-      if (upload) out.push(upload.file);
-      else {
-        let dir = folders.get(i.folderId)?.handle as FileSystemDirectoryHandle | undefined;
-        if (!dir) continue;
-        const parts = i.path.split('/');
-        try {
-          for (const p of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(p);
-          out.push(await (await dir.getFileHandle(parts.at(-1)!)).getFile());
-        } catch {
-          // gone since the scan: the viewer shows what is there
+  /**
+   * The present images of a series for the viewer: each file (uploads from this session, or
+   * looked up through the folder's handle) with what the index says of it, so the viewer
+   * orders and describes the stack without reading headers (it reads them where meta is null).
+   */
+  async seriesImages(seriesInstanceUid: string): Promise<StackEntry[]> {
+    const [folders, rows] = await Promise.all([
+      this.deps.store.listFolders(),
+      this.deps.store.listInstances(seriesInstanceUid),
+    ]);
+    const present = rows.filter((r) => !r.missing);
+    const byFolder = new Map<string, InstanceRow[]>();
+    for (const r of present) byFolder.set(r.folderId, [...(byFolder.get(r.folderId) ?? []), r]);
+    const out: StackEntry[] = [];
+    await Promise.all(
+      [...byFolder].map(async ([folderId, list]) => {
+        const upload = this.uploads.get(folderId);
+        let files: (File | null)[];
+        if (upload) {
+          const byPath = new Map(upload.map((e) => [e.path, e.file]));
+          files = list.map((r) => byPath.get(r.path) ?? null);
+        } else {
+          const dir = folders.find((f) => f.id === folderId)?.handle as
+            FileSystemDirectoryHandle | undefined;
+          // Gone since the scan, or no handle: the viewer shows what is there.
+          files = dir
+            ? await filesAt(
+                dir,
+                list.map((r) => r.path),
+              )
+            : [];
         }
-      }
-    }
+        list.forEach((r, k) => {
+          const file = files[k];
+          if (file) out.push({ file, meta: sliceMetaOfRow(r) });
+        });
+      }),
+    );
     return out;
   }
 

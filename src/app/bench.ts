@@ -14,6 +14,7 @@ import './ledger-bench';
 import './deid-bench';
 import './qc-bench';
 import './viewer-bench';
+import './codec-bench';
 
 type CorpusParams = Parameters<DemoWorkerApi['writeCorpus']>[1];
 
@@ -225,6 +226,9 @@ function templateRow(): InstanceRow {
     clinicalTrialTimePointId: '',
     geometry: [-250, -250, 0, 1, 0, 0, 0, 1, 0, 0.98, 0.98],
     acquisitionTime: '101500',
+    pixel: [1, 16, 12, 11, 0, NaN, -1024, 1, 40, 400, NaN, NaN, NaN],
+    photometricInterpretation: 'MONOCHROME2',
+    frameOfReferenceUid: '2.25.1',
     pixelDataOffset: 1800,
   };
 }

@@ -162,13 +162,16 @@ const reading = new ReadingState(
   }),
 );
 // The viewer's engine (Cornerstone3D, vtk.js, codecs) is a separate chunk, fetched on first use.
-// `?viewer=cpu` selects Cornerstone3D's CPU rendering path instead of WebGL2.
+// `?viewer=cpu` / `?viewer=gpu` force Cornerstone3D's CPU or WebGL2 rendering; by default
+// WebGL2, or the CPU path where WebGL itself is drawn by the CPU (see initCornerstone).
 const viewerState = new ViewerState({
-  loadEngine: async () =>
-    (await import('../adapters/viewer/cornerstone')).CornerstoneEngine.create({
-      cpu: new URLSearchParams(location.search).get('viewer') === 'cpu',
-    }),
-  seriesFiles: (uid) => archive.seriesFiles(uid),
+  loadEngine: async () => {
+    const asked = new URLSearchParams(location.search).get('viewer');
+    return (await import('../adapters/viewer/cornerstone')).CornerstoneEngine.create({
+      renderer: asked === 'cpu' || asked === 'gpu' ? asked : 'auto',
+    });
+  },
+  seriesImages: (uid) => archive.seriesImages(uid),
   seriesList: async () =>
     (await archive.listSeries({})).map((s) => ({
       uid: s.seriesInstanceUid,

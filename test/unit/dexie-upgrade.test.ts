@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SCHEMA, TrialbenchDb, DexieIndexStore } from '../../src/adapters/storage/dexie-store';
 import { instanceRow } from './helpers/rows';
 import { summariseSeries } from '../../src/core/scan/series';
+import { sliceMetaOfRow } from '../../src/core/image/slice-meta';
 
 describe('Dexie schema upgrades', () => {
   it('has strictly increasing versions', () => {
@@ -58,5 +59,44 @@ describe('Dexie schema upgrades v2 -> v3 -> v4', () => {
     const [read] = await store.listInstances(row.seriesInstanceUid);
     expect(read && 'attributes' in read).toBe(false);
     expect(read?.sopInstanceUid).toBe(row.sopInstanceUid);
+  });
+});
+
+describe('Dexie schema upgrade v5 -> v6', () => {
+  it('instances indexed before it say they lack the pixel description, so the viewer reads headers', async () => {
+    const name = 'upgrade-v5-v6';
+    const v5 = new TrialbenchDb(name, SCHEMA.findIndex((s) => s.version === 5) + 1);
+    const {
+      pixel: _p,
+      photometricInterpretation: _pi,
+      frameOfReferenceUid: _f,
+      ...old
+    } = instanceRow({ id: 'f1:1.dcm' });
+    await v5.table('instances').put(old);
+    await v5.series.put(summariseSeries([instanceRow({ id: 'f1:1.dcm' })])!);
+    v5.close();
+
+    const store = new DexieIndexStore(new TrialbenchDb(name));
+    const [row] = await store.listInstances(old.seriesInstanceUid);
+    expect(row).toMatchObject({
+      id: 'f1:1.dcm',
+      pixel: null,
+      photometricInterpretation: '',
+      frameOfReferenceUid: '',
+      geometry: old.geometry,
+    });
+    expect(sliceMetaOfRow(row!)).toBeNull();
+    // A row written at v6 keeps its description.
+    await store.applyBatch({
+      files: [],
+      instances: [instanceRow({ id: 'f1:2.dcm' })],
+      headers: [],
+      removedInstanceIds: [],
+    });
+    const fresh = (await store.listInstances(old.seriesInstanceUid)).find(
+      (r) => r.id === 'f1:2.dcm',
+    );
+    expect(sliceMetaOfRow(fresh!)?.windowWidth).toBe(400);
+    expect(store.db.verno).toBeGreaterThanOrEqual(6);
   });
 });

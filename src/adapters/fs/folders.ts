@@ -92,3 +92,38 @@ export async function freshOpfsFolder(name: string): Promise<FileSystemDirectory
   await root.removeEntry(name, { recursive: true }).catch(() => undefined);
   return root.getDirectoryHandle(name, { create: true });
 }
+
+/**
+ * The files at `paths` under `root`, looked up in parallel with each directory opened once
+ * (opening a series resolves hundreds of files: one at a time, each lookup waits on the
+ * last). Null where a file has gone since the scan.
+ */
+export async function filesAt(
+  root: FileSystemDirectoryHandle,
+  paths: readonly string[],
+): Promise<(File | null)[]> {
+  const dirs = new Map<string, Promise<FileSystemDirectoryHandle>>();
+  const dirOf = (path: string): Promise<FileSystemDirectoryHandle> => {
+    if (!path) return Promise.resolve(root);
+    let d = dirs.get(path);
+    if (!d) {
+      const cut = path.lastIndexOf('/');
+      d = dirOf(cut < 0 ? '' : path.slice(0, cut)).then((parent) =>
+        parent.getDirectoryHandle(path.slice(cut + 1)),
+      );
+      dirs.set(path, d);
+    }
+    return d;
+  };
+  return Promise.all(
+    paths.map(async (p) => {
+      const cut = p.lastIndexOf('/');
+      try {
+        const dir = await dirOf(cut < 0 ? '' : p.slice(0, cut));
+        return await (await dir.getFileHandle(p.slice(cut + 1))).getFile();
+      } catch {
+        return null;
+      }
+    }),
+  );
+}

@@ -139,6 +139,24 @@ export const SCHEMA: SchemaVersion[] = [
         });
     },
   },
+  {
+    // v6: instances say how their pixels are read and shown (bits, rescale, window,
+    // photometric, imager spacing, frame of reference), so the viewer orders a stack and
+    // describes each slice from the index instead of reading every file's header. Rows
+    // indexed before it get null / '': the viewer reads those headers (a rescan fills them).
+    version: 6,
+    stores: {},
+    upgrade: async (tx) => {
+      await tx
+        .table<Partial<InstanceRow>>('instances')
+        .toCollection()
+        .modify((row) => {
+          if (row.pixel === undefined) row.pixel = null;
+          if (row.photometricInterpretation === undefined) row.photometricInterpretation = '';
+          if (row.frameOfReferenceUid === undefined) row.frameOfReferenceUid = '';
+        });
+    },
+  },
 ];
 
 export class TrialbenchDb extends Dexie {

@@ -16,9 +16,10 @@ import {
 } from '@cornerstonejs/core';
 import * as csTools from '@cornerstonejs/tools';
 import { init as loaderInit, wadouri } from '@cornerstonejs/dicom-image-loader';
-import type { DataSet } from 'dicom-parser';
-import { headerOf } from './header';
+import { headerOf, sliceMetaOfDataSet } from './header';
+import { completeMetas, type SliceMeta } from '../../core/image/slice-meta';
 import type { Calibration, Measurement, MeasurementEvent } from '../../core/image/measurement';
+import { StackLoader } from '../../core/image/stack-loader';
 import {
   autoWindow,
   calibrationOf,
@@ -46,31 +47,60 @@ const KIND_OF: Record<string, Measurement['kind']> = {
 const ENGINE_ID = 'trialbench-viewer';
 const { MouseBindings } = csTools.Enums;
 let ready: Promise<'gpu' | 'cpu'> | null = null;
+/** Decoding workers the loader runs (each pane keeps one more request than this in flight). */
+let workerCount = 1;
 
-/** Initialises Cornerstone3D, its loader and tools once; resolves to the backend in use. */
-export function initCornerstone(opts: { cpu?: boolean; workers?: number } = {}) {
+/**
+ * WebGL drawn by the CPU (SwiftShader, llvmpipe): every WebGL frame is then read back to be
+ * copied on screen, ~20 ms of the main thread per frame in headless Chromium here, while
+ * Cornerstone3D's CPU path draws a stack at the display rate (npm run bench, viewer).
+ */
+function softwareWebGl(): boolean {
+  const gl = document.createElement('canvas').getContext('webgl2');
+  if (!gl) return false; // no WebGL: Cornerstone3D chooses its CPU path itself
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return /swiftshader|llvmpipe|softpipe|software/i.test(name);
+}
+
+/**
+ * Initialises Cornerstone3D, its loader and tools once; resolves to the backend in use:
+ * WebGL unless asked for the CPU path, or (renderer 'auto') WebGL is itself run on the CPU.
+ */
+export function initCornerstone(opts: EngineOptions = {}) {
   ready ??= Promise.resolve().then(() => {
     csInit();
-    if (opts.cpu) setUseCPURendering(true);
+    const renderer = opts.renderer ?? 'auto';
+    if (renderer === 'cpu' || (renderer === 'auto' && softwareWebGl())) setUseCPURendering(true);
+    workerCount = opts.workers ?? Math.max(1, Math.min(2, navigator.hardwareConcurrency - 1));
     loaderInit({
-      maxWebWorkers: opts.workers ?? Math.max(1, Math.min(2, navigator.hardwareConcurrency - 1)),
+      maxWebWorkers: workerCount,
       wasmBasePath: `${import.meta.env.BASE_URL}cornerstone-wasm/`,
     } as Parameters<typeof loaderInit>[0]);
     csTools.init();
     for (const t of Object.values(TOOL_CLASS)) csTools.addTool(t);
     // Annotation events are global; each pane filters on its own viewport.
-    return opts.cpu || getShouldUseCPURendering() ? ('cpu' as const) : ('gpu' as const);
+    return getShouldUseCPURendering() ? ('cpu' as const) : ('gpu' as const);
   });
   return ready;
 }
 
 export interface EngineOptions {
-  cpu?: boolean;
+  /** 'auto' (the default): WebGL, or the CPU path where WebGL is software-rendered. */
+  renderer?: 'auto' | 'gpu' | 'cpu';
   workers?: number;
+}
+
+/** A file and the index's description of it (null: read its header). */
+interface StackEntry {
+  file: File;
+  meta: SliceMeta | null;
 }
 
 interface PaneStateOut {
   index: number;
+  shown: number | null;
   total: number;
   position: number | null;
   window: { width: number; center: number } | null;
@@ -123,10 +153,16 @@ export class CornerstonePane {
   private along: (number | null)[] = [];
   private calibration: Calibration = { kind: 'none', reason: 'No series loaded' };
   private errors = new Map<number, string>();
-  private rendered = false;
+  /** The slice the person is on (the index moves at once, never waiting for a decode). */
+  private target = 0;
+  /** The slice whose pixels are on screen: the target, or the nearest decoded meanwhile. */
+  private shown: number | null = null;
+  private loader: StackLoader | null = null;
+  private drawQueued = false;
+  private lastEmitted = '';
   private measureAllowed = true;
-  private readonly headers = new Map<string, DataSet>();
-  private readonly meta = new Map<string, { sop: string; series: string; modality: string }>();
+  /** What the index (or a header) says of each image id. */
+  private readonly metas = new Map<string, SliceMeta>();
   private readonly off: (() => void)[] = [];
   private readonly resize = new ResizeObserver(() => this.engine.resize(true, false));
 
@@ -163,11 +199,17 @@ export class CornerstonePane {
       target.addEventListener(name, fn);
       this.off.push(() => target.removeEventListener(name, fn));
     };
-    on(element, Enums.Events.STACK_NEW_IMAGE, () => {
-      this.errors.delete(this.viewport.getCurrentImageIdIndex());
-      this.rendered = true;
-      this.emit();
+    on(element, Enums.Events.STACK_NEW_IMAGE, (e) => {
+      const i = (e as CustomEvent<{ imageIdIndex?: number }>).detail?.imageIdIndex;
+      this.shown = typeof i === 'number' ? i : this.viewport.getCurrentImageIdIndex();
+      this.errors.delete(this.shown);
+      // The CPU path raises this before it sets the image's default window: a preset the
+      // listener applies on the first image must come after that, not be undone by it.
+      queueMicrotask(() => this.emit());
     });
+    // The tools (wheel, drag to scroll) move the stack through the viewport: route them
+    // here, so they too move the index at once and never wait for a decode.
+    (this.viewport as { scroll: (delta: number) => void }).scroll = (delta) => this.scroll(delta);
     on(element, Enums.Events.IMAGE_RENDERED, () => this.emit());
     on(element, Enums.Events.VOI_MODIFIED, () => this.emit());
     on(element, Enums.Events.CAMERA_MODIFIED, () => this.emit());
@@ -177,6 +219,11 @@ export class CornerstonePane {
       if (i < 0) return;
       this.errors.set(i, reasonOf(d.error));
       this.emit();
+    });
+    on(eventTarget, Enums.Events.IMAGE_CACHE_IMAGE_REMOVED, (e) => {
+      const id = (e as CustomEvent<{ imageId?: string }>).detail?.imageId;
+      const i = id ? this.imageIds.indexOf(id) : -1;
+      if (i >= 0) this.loader?.evicted(i);
     });
     const ev = csTools.Enums.Events;
     const annotationEvent = (type: 'added' | 'modified' | 'completed') => (e: Event) => {
@@ -201,78 +248,89 @@ export class CornerstonePane {
     return !!ref && this.imageIds.includes(ref);
   }
 
-  async load(files: File[]) {
+  /**
+   * Orders and describes the stack from the index (headers are read only for entries it
+   * lacks), then loads the slice shown first; the others follow in the background.
+   */
+  async load(entries: StackEntry[]) {
     const unreadable: { name: string; reason: string }[] = [];
     const slices: SliceGeometry[] = [];
-    // Headers (prefixes) order the stack; each file is read whole and decoded in the loader's
-    // workers only when its slice is shown or prefetched.
-    await Promise.all(
-      files.map(async (file) => {
-        const base = wadouri.fileManager.add(file);
-        try {
-          const ds = await headerOf(file);
-          const frames = Math.max(1, Number(ds.intString('x00280008') ?? 1) || 1);
-          const floats = (tag: string): number[] | null => {
-            const v = ds.string(tag)?.split('\\').map(Number);
-            return v && v.every(Number.isFinite) ? v : null;
-          };
-          for (let f = 0; f < frames; f++) {
-            const id = frames > 1 ? `${base}?frame=${f}` : base;
-            this.headers.set(id, ds);
-            this.meta.set(id, {
-              sop: ds.string('x00080018') ?? '',
-              series: ds.string('x0020000e') ?? '',
-              modality: ds.string('x00080060') ?? '',
-            });
-            slices.push({
-              key: id,
-              instanceNumber: num(ds.intString('x00200013')),
-              position: frames > 1 ? null : floats('x00200032'),
-              orientation: floats('x00200037'),
-              rows: ds.uint16('x00280010') ?? 0,
-              columns: ds.uint16('x00280011') ?? 0,
-            });
-          }
-        } catch (e) {
-          unreadable.push({ name: file.name, reason: reasonOf(e) });
-        }
-      }),
+    const outcomes = await completeMetas(
+      entries,
+      async (e) => sliceMetaOfDataSet(await headerOf(e.file)),
+      reasonOf,
     );
+    for (const o of outcomes) {
+      if (!o.ok) {
+        unreadable.push({ name: o.entry.file.name, reason: o.reason });
+        continue;
+      }
+      const m = o.meta;
+      const base = wadouri.fileManager.add(o.entry.file);
+      for (let f = 0; f < m.frames; f++) {
+        const id = m.frames > 1 ? `${base}?frame=${f}` : base;
+        this.metas.set(id, m);
+        slices.push({
+          key: id,
+          instanceNumber: m.instanceNumber,
+          position: m.frames > 1 ? null : m.position,
+          orientation: m.orientation,
+          rows: m.rows,
+          columns: m.columns,
+        });
+      }
+    }
     const order = orderSlices(slices);
     this.imageIds = order.keys;
     this.along = order.along;
     this.errors.clear();
-    const first = this.imageIds[0];
-    const ds2 = first ? this.headers.get(first) : undefined;
-    const floats = (tag: string): number[] | null => {
-      const v = ds2?.string(tag)?.split('\\').map(Number);
-      return v && v.every(Number.isFinite) ? v : null;
-    };
+    this.loader?.stop();
+    this.shown = null;
+    const first = this.imageIds[0] ? this.metas.get(this.imageIds[0]) : undefined;
     this.calibration = calibrationOf({
-      pixelSpacing: floats('x00280030'),
-      imagerPixelSpacing: floats('x00181164'),
-      magnification: floats('x00181114')?.[0] ?? null,
+      pixelSpacing: first?.pixelSpacing,
+      imagerPixelSpacing: first?.imagerPixelSpacing,
+      magnification: first?.magnification,
     });
     this.measureAllowed = this.calibration.kind !== 'none';
     if (this.imageIds.length) {
       // Not awaited: the first image's arrival is reported by the viewport's events, and a
       // first image that fails is reported in place like any other.
       const start = Math.floor(this.imageIds.length / 2);
-      this.viewport.setStack(this.imageIds, start).then(
-        () => csTools.utilities.stackPrefetch.enable(this.element),
+      const ids = this.imageIds;
+      // Decoding in the loader's workers, planned around the slice the person is on (the
+      // viewport's own request for the first slice and ours share one cached load).
+      const loader = new StackLoader(
+        ids.length,
+        (i) => imageLoader.loadAndCacheImage(ids[i]!).then(() => undefined),
+        {
+          loaded: () => this.queueDraw(),
+          failed: (i, reason) => {
+            this.errors.set(i, reason);
+            if (i === this.target) this.emit();
+          },
+        },
+        reasonOf,
+        workerCount + 1,
+      );
+      this.loader = loader;
+      this.target = start;
+      this.viewport.setStack(ids, start).then(
+        () => undefined,
         (e: unknown) => {
           this.errors.set(start, reasonOf(e));
           this.emit();
         },
       );
+      loader.setTarget(start);
     }
     this.emit();
     return {
       total: this.imageIds.length,
-      modality: ds2?.string('x00080060') ?? '',
-      seriesDescription: ds2?.string('x0008103e') ?? '',
-      institution: ds2?.string('x00080080') ?? '',
-      studyDate: ds2?.string('x00080020') ?? '',
+      modality: first?.modality ?? '',
+      seriesDescription: first?.seriesDescription ?? '',
+      institution: first?.institutionName ?? '',
+      studyDate: first?.studyDate ?? '',
       calibration: this.calibration,
       along: order.along,
       problems: order.problems,
@@ -280,8 +338,28 @@ export class CornerstonePane {
     };
   }
 
+  /** Shows the target if decoded, else the nearest decoded slice: once per frame at most. */
+  private queueDraw() {
+    if (this.drawQueued) return;
+    this.drawQueued = true;
+    requestAnimationFrame(() => {
+      this.drawQueued = false;
+      const loader = this.loader;
+      if (!loader) return;
+      const i = loader.stateOf(this.target) === 'done' ? this.target : loader.nearestDone();
+      if (i === null || i === this.viewport.getCurrentImageIdIndex()) return;
+      this.viewport.setImageIdIndex(i).then(
+        () => undefined,
+        (e: unknown) => {
+          this.errors.set(i, reasonOf(e));
+          this.emit();
+        },
+      );
+    });
+  }
+
   private emit() {
-    const i = this.viewport.getCurrentImageIdIndex?.() ?? 0;
+    const i = this.target;
     const props = this.imageIds.length ? this.viewport.getProperties() : {};
     const voi = props.voiRange;
     let zoom = 1;
@@ -290,34 +368,35 @@ export class CornerstonePane {
     } catch {
       /* no image yet */
     }
-    this.listener.state({
+    const state: PaneStateOut = {
       index: i,
+      shown: this.shown,
       total: this.imageIds.length,
       position: this.along[i] ?? null,
       window: voi ? { width: voi.upper - voi.lower, center: (voi.upper + voi.lower) / 2 } : null,
       invert: !!props.invert,
       zoom,
       error: this.errors.get(i) ?? null,
-      rendered: this.rendered && !this.errors.has(i),
-    });
+      rendered: this.shown === i && !this.errors.has(i),
+    };
+    // Every drawn frame raises an event: pass on only what changed.
+    const key = JSON.stringify(state);
+    if (key === this.lastEmitted) return;
+    this.lastEmitted = key;
+    this.listener.state(state);
   }
 
+  /** Moves to slice `i` at once; its image follows when decoded (see queueDraw). */
   setIndex(i: number) {
-    if (!this.imageIds.length) return;
-    const n = Math.max(0, Math.min(this.imageIds.length - 1, i));
-    this.rendered = false;
-    this.viewport.setImageIdIndex(n).then(
-      () => this.emit(),
-      (e: unknown) => {
-        this.errors.set(n, reasonOf(e));
-        this.emit();
-      },
-    );
+    if (!this.imageIds.length || !this.loader) return;
+    this.target = Math.max(0, Math.min(this.imageIds.length - 1, i));
+    this.loader.setTarget(this.target);
+    this.queueDraw();
     this.emit();
   }
 
   scroll(delta: number) {
-    this.setIndex(this.viewport.getCurrentImageIdIndex() + delta);
+    this.setIndex(this.target + delta);
   }
 
   setTool(t: ToolName) {
@@ -416,7 +495,7 @@ export class CornerstonePane {
     const raw = image.getPixelData()[y * image.columns + x] ?? NaN;
     const scaled = image.preScale?.scaled;
     const value = scaled ? raw : raw * (image.slope ?? 1) + (image.intercept ?? 0);
-    return { x, y, value, unit: this.meta.get(imageId)?.modality === 'CT' ? 'HU' : '' };
+    return { x, y, value, unit: this.metas.get(imageId)?.modality === 'CT' ? 'HU' : '' };
   }
 
   /** World (patient mm) to image pixel coordinates on the shown slice's plane. */
@@ -468,9 +547,9 @@ export class CornerstonePane {
       pts[i] && pts[j]
         ? Math.hypot((pts[j].x - pts[i].x) * c.colMm, (pts[j].y - pts[i].y) * c.rowMm)
         : 0;
-    const info = this.meta.get(imageId);
-    const sop = info?.sop ?? '';
-    const seriesUid = info?.series ?? '';
+    const info = this.metas.get(imageId);
+    const sop = info?.sopInstanceUid ?? '';
+    const seriesUid = info?.seriesInstanceUid ?? '';
     const frame = Number(/[?&]frame=(\d+)/.exec(imageId)?.[1] ?? 0);
     const base = {
       id: a.annotationUID ?? '',
@@ -514,6 +593,8 @@ export class CornerstonePane {
   }
 
   destroy() {
+    this.loader?.stop();
+    this.loader = null;
     this.resize.disconnect();
     for (const f of this.off) f();
     csTools.ToolGroupManager.destroyToolGroup(`${this.id}-tools`);
@@ -527,17 +608,30 @@ export function purgeCaches(): void {
   wadouri.dataSetCacheManager.purge();
 }
 
-/** Decodes one file `times` times in the loader's workers; images per second. */
-export async function decodeFileRate(file: File, times: number): Promise<number> {
+/**
+ * Decodes one file `times` times in the loader's workers: images per second, and the last
+ * decode's stored values (the modality LUT undone where the loader applied it), to check.
+ */
+export async function decodeFileRate(
+  file: File,
+  times: number,
+): Promise<{ perSecond: number; stored: ArrayLike<number> }> {
   await initCornerstone();
   const id = wadouri.fileManager.add(file);
-  await imageLoader.loadImage(id); // warm: workers and codec started
+  await imageLoader.loadImage(id); // warm: workers and codec started, the file parsed
   let ms = 0;
+  let image: Types.IImage | null = null;
   for (let i = 0; i < times; i++) {
     purgeCaches();
     const t = performance.now();
-    await imageLoader.loadImage(id);
+    image = await imageLoader.loadImage(id);
     ms += performance.now() - t;
   }
-  return times / (ms / 1000);
+  const px = image!.getPixelData();
+  const slope = image!.slope ?? 1;
+  const intercept = image!.intercept ?? 0;
+  const stored = image!.preScale?.scaled
+    ? Array.from(px, (v) => Math.round((v - intercept) / slope))
+    : px;
+  return { perSecond: times / (ms / 1000), stored };
 }

@@ -1,5 +1,7 @@
 // The header of a DICOM file without its pixels, read from as small a prefix as will do.
 import { parseDicom, type DataSet } from 'dicom-parser';
+import { tagForKeyword } from '../../core/dicom/dictionary';
+import { sliceMetaOfHeader, type SliceMeta } from '../../core/image/slice-meta';
 
 /**
  * The header of a file, for ordering the stack before any pixels are read: a prefix up to
@@ -21,4 +23,38 @@ export async function headerOf(file: File): Promise<DataSet> {
     }
   }
   return parse(file);
+}
+
+// Binary (US) attributes among those the viewer reads; every other number is DS or IS text.
+const US = new Set([
+  'Rows',
+  'Columns',
+  'SamplesPerPixel',
+  'BitsAllocated',
+  'BitsStored',
+  'HighBit',
+  'PixelRepresentation',
+  'PlanarConfiguration',
+]);
+// As the indexer reads numbers (src/core/dicom/values.ts): malformed text is no number.
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** The viewer's slice description from a parsed header (when the index lacks it). */
+export function sliceMetaOfDataSet(ds: DataSet): SliceMeta {
+  const tag = (keyword: string) => {
+    const t = tagForKeyword(keyword);
+    if (t === undefined) throw new Error(`no such keyword: ${keyword}`);
+    return `x${t.toString(16).padStart(8, '0')}`;
+  };
+  return sliceMetaOfHeader(
+    {
+      text: (k) => ds.string(tag(k)) ?? '',
+      num: (k, i = 0) => {
+        if (US.has(k)) return ds.uint16(tag(k), i) ?? null;
+        const s = ds.string(tag(k), i);
+        return s !== undefined && NUMBER.test(s) ? Number(s) : null;
+      },
+    },
+    ds.string('x00020010') ?? '',
+  );
 }

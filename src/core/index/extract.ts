@@ -2,7 +2,7 @@
 import { keywordOf, tagForKeyword, tagHex } from '../dicom/dictionary';
 import type { DataSet, DicomElement, ParsedDicom } from '../dicom/types';
 import { displayText, displayValue, numberValues, stringValue } from '../dicom/values';
-import type { IndexedAttribute, InstanceFields, Problem } from './record';
+import { PIXEL_FIELDS, type IndexedAttribute, type InstanceFields, type Problem } from './record';
 
 export const DICOMDIR_SOP_CLASS = '1.2.840.10008.1.3.10';
 const DIRECTORY_RECORD_SEQUENCE = 0x00041220;
@@ -202,6 +202,10 @@ export function extractInstance(dicom: ParsedDicom): ExtractResult {
     numberOfFrames: num('NumberOfFrames'),
     geometry: geometryOf(nums),
     acquisitionTime: text('AcquisitionTime'),
+    // The first value of a multi-valued window, as Cornerstone3D applies by default.
+    pixel: PIXEL_FIELDS.map(([k, i]) => nums(k)[i] ?? NaN),
+    photometricInterpretation: text('PhotometricInterpretation'),
+    frameOfReferenceUid: text('FrameOfReferenceUID'),
     burnedInAnnotation: text('BurnedInAnnotation'),
     clinicalTrialSubjectId: text('ClinicalTrialSubjectID'),
     clinicalTrialSiteId: text('ClinicalTrialSiteID'),

@@ -58,11 +58,40 @@ export interface InstanceFields {
   geometry: number[] | null;
   /** AcquisitionTime (TM text), '' when absent. */
   acquisitionTime: string;
+  /**
+   * How the stored pixels are read and shown, packed like `geometry` in the order of PIXEL_FIELDS; NaN where a value is absent. Null only on
+   * rows indexed before schema v6: the viewer then reads the file's header instead.
+   */
+  pixel: number[] | null;
+  /** PhotometricInterpretation, '' when absent. */
+  photometricInterpretation: string;
+  /** FrameOfReferenceUID, '' when absent. */
+  frameOfReferenceUid: string;
   /** Byte offset of the Pixel Data element's tag in the file, or null when absent. */
   pixelDataOffset: number | null;
   /** Every attribute that was extracted, for the series detail view. */
   attributes: IndexedAttribute[];
 }
+
+/**
+ * The order of InstanceFields.pixel: each slot is one value (by position) of one attribute.
+ * Appending a slot is safe; reordering needs a schema upgrade.
+ */
+export const PIXEL_FIELDS = [
+  ['SamplesPerPixel', 0],
+  ['BitsAllocated', 0],
+  ['BitsStored', 0],
+  ['HighBit', 0],
+  ['PixelRepresentation', 0],
+  ['PlanarConfiguration', 0],
+  ['RescaleIntercept', 0],
+  ['RescaleSlope', 0],
+  ['WindowCenter', 0],
+  ['WindowWidth', 0],
+  ['ImagerPixelSpacing', 0],
+  ['ImagerPixelSpacing', 1],
+  ['EstimatedRadiographicMagnificationFactor', 0],
+] as const;
 
 /** Closed set of reasons a file is not indexed. */
 export type ProblemCode =

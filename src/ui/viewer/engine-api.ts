@@ -2,6 +2,13 @@
 // src/adapters/viewer implements it over Cornerstone3D and src/app wires it in, lazily.
 import type { Calibration, MeasurementEvent } from '../../core/image/measurement';
 import type { GeometryProblem } from '../../core/image/viewing';
+import type { SliceMeta } from '../../core/image/slice-meta';
+
+/** One image file of a series and what the index says of it (null: its header is read). */
+export interface StackEntry {
+  file: File;
+  meta: SliceMeta | null;
+}
 
 export type ToolName =
   'windowLevel' | 'pan' | 'zoom' | 'scroll' | 'length' | 'bidirectional' | 'ellipse';
@@ -24,7 +31,10 @@ export interface StackInfo {
 }
 
 export interface PaneState {
+  /** The slice the person is on: it moves at once, without waiting for a decode. */
   index: number;
+  /** The slice whose image is on screen: `index`, or the nearest decoded one meanwhile. */
+  shown: number | null;
   total: number;
   /** Position of the shown slice along the normal (mm), or null. */
   position: number | null;
@@ -33,7 +43,7 @@ export interface PaneState {
   zoom: number;
   /** Why the current slice shows no image (decoder, corrupt frame), or null. */
   error: string | null;
-  /** True once the current slice has been drawn. */
+  /** True once the current slice (`index`) itself has been drawn. */
   rendered: boolean;
 }
 
@@ -50,7 +60,7 @@ export interface PaneListener {
 }
 
 export interface Pane {
-  load(files: File[]): Promise<StackInfo>;
+  load(entries: StackEntry[]): Promise<StackInfo>;
   setIndex(i: number): void;
   scroll(delta: number): void;
   setTool(t: ToolName): void;

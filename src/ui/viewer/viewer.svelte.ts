@@ -8,6 +8,7 @@ import {
   type LoadEngine,
   type Pane,
   type PaneState,
+  type StackEntry,
   type StackInfo,
   type ToolName,
   type ViewerEngine,
@@ -22,7 +23,8 @@ export interface SeriesChoice {
 
 export interface ViewerDeps {
   loadEngine: LoadEngine;
-  seriesFiles(uid: string): Promise<File[]>;
+  /** The series' image files with the index's description of each. */
+  seriesImages(uid: string): Promise<StackEntry[]>;
   seriesList(): Promise<SeriesChoice[]>;
 }
 
@@ -195,8 +197,7 @@ export class ViewerState {
     this.handles[i] = pane;
     pane.setTool(this.tool);
     try {
-      const files = await this.deps.seriesFiles(view.uid);
-      const info = await pane.load(files);
+      const info = await pane.load(await this.deps.seriesImages(view.uid));
       view.info = info;
       if (!info.total) view.failure = 'No readable image in this series';
       this.status = `${view.label}: ${info.total} images${

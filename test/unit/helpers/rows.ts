@@ -43,6 +43,9 @@ export function instanceRow(overrides: Partial<InstanceRow> & { id: string }): I
     clinicalTrialTimePointId: '',
     geometry: [0, 0, 0, 1, 0, 0, 0, 1, 0, 0.5, 0.5],
     acquisitionTime: '101500',
+    pixel: [1, 16, 16, 15, 0, NaN, -1024, 1, 40, 400, NaN, NaN, NaN],
+    photometricInterpretation: 'MONOCHROME2',
+    frameOfReferenceUid: '1.2.3.9',
     pixelDataOffset: 1000,
     ...overrides,
   };

@@ -23,6 +23,7 @@ class FakePane implements Pane {
   private emit() {
     const s: PaneState = {
       index: this.index,
+      shown: this.index,
       total: this.info.total,
       position: this.info.along[this.index] ?? null,
       window: null,
@@ -88,7 +89,7 @@ function setup(infos: Record<string, StackInfo>) {
         return p;
       },
     }),
-    seriesFiles: async () => [],
+    seriesImages: async () => [],
     seriesList: async () =>
       Object.keys(infos).map((uid) => ({ uid, label: uid, patientId: 'P1', modality: 'CT' })),
   });

@@ -18,7 +18,14 @@ import * as csTools from '@cornerstonejs/tools';
 import { init as loaderInit, wadouri } from '@cornerstonejs/dicom-image-loader';
 import type { DataSet } from 'dicom-parser';
 import { headerOf } from './header';
-import type { Calibration, Measurement, MeasurementEvent } from '../../core/image/measurement';
+import { seriesSuv } from './pet';
+import type {
+  Calibration,
+  Measurement,
+  MeasurementEvent,
+  RoiStats,
+} from '../../core/image/measurement';
+import { roiSuv, suvUnavailableText, type SuvResult } from '../../core/qc/suv';
 import {
   autoWindow,
   calibrationOf,
@@ -125,6 +132,8 @@ export class CornerstonePane {
   private errors = new Map<number, string>();
   private rendered = false;
   private measureAllowed = true;
+  /** PET only: SUVbw's factor for the shown series, or why it has none. */
+  private suv: SuvResult | null = null;
   private readonly headers = new Map<string, DataSet>();
   private readonly meta = new Map<string, { sop: string; series: string; modality: string }>();
   private readonly off: (() => void)[] = [];
@@ -157,6 +166,7 @@ export class CornerstonePane {
       bindings: [{ mouseButton: MouseBindings.Wheel }],
     });
     this.setTool('windowLevel');
+    this.showSuvOnEllipse();
     this.resize.observe(element);
 
     const on = (target: EventTarget, name: string, fn: (e: Event) => void) => {
@@ -254,6 +264,8 @@ export class CornerstonePane {
       magnification: floats('x00181114')?.[0] ?? null,
     });
     this.measureAllowed = this.calibration.kind !== 'none';
+    this.suv =
+      ds2?.string('x00080060') === 'PT' ? seriesSuv([...new Set(this.headers.values())]) : null;
     if (this.imageIds.length) {
       // Not awaited: the first image's arrival is reported by the viewport's events, and a
       // first image that fails is reported in place like any other.
@@ -493,23 +505,58 @@ export class CornerstonePane {
     const stats = Object.values(
       (a.data.cachedStats ?? {}) as Record<string, Record<string, unknown>>,
     )[0];
-    const modality = info?.modality ?? '';
+    const roi = stats ? this.roiStats(imageId, stats) : undefined;
     return {
       ...base,
       longMm: Math.max(a1, a2),
       shortMm: Math.min(a1, a2),
-      stats:
-        stats && num(stats.mean) !== null
-          ? {
-              mean: num(stats.mean)!,
-              sd: num(stats.stdDev) ?? 0,
-              min: num(stats.min) ?? 0,
-              max: num(stats.max) ?? 0,
-              count: num(stats.count) ?? 0,
-              unit: modality === 'CT' ? 'HU' : '',
-              areaMm2: (Math.PI * a1 * a2) / 4,
-            }
-          : undefined,
+      stats: roi ? { ...roi, areaMm2: (Math.PI * a1 * a2) / 4 } : undefined,
+    };
+  }
+
+  /**
+   * An ellipse's statistics in modality values (HU, Bq/ml): Cornerstone computes them on the
+   * viewport's pixels, which are the stored values unless the loader pre-scaled them. On PET
+   * they carry SUVbw, or why there is none.
+   */
+  private roiStats(imageId: string, stats: Record<string, unknown>): RoiStats | undefined {
+    const mean = num(stats.mean);
+    if (mean === null) return undefined;
+    const image = cache.getImage(imageId);
+    const scaled = !!image?.preScale?.scaled;
+    const slope = scaled ? 1 : (image?.slope ?? 1);
+    const intercept = scaled ? 0 : (image?.intercept ?? 0);
+    const value = (v: number) => v * slope + intercept;
+    const modality = this.meta.get(imageId)?.modality ?? '';
+    const bqml = modality === 'PT' && this.suv?.computable === true;
+    const out: RoiStats = {
+      mean: value(mean),
+      sd: (num(stats.stdDev) ?? 0) * Math.abs(slope),
+      min: value(num(stats.min) ?? 0),
+      max: value(num(stats.max) ?? 0),
+      count: num(stats.count) ?? 0,
+      unit: modality === 'CT' ? 'HU' : bqml ? 'Bq/ml' : '',
+    };
+    if (this.suv) out.suv = roiSuv(out, this.suv);
+    return out;
+  }
+
+  /** The ellipse's own text box on a PET series says SUVmax/SUVmean (bw), or why not. */
+  private showSuvOnEllipse() {
+    const tool = this.group.getToolInstance(csTools.EllipticalROITool.toolName) as
+      | { configuration: { getTextLines: (data: unknown, targetId: string) => string[] } }
+      | undefined;
+    if (!tool) return;
+    const base = tool.configuration.getTextLines;
+    tool.configuration.getTextLines = (data, targetId) => {
+      const lines = base(data, targetId);
+      const imageId = targetId.replace(/^imageId:/, '');
+      const stats = (data as { cachedStats?: Record<string, Record<string, unknown>> })
+        .cachedStats?.[targetId];
+      const suv = this.suv && stats ? this.roiStats(imageId, stats)?.suv : undefined;
+      if (!suv) return lines;
+      if (!suv.computable) return [...lines, suvUnavailableText(suv)];
+      return [...lines, `SUVmax ${suv.max.toFixed(2)} (bw)`, `SUVmean ${suv.mean.toFixed(2)}`];
     };
   }
 

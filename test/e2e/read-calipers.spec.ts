@@ -183,6 +183,11 @@ test('calipers on baseline and follow-up: the computed response equals the hand 
   await expect(page.getByRole('combobox', { name: 'NT1 assessment' })).toHaveValue('non-CR/non-PD');
   await page.getByRole('button', { name: 'Show images beside the baseline' }).click();
   await expect(page.getByTestId('pane-0-state')).toContainText('rendered', { timeout: 240_000 });
+  // Beside it, the baseline series T1 was measured on: the same protocol, not the PET/CT's CT.
+  await expect(page.getByTestId('pane-1-state')).toContainText('rendered', { timeout: 240_000 });
+  const overlays = page.getByTestId('overlay-series');
+  await expect(overlays).toHaveCount(2);
+  await expect(overlays.nth(1)).toHaveText((await overlays.nth(0).textContent())!);
   await measure(page, [
     { id: 'T1', tool: 'Length', from: [0.4, 0.35], to: [0.45, 0.35] },
     { id: 'T2', tool: 'Length', from: [0.4, 0.5], to: [0.45, 0.5] },

@@ -17,9 +17,16 @@ import {
 import * as csTools from '@cornerstonejs/tools';
 import { init as loaderInit, wadouri } from '@cornerstonejs/dicom-image-loader';
 import { headerOf, sliceMetaOfDataSet } from './header';
-import { completeMetas, type SliceMeta } from '../../core/image/slice-meta';
-import type { Calibration, Measurement, MeasurementEvent } from '../../core/image/measurement';
+import { seriesSuv } from './pet';
+import { completeMetas, type MetaOutcome, type SliceMeta } from '../../core/image/slice-meta';
+import type {
+  Calibration,
+  Measurement,
+  MeasurementEvent,
+  RoiStats,
+} from '../../core/image/measurement';
 import { StackLoader } from '../../core/image/stack-loader';
+import { roiSuv, suvUnavailableText, type SuvResult } from '../../core/qc/suv';
 import {
   autoWindow,
   calibrationOf,
@@ -163,6 +170,8 @@ export class CornerstonePane {
   private measureAllowed = true;
   /** What the index (or a header) says of each image id. */
   private readonly metas = new Map<string, SliceMeta>();
+  /** PET only: SUVbw's factor for the shown series, or why it has none. */
+  private suv: SuvResult | null = null;
   private readonly off: (() => void)[] = [];
   private readonly resize = new ResizeObserver(() => this.engine.resize(true, false));
 
@@ -193,6 +202,7 @@ export class CornerstonePane {
       bindings: [{ mouseButton: MouseBindings.Wheel }],
     });
     this.setTool('windowLevel');
+    this.showSuvOnEllipse();
     this.resize.observe(element);
 
     const on = (target: EventTarget, name: string, fn: (e: Event) => void) => {
@@ -293,6 +303,9 @@ export class CornerstonePane {
       magnification: first?.magnification,
     });
     this.measureAllowed = this.calibration.kind !== 'none';
+    // The index does not hold the radiopharmaceutical module, so a PET series' headers are
+    // read for SUV (every image's acquisition time counts); other modalities read none.
+    this.suv = first?.modality === 'PT' ? await this.petSuv(outcomes) : null;
     if (this.imageIds.length) {
       // Not awaited: the first image's arrival is reported by the viewport's events, and a
       // first image that fails is reported in place like any other.
@@ -572,23 +585,66 @@ export class CornerstonePane {
     const stats = Object.values(
       (a.data.cachedStats ?? {}) as Record<string, Record<string, unknown>>,
     )[0];
-    const modality = info?.modality ?? '';
+    const roi = stats ? this.roiStats(imageId, stats) : undefined;
     return {
       ...base,
       longMm: Math.max(a1, a2),
       shortMm: Math.min(a1, a2),
-      stats:
-        stats && num(stats.mean) !== null
-          ? {
-              mean: num(stats.mean)!,
-              sd: num(stats.stdDev) ?? 0,
-              min: num(stats.min) ?? 0,
-              max: num(stats.max) ?? 0,
-              count: num(stats.count) ?? 0,
-              unit: modality === 'CT' ? 'HU' : '',
-              areaMm2: (Math.PI * a1 * a2) / 4,
-            }
-          : undefined,
+      stats: roi ? { ...roi, areaMm2: (Math.PI * a1 * a2) / 4 } : undefined,
+    };
+  }
+
+  /**
+   * An ellipse's statistics in modality values (HU, Bq/ml): Cornerstone computes them on the
+   * viewport's pixels, which are the stored values unless the loader pre-scaled them. On PET
+   * they carry SUVbw, or why there is none.
+   */
+  private roiStats(imageId: string, stats: Record<string, unknown>): RoiStats | undefined {
+    const mean = num(stats.mean);
+    if (mean === null) return undefined;
+    const image = cache.getImage(imageId);
+    const scaled = !!image?.preScale?.scaled;
+    const slope = scaled ? 1 : (image?.slope ?? 1);
+    const intercept = scaled ? 0 : (image?.intercept ?? 0);
+    const value = (v: number) => v * slope + intercept;
+    const modality = this.metas.get(imageId)?.modality ?? '';
+    const bqml = modality === 'PT' && this.suv?.computable === true;
+    const out: RoiStats = {
+      mean: value(mean),
+      sd: (num(stats.stdDev) ?? 0) * Math.abs(slope),
+      min: value(num(stats.min) ?? 0),
+      max: value(num(stats.max) ?? 0),
+      count: num(stats.count) ?? 0,
+      unit: modality === 'CT' ? 'HU' : bqml ? 'Bq/ml' : '',
+    };
+    if (this.suv) out.suv = roiSuv(out, this.suv);
+    return out;
+  }
+
+  /** SUVbw for a PET stack from its headers; a header that fails to read is left out. */
+  private async petSuv(outcomes: MetaOutcome<StackEntry>[]) {
+    const read = await Promise.all(
+      outcomes.map((o) => (o.ok ? headerOf(o.entry.file).catch(() => null) : null)),
+    );
+    return seriesSuv(read.filter((h) => h !== null));
+  }
+
+  /** The ellipse's own text box on a PET series says SUVmax/SUVmean (bw), or why not. */
+  private showSuvOnEllipse() {
+    const tool = this.group.getToolInstance(csTools.EllipticalROITool.toolName) as
+      | { configuration: { getTextLines: (data: unknown, targetId: string) => string[] } }
+      | undefined;
+    if (!tool) return;
+    const base = tool.configuration.getTextLines;
+    tool.configuration.getTextLines = (data, targetId) => {
+      const lines = base(data, targetId);
+      const imageId = targetId.replace(/^imageId:/, '');
+      const stats = (data as { cachedStats?: Record<string, Record<string, unknown>> })
+        .cachedStats?.[targetId];
+      const suv = this.suv && stats ? this.roiStats(imageId, stats)?.suv : undefined;
+      if (!suv) return lines;
+      if (!suv.computable) return [...lines, suvUnavailableText(suv)];
+      return [...lines, `SUVmax ${suv.max.toFixed(2)} (bw)`, `SUVmean ${suv.mean.toFixed(2)}`];
     };
   }
 

@@ -1,6 +1,7 @@
 // The viewer's measurements as other parts of the app (RECIST reads, SR export) see them.
 // Pure data in core, so core (RECIST) and the UI can both use it; no Cornerstone types leak.
 // Coordinates are image pixels (column x, row y, 0-based, pixel centres at integers).
+import type { RoiSuv } from '../qc/suv';
 
 /** How the millimetres were obtained. `none` means no mm value may be given. */
 export type Calibration =
@@ -22,10 +23,15 @@ export interface RoiStats {
   max: number;
   /** Number of pixels inside the ROI. */
   count: number;
-  /** 'HU' for CT (modality LUT applied), otherwise the stored-value unit ('' when unknown). */
+  /**
+   * 'HU' for CT, 'Bq/ml' for PET in activity concentration (modality LUT applied to both),
+   * otherwise '' (the stored values' unit is not known).
+   */
   unit: string;
   /** Area in mm² (absent when uncalibrated). */
   areaMm2?: number;
+  /** PET only: SUV (body weight) of the region, or why it cannot be computed. */
+  suv?: RoiSuv;
 }
 
 export interface Measurement {

@@ -104,3 +104,65 @@ export function suvPrerequisites(
     );
   }
 }
+
+/** Each reason in words a reader understands, before the header detail (`SuvResult.reason`). */
+export const SUV_REASON_WORDS: Record<SuvReason, string> = {
+  'not-pet': 'the series is not PET',
+  units: 'the pixel values are not activity concentrations (Bq/ml)',
+  'not-corrected': 'the images are not decay and attenuation corrected',
+  'decay-reference': 'the time the decay correction refers to is not known',
+  weight: "the patient's weight is missing",
+  dose: 'the injected dose is missing',
+  'half-life': "the radionuclide's half-life is missing",
+  'injection-time': 'the injection time (start of decay) is missing',
+  'series-time': 'the series date or time (decay time) is missing',
+  'library-refused': 'the SUV library could not compute a factor',
+};
+
+/** "SUV not computable: the injected dose is missing (RadionuclideTotalDose ... zero)." */
+export function suvUnavailableText(r: { code: SuvReason; reason: string }): string {
+  return `SUV not computable: ${SUV_REASON_WORDS[r.code]} (${r.reason}).`;
+}
+
+/** SUV (body weight) of a region: its activity concentrations (Bq/ml) times the factor. */
+export type RoiSuv =
+  | { computable: true; mean: number; max: number; factor: number }
+  | { computable: false; code: SuvReason; reason: string };
+
+/**
+ * SUVbw of a region from its mean and maximum activity concentration (Bq/ml, the modality
+ * values: stored values through RescaleSlope/Intercept) and the series' prerequisites.
+ * The factor (g/Bq: body weight over the dose decayed to the reference time) turns Bq/ml
+ * into g/ml, i.e. SUV.
+ */
+export function roiSuv(bqml: { mean: number; max: number }, suv: SuvResult): RoiSuv {
+  if (!suv.computable) return { computable: false, code: suv.code, reason: suv.reason };
+  return {
+    computable: true,
+    mean: bqml.mean * suv.factor,
+    max: bqml.max * suv.factor,
+    factor: suv.factor,
+  };
+}
+
+/**
+ * Where suvPrerequisites' attributes live in a header: keyword (or the nested path it is
+ * keyed by) -> tag path (hex, a sequence tag then the item's tag). Readers other than our
+ * indexer (the viewer's dicom-parser headers) fill the map from this list.
+ */
+export const SUV_HEADER_TAGS: ReadonlyArray<readonly [string, ...string[]]> = [
+  ['Units', '00541001'],
+  ['CorrectedImage', '00280051'],
+  ['DecayCorrection', '00541102'],
+  ['PatientWeight', '00101030'],
+  ['PatientSize', '00101020'],
+  ['PatientSex', '00100040'],
+  ['SeriesDate', '00080021'],
+  ['SeriesTime', '00080031'],
+  ['AcquisitionDate', '00080022'],
+  ['AcquisitionTime', '00080032'],
+  [`${RADIO}RadionuclideTotalDose`, '00540016', '00181074'],
+  [`${RADIO}RadionuclideHalfLife`, '00540016', '00181075'],
+  [`${RADIO}RadiopharmaceuticalStartTime`, '00540016', '00181072'],
+  [`${RADIO}RadiopharmaceuticalStartDateTime`, '00540016', '00181078'],
+];

@@ -4,7 +4,10 @@
 // TID 1501 measurement group per lesion, laid out as Cornerstone3D's SR adapter writes it
 // (tracking identifier `Cornerstone3DTools@^0.1.0:<tool>`, finding = the lesion ID) so
 // OHIF hydrates the measurements; the lesion ID, role and status ride as qualitative
-// evaluations. `lesionsFromSr` reads such a dataset back.
+// evaluations. Each group also carries the lesion's label as a (121106, DCM, "Comment")
+// TEXT item: @cornerstonejs/adapters' SR adapter (what OHIF 3 hydrates with) takes the
+// annotation's label from it, so the caliper shows "T1 liver"; the older copy inside dcmjs,
+// which our tests run, ignores it. `lesionsFromSr` reads such a dataset back.
 import { uidFrom } from '../dicom/uid';
 import type { Signature } from './model';
 import type { TimepointAssessment } from './recist';
@@ -54,6 +57,7 @@ const C = {
   trackingId: code('112039', 'DCM', 'Tracking Identifier'),
   trackingUid: code('112040', 'DCM', 'Tracking Unique Identifier'),
   finding: code('121071', 'DCM', 'Finding'),
+  comment: code('121106', 'DCM', 'Comment'),
   findingSite: code('363698007', 'SCT', 'Finding Site'),
   longAxis: code('103339001', 'SCT', 'Long Axis'),
   shortAxis: code('103340004', 'SCT', 'Short Axis'),
@@ -132,6 +136,13 @@ function axes(m: MeasurementInput, ref: ImageRef | null): Item[] {
   return out;
 }
 
+/** The lesion's label as a reader reads it: its ID, organ and location ("T1 liver, segment VII"). */
+export function lesionLabel(lesion: BaselineLesion): string {
+  const organ = lesion.organ || (lesion.nodal ? 'lymph node' : '');
+  const location = lesion.location && lesion.location !== organ ? `, ${lesion.location}` : '';
+  return `${lesion.id}${organ ? ` ${organ}` : ''}${location}`;
+}
+
 function statusOf(f: TargetFollowUp | undefined, baseline: boolean): string {
   if (baseline) return 'baseline';
   return f ? (f.status === 'merged' ? `merged:${f.into}` : f.status) : 'listed';
@@ -193,6 +204,7 @@ function group(
         ),
       ],
     },
+    text(C.comment, lesionLabel(lesion)),
     text(C.lesionId, lesion.id),
     text(C.role, lesion.kind),
     text(C.nodal, lesion.nodal ? 'yes' : 'no'),
@@ -407,6 +419,8 @@ function evidence(
 
 export interface SrLesion {
   id: string;
+  /** The group's (121106, DCM, "Comment") text, or null when it has none. */
+  label: string | null;
   role: string;
   nodal: boolean;
   status: string;
@@ -478,6 +492,7 @@ export function lesionsFromSr(ds: Nat): SrSummary {
     }
     return {
       id: t('LESION-ID'),
+      label: find(items, '121106') ? t('121106') : null,
       role: t('LESION-ROLE'),
       nodal: t('LESION-NODAL') === 'yes',
       status: t('LESION-STATUS'),

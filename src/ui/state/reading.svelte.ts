@@ -165,7 +165,9 @@ export class ReadingState {
 
   /**
    * The archive series to show for measuring: this timepoint's series of the selected lesion
-   * (else its first); for a follow-up, the baseline's series of the same modality beside it.
+   * (else its first); for a follow-up, beside it the baseline series that lesion was measured
+   * on in my baseline read (else the baseline's first of the same modality), so the reader
+   * compares the lesion with itself rather than with another series of the same modality.
    */
   get viewSeries(): string[] {
     const tp = this.timepoint;
@@ -175,8 +177,13 @@ export class ReadingState {
     const shown = tp.series.find((s) => s.seriesRef === row?.seriesRef) ?? tp.series[0]!;
     if (this.kind === 'baseline') return [shown.localUid];
     const base = this.subjects.find((s) => s.subject === this.open?.subject)?.timepoints[0];
+    const measuredOn = this.baseline?.lesions.find((l) => l.id === id)?.measurement
+      ?.seriesInstanceUid;
     const beside =
-      base?.series.find((s) => s.modality === shown.modality) ?? base?.series[0] ?? null;
+      base?.series.find((s) => measuredOn !== undefined && s.seriesRef === measuredOn) ??
+      base?.series.find((s) => s.modality === shown.modality) ??
+      base?.series[0] ??
+      null;
     return beside && beside !== shown ? [shown.localUid, beside.localUid] : [shown.localUid];
   }
 

@@ -13,6 +13,7 @@ import {
   type ToolName,
   type ViewerEngine,
 } from './engine-api';
+import { roiStatus } from './roi-text';
 
 export interface SeriesChoice {
   uid: string;
@@ -265,6 +266,9 @@ export class ViewerState {
       const i = this.measurements.findIndex((m) => m.id === e.measurement.id);
       if (i >= 0) this.measurements[i] = e.measurement;
       else this.measurements = [...this.measurements, e.measurement];
+      // A PET region's SUV (or why there is none) is said in the status line too.
+      const said = e.type === 'added' ? null : roiStatus(e.measurement);
+      if (said) this.status = said;
     }
     this.onmeasure?.(e);
   }

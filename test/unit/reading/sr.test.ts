@@ -104,6 +104,7 @@ describe('RECIST-27: SR TID 1500 export', () => {
     expect(back.lesions).toEqual([
       {
         id: 'T1',
+        label: 'T1 liver, liver T1',
         role: 'target',
         nodal: false,
         status: 'baseline',
@@ -118,6 +119,7 @@ describe('RECIST-27: SR TID 1500 export', () => {
       },
       {
         id: 'T2',
+        label: 'T2 lung, lung T2',
         role: 'target',
         nodal: false,
         status: 'baseline',
@@ -127,6 +129,7 @@ describe('RECIST-27: SR TID 1500 export', () => {
       },
       {
         id: 'N1',
+        label: 'N1 lymph node, lymph node N1',
         role: 'target',
         nodal: true,
         status: 'baseline',
@@ -139,7 +142,14 @@ describe('RECIST-27: SR TID 1500 export', () => {
           },
         ],
       },
-      { id: 'NT1', role: 'non-target', nodal: false, status: 'baseline', measurements: [] },
+      {
+        id: 'NT1',
+        label: 'NT1 bone',
+        role: 'non-target',
+        nodal: false,
+        status: 'baseline',
+        measurements: [],
+      },
     ]);
   });
 
@@ -168,6 +178,46 @@ describe('RECIST-27: SR TID 1500 export', () => {
       ['N1', [24, 18]],
       ['NT1', []],
     ]);
+  });
+
+  it('each group labels its lesion with a (121106, DCM, "Comment") TEXT item, read back the same', () => {
+    // dicom-parser, independently of dcmjs: the code, its scheme and the text per group.
+    const p = dicomParser.parseDicom(bytes);
+    const code = (d: dicomParser.DataSet) => d.elements.x0040a043?.items?.[0]?.dataSet;
+    const measurements = p.elements
+      .x0040a730!.items!.map((i) => i.dataSet!)
+      .find((d) => code(d)?.string('x00080100') === '126010')!;
+    const comments = measurements.elements.x0040a730!.items!.map((g) =>
+      g
+        .dataSet!.elements.x0040a730!.items!.map((i) => i.dataSet!)
+        .filter((i) => code(i)?.string('x00080100') === '121106')
+        .map((i) => [
+          code(i)!.string('x00080102'),
+          code(i)!.string('x00080104'),
+          i.string('x0040a040'),
+          i.string('x0040a010'),
+          i.text('x0040a160'),
+        ]),
+    );
+    expect(comments).toEqual([
+      [['DCM', 'Comment', 'TEXT', 'CONTAINS', 'T1 liver, liver T1']],
+      [['DCM', 'Comment', 'TEXT', 'CONTAINS', 'T2 lung, lung T2']],
+      [['DCM', 'Comment', 'TEXT', 'CONTAINS', 'N1 lymph node, lymph node N1']],
+      [['DCM', 'Comment', 'TEXT', 'CONTAINS', 'NT1 bone']],
+    ]);
+    expect(lesionsFromSr(decodeSr(bytes)).lesions.map((l) => l.label)).toEqual(
+      comments.map((c) => c[0]![4]),
+    );
+    // An SR without the item (an older export) reads back with no label, not a wrong one.
+    const old = structuredClone(ds) as { ContentSequence: { ContentSequence?: unknown[] }[] };
+    for (const g of old.ContentSequence[5]!.ContentSequence as { ContentSequence: unknown[] }[])
+      g.ContentSequence = g.ContentSequence.filter((i) => !JSON.stringify(i).includes('"121106"'));
+    expect(lesionsFromSr(old).lesions.map((l) => l.label)).toEqual([null, null, null, null]);
+    if (which('dsrdump')) {
+      const dump = spawnSync('dsrdump', ['+Pc', write(bytes)], { encoding: 'utf8' });
+      expect(dump.stdout).toContain('<contains TEXT:(121106,DCM,"Comment")="T1 liver, liver T1">');
+      expect(dump.stdout).toContain('<contains TEXT:(121106,DCM,"Comment")="NT1 bone">');
+    }
   });
 
   it('a follow-up carries its statuses, the computed response and the same tracking UIDs', () => {

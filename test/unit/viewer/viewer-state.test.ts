@@ -216,4 +216,48 @@ describe('ViewerState', () => {
     expect(seen).toEqual(['completed']);
     expect(v.read).toBe(null);
   });
+
+  it("says a PET region's SUVmax/SUVmean in the status line, or why there is none", async () => {
+    const { v, panes } = setup({ a: info('PT', [0]) });
+    await v.open(['a']);
+    await v.attach(0, el);
+    const stats = { mean: 3000, sd: 10, min: 0, max: 20000, count: 40, unit: 'Bq/ml' };
+    const m = {
+      id: 'r1',
+      kind: 'ellipse' as const,
+      sopInstanceUid: '1.2',
+      seriesInstanceUid: '1',
+      frame: 0,
+      points: [],
+      longMm: 30,
+      shortMm: 20,
+      calibration: { kind: 'pixel-spacing' as const, rowMm: 1, colMm: 1 },
+      stats: {
+        ...stats,
+        suv: { computable: true as const, mean: 0.8764, max: 5.8425, factor: 2.92127e-4 },
+      },
+    };
+    panes[0]!.listener.measure({ type: 'completed', measurement: m });
+    expect(v.status).toBe(
+      'Ellipse ROI: mean 3000.0 ± 10.0 Bq/ml, max 20000.0; SUVmax 5.84, SUVmean 0.88 (body weight)',
+    );
+    panes[0]!.listener.measure({
+      type: 'modified',
+      measurement: {
+        ...m,
+        stats: {
+          ...stats,
+          unit: '',
+          suv: {
+            computable: false as const,
+            code: 'dose' as const,
+            reason: 'RadionuclideTotalDose (0018,1074) is missing or zero',
+          },
+        },
+      },
+    });
+    expect(v.status).toContain(
+      'SUV not computable: the injected dose is missing (RadionuclideTotalDose (0018,1074) is missing or zero).',
+    );
+  });
 });

@@ -7,7 +7,7 @@ import type { ArchiveState } from '../ui/state/archive.svelte';
 import { DeidKeyStore } from './deid/key-store';
 import { DEMO_PROTOCOL } from '../core/demo/protocol';
 import { EXAMPLES } from '../core/protocol/examples';
-import { checkProtocol, parseProtocol } from '../core/protocol/validate';
+import { checkProtocol, parseProtocol, supersedeProblems } from '../core/protocol/validate';
 import type { Protocol } from '../core/protocol/types';
 import type { QcSeriesInput } from '../core/qc/engine';
 import { seriesInput } from '../core/qc/input';
@@ -96,6 +96,12 @@ export class QcService implements QcApi {
         refused: `${r.protocol.id} version ${r.protocol.version} is already published with other content: publish version ${r.protocol.version + 1} instead.`,
       };
     if (existing) return { ok: true, key };
+    // Checked again here, against what is stored, whatever the draft view said (QC-56).
+    const order = supersedeProblems(
+      (await this.listProtocols()).map((v) => v.protocol),
+      r.protocol,
+    );
+    if (order.length) return { ok: false, problems: order };
     // The ledger decides first (admin only): a refused publish stores nothing.
     try {
       await this.deps.record('protocol.publish', protocolPublishBody(r.protocol, r.sha256));

@@ -2,7 +2,8 @@
 // you type (the candidate file goes through the same validator as an import), add, edit,
 // remove, an amendment started from a published version, and what the draft changes against
 // the published version it amends, in words.
-import { diffProtocols, checkText, type ProtocolChange } from '../../core/protocol/describe';
+import { checkText } from '../../core/protocol/describe';
+import { diffProtocols, type ProtocolChange } from '../../core/protocol/diff';
 import {
   emptyForm,
   formOf,

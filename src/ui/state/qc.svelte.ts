@@ -1,13 +1,9 @@
 // The QC and protocol views' state: protocol versions, the latest QC run, its filters and
 // live counts, the human review form, diffs and checklists. Components only read it and
 // call its methods; it reaches the app only through QcApi.
-import {
-  checklist,
-  diffProtocols,
-  type ChecklistPage,
-  type ProtocolChange,
-} from '../../core/protocol/describe';
-import type { ProtocolProblem } from '../../core/protocol/validate';
+import { checklist, type ChecklistPage } from '../../core/protocol/describe';
+import { diffProtocols, type ProtocolChange } from '../../core/protocol/diff';
+import { supersedeProblems, type ProtocolProblem } from '../../core/protocol/validate';
 import type { QcResult, QcStatus } from '../../core/qc/engine';
 import type { ProtocolVersionView, QcApi, QcRun } from './qc-api';
 import type { Thumbnail } from '../../core/image/thumbnail';
@@ -173,13 +169,21 @@ export class QcState {
 
   // Protocols
 
+  /** The draft through the validator, and against the published versions (QC-56). */
   validateDraft(): boolean {
     const r = this.api.check(this.draft);
-    this.problems = r.ok ? [] : r.problems;
-    this.protocolStatus = r.ok
-      ? `Valid: ${r.protocol.id} version ${r.protocol.version}, effective ${r.protocol.effectiveDate}.`
-      : `Refused: ${r.problems.length} problem(s); nothing was applied.`;
-    return r.ok;
+    const problems = r.ok
+      ? supersedeProblems(
+          this.protocols.map((p) => p.protocol),
+          r.protocol,
+        )
+      : r.problems;
+    this.problems = problems;
+    this.protocolStatus =
+      r.ok && !problems.length
+        ? `Valid: ${r.protocol.id} version ${r.protocol.version}, effective ${r.protocol.effectiveDate}.`
+        : `Refused: ${problems.length} problem(s); nothing was applied.`;
+    return !problems.length;
   }
 
   async publishDraft(): Promise<void> {

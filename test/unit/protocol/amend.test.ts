@@ -9,8 +9,11 @@ import { diffProtocols } from '../../../src/core/protocol/diff';
 import type { Protocol, VisitRule } from '../../../src/core/protocol/types';
 import {
   checkProtocol,
+  MAX_PROTOCOL_BYTES,
+  parseProtocol,
   supersedeProblems,
   type ParsedProtocol,
+  type ProtocolProblemCode,
 } from '../../../src/core/protocol/validate';
 
 const demo = (): Protocol => JSON.parse(JSON.stringify(DEMO_PROTOCOL)) as Protocol;
@@ -168,5 +171,37 @@ describe('the diff names every part of the file (QC-50)', () => {
     expect(texts).toContainEqual(
       expect.stringMatching(/^series requirement PETCT-AC removed \(CT: /),
     );
+  });
+});
+
+describe('every refusal code is reached (the closed list, QC-1..QC-7, QC-56)', () => {
+  const edited = (f: (p: Protocol) => void): ParsedProtocol => {
+    const p = demo();
+    f(p);
+    return checkProtocol(p);
+  };
+  // A Record over the code union: a new code without a case here does not compile.
+  const cases: Record<ProtocolProblemCode, () => ParsedProtocol> = {
+    'too-large': () => parseProtocol(' '.repeat(MAX_PROTOCOL_BYTES + 1)),
+    'invalid-json': () => parseProtocol('{'),
+    schema: () => edited((p) => (p.version = 0)),
+    'duplicate-rule-id': () => edited((p) => (p.mandatory![1]!.id = 'MAN-1')),
+    'unknown-attribute': () => edited((p) => (p.mandatory![0]!.attribute = 'PatientId')),
+    'impossible-range': () => edited((p) => (p.visits = [window({ minDays: 9, maxDays: 1 })])),
+    'unsafe-regex': () =>
+      edited(
+        (p) =>
+          (p.series[0]!.select = [
+            { kind: 'regex', attribute: 'SeriesDescription', pattern: '(a+)+' },
+          ]),
+      ),
+    'unknown-series': () => edited((p) => (p.visits![0]!.series = 'CT-NONE')),
+    'effective-before-superseded': () => ({
+      ok: false,
+      problems: supersedeProblems([demo()], { ...demo(), version: 2, effectiveDate: '2023-12-31' }),
+    }),
+  };
+  it.each(Object.entries(cases))('%s', (code, make) => {
+    expect(problems(make()).map((p) => p.code)).toContain(code);
   });
 });

@@ -152,9 +152,9 @@ export class QcState {
       );
   }
 
-  /** Per subject and visit: which protocol version applied. */
+  /** Per subject and visit: which protocol version applied, and the visit rules it failed. */
   get subjectVisits(): SubjectVisitRow[] {
-    return subjectVisitRows(this.run?.series ?? []);
+    return subjectVisitRows(this.run?.series ?? [], this.run?.visits ?? []);
   }
 
   /** The series behind the picked completeness number. */

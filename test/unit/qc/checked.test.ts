@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Protocol, VisitRule } from '../../../src/core/protocol/types';
 import { qcSubject, type QcSeriesInput } from '../../../src/core/qc/engine';
 import { daysBetween } from '../../../src/core/qc/checked';
+import { subjectVisitRows } from '../../../src/ui/state/qc-rows';
 import { stack } from './synthetic';
 
 const P: Protocol = {
@@ -176,5 +177,19 @@ describe('visit windows (QC-58)', () => {
     });
     expect(daysBetween('20240230', '20240301')).toBeNull();
     expect(daysBetween('20240228', '20240301')).toBe(2);
+  });
+
+  it("the per-subject view carries each visit's findings beside its version", () => {
+    const p = windowed({ maxDays: 10 });
+    const r = qcSubject(
+      [p],
+      ['20240301', '20240601'].map((d, i) => series({ seriesInstanceUid: `s${i}`, studyDate: d })),
+    );
+    expect(
+      subjectVisitRows(r.series, r.visits).map((x) => [x.visit, x.findings.map((f) => f.rule)]),
+    ).toEqual([
+      ['baseline', []],
+      ['followup-1', ['W-1']],
+    ]);
   });
 });

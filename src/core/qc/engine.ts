@@ -52,8 +52,11 @@ export interface QcResult {
   status: QcStatus;
   rejected: boolean;
   findings: Finding[];
-  /** Every value a rule compared, passing ones too, beside the file's value (QC-57). */
-  checked: CheckedValue[];
+  /**
+   * Every value a rule compared, passing ones too, beside the file's value (QC-57); only
+   * when asked for (`explain`): for 2,000 series it would multiply the result's size by 7.
+   */
+  checked?: CheckedValue[];
   manual: Array<{ id: string; text: string }>;
 }
 
@@ -137,6 +140,8 @@ interface SeriesContext {
   attrs: Map<string, string>;
   geometry: () => SeriesGeometry;
   prepared: Prepared;
+  /** Record what each rule looked at (QC-57). */
+  explain: boolean;
 }
 
 function evaluate(check: Check, ctx: SeriesContext): Outcome {
@@ -144,7 +149,8 @@ function evaluate(check: Check, ctx: SeriesContext): Outcome {
   const kw = 'attribute' in check ? check.attribute : '';
   const raw = kw ? ctx.attrs.get(kw) : undefined;
   const present = raw !== undefined && raw.trim() !== '';
-  const seen = (value: string): Seen => ({ what: kw, value, original: present ? raw : 'absent' });
+  const seen = (value: string): Seen | undefined =>
+    ctx.explain ? { what: kw, value, original: present ? raw : 'absent' } : undefined;
   const absent = (expected: string): Outcome => ({
     pass: false,
     outcome: 'fail',
@@ -222,6 +228,7 @@ function evaluate(check: Check, ctx: SeriesContext): Outcome {
     }
     case 'geometry': {
       const g = ctx.geometry();
+      if (!ctx.explain) return geometryOutcome(check, g);
       const v = measured(check.measure, g);
       return { ...geometryOutcome(check, g), seen: { what: check.measure, ...v } };
     }
@@ -229,14 +236,15 @@ function evaluate(check: Check, ctx: SeriesContext): Outcome {
       const times = ctx.input.instances.map((i) => i.acquisitionTime);
       const r = suvPrerequisites(ctx.input.modality, ctx.attrs, times);
       const what = { what: 'SUV', original: 'PET header attributes' };
+      const seenSuv = (value: string) => (ctx.explain ? { ...what, value } : undefined);
       return r.computable
-        ? { pass: true, seen: { ...what, value: 'computable' } }
+        ? { pass: true, seen: seenSuv('computable') }
         : {
             pass: false,
             outcome: r.code === 'library-refused' ? 'not-checkable' : 'fail',
             expected: 'SUV computable',
             actual: `${r.code}: ${r.reason}`,
-            seen: { ...what, value: r.code },
+            seen: seenSuv(r.code),
           };
     }
   }
@@ -400,11 +408,18 @@ function statusOf(findings: Finding[]): QcStatus {
   return 'pass';
 }
 
+export interface QcOptions {
+  /** Also list every value each rule compared (QC-57): for one subject on request. */
+  explain?: boolean;
+}
+
 /** QC of every series of one subject, plus that subject's visit rules. */
 export function qcSubject(
   versions: Protocol[],
   series: QcSeriesInput[],
+  options: QcOptions = {},
 ): { series: QcResult[]; visits: VisitResult[] } {
+  const explain = options.explain === true;
   const labels = visitLabels(series);
   const results: QcResult[] = [];
   const byVisit = new Map<
@@ -443,7 +458,7 @@ export function qcSubject(
         status: 'not-checkable',
         rejected: false,
         manual: [],
-        checked: [],
+        ...(explain ? { checked: [] } : {}),
         findings: [
           {
             rule: '-',
@@ -464,6 +479,7 @@ export function qcSubject(
       attrs: new Map(Object.entries(input.attributes)),
       geometry: () => (geom ??= seriesGeometry(input.instances)),
       prepared,
+      explain,
     };
     const findings: Finding[] = [];
     const checked: CheckedValue[] = [];
@@ -505,7 +521,7 @@ export function qcSubject(
       status: statusOf(findings),
       rejected: findings.some((f) => f.reject),
       findings,
-      checked,
+      ...(explain ? { checked } : {}),
       manual: req?.manual ?? [],
     });
   }
@@ -546,7 +562,9 @@ export function qcSubject(
         const theirs = ref?.attrs.get(kw) ?? '';
         const n = ctx.prepared.norm;
         // What was compared, for the series' checked values (QC-57).
-        let value = `${n.text(kw, mine) || 'absent'} (baseline ${n.text(kw, theirs) || 'absent'})`;
+        let value = explain
+          ? `${n.text(kw, mine) || 'absent'} (baseline ${n.text(kw, theirs) || 'absent'})`
+          : '';
         if (!ref)
           o = {
             pass: false,
@@ -557,7 +575,7 @@ export function qcSubject(
         else if (rule.tolerance !== undefined) {
           const a = parseNumber(mine, 'mm');
           const b = parseNumber(theirs, 'mm');
-          if (a.ok && b.ok) value = `${fmt(a.value)} (baseline ${fmt(b.value)})`;
+          if (explain && a.ok && b.ok) value = `${fmt(a.value)} (baseline ${fmt(b.value)})`;
           if (!a.ok || !b.ok)
             o = {
               pass: false,
@@ -587,7 +605,7 @@ export function qcSubject(
                 };
         }
         const r = resultOf.get(ctx.input.seriesInstanceUid)!;
-        r.checked.push({
+        r.checked?.push({
           rule: rule.id,
           what: kw,
           value,
@@ -615,6 +633,7 @@ export function qcSubject(
 export function qcAll(
   versions: Protocol[],
   series: QcSeriesInput[],
+  options: QcOptions = {},
 ): { series: QcResult[]; visits: VisitResult[] } {
   const bySubject = new Map<string, QcSeriesInput[]>();
   for (const s of series) {
@@ -624,7 +643,7 @@ export function qcAll(
   }
   const out = { series: [] as QcResult[], visits: [] as VisitResult[] };
   for (const list of bySubject.values()) {
-    const r = qcSubject(versions, list);
+    const r = qcSubject(versions, list, options);
     out.series.push(...r.series);
     out.visits.push(...r.visits);
   }

@@ -86,14 +86,23 @@ function series(over: Partial<QcSeriesInput>, attrs: Record<string, string> = {}
   };
 }
 
+const X = { explain: true };
+
 describe('checked values beside the file values (QC-57)', () => {
-  it('a passing series lists every value compared, normalised and as in the file', () => {
+  it('are listed only when asked for (a whole run would carry seven times the data)', () => {
     const r = qcSubject([P], [series({})]).series[0]!;
+    expect('checked' in r).toBe(false);
+    expect(r.findings.map((f) => f.rule)).toEqual(['A-4']);
+  });
+
+  it('a passing series lists every value compared, normalised and as in the file', () => {
+    const r = qcSubject([P], [series({})], X).series[0]!;
     expect(r.status).toBe('minor'); // no agent
-    const pass = qcSubject([P], [series({}, { ContrastBolusAgent: 'Omnipaque 350' })]).series[0]!;
+    const pass = qcSubject([P], [series({}, { ContrastBolusAgent: 'Omnipaque 350' })], X)
+      .series[0]!;
     expect(pass.status).toBe('pass');
     expect(pass.findings).toEqual([]);
-    expect(pass.checked.map((c) => [c.rule, c.what, c.value, c.original, c.outcome])).toEqual([
+    expect(pass.checked!.map((c) => [c.rule, c.what, c.value, c.original, c.outcome])).toEqual([
       ['MAN-1', 'PatientID', 'S1', 'S1', 'pass'],
       ['A-1', 'Manufacturer', 'Siemens', 'SIEMENS HEALTHINEERS', 'pass'],
       ['A-2', 'SliceThickness', '5 mm', '5.0 mm', 'pass'],
@@ -102,7 +111,7 @@ describe('checked values beside the file values (QC-57)', () => {
       ['G-1', 'coverage', '150 mm', 'computed from 30 slice positions', 'pass'],
     ]);
     // A failing or absent value is listed too, with its outcome.
-    const a4 = r.checked.find((c) => c.rule === 'A-4')!;
+    const a4 = r.checked!.find((c) => c.rule === 'A-4')!;
     expect(a4).toMatchObject({ value: 'absent', original: 'absent', outcome: 'fail' });
   });
 
@@ -112,13 +121,13 @@ describe('checked values beside the file values (QC-57)', () => {
       { seriesInstanceUid: 'f', studyDate: '20240505' },
       { ContrastBolusAgent: 'x', SliceThickness: 'thin', ConvolutionKernel: 'STANDARD' },
     );
-    const [, f] = qcSubject([P], [base, follow]).series;
-    expect(f!.checked.find((c) => c.rule === 'A-2')).toMatchObject({
+    const [, f] = qcSubject([P], [base, follow], X).series;
+    expect(f!.checked!.find((c) => c.rule === 'A-2')).toMatchObject({
       value: '"thin" is not a number',
       original: 'thin',
       outcome: 'not-checkable',
     });
-    expect(f!.checked.find((c) => c.rule === 'V-1')).toEqual({
+    expect(f!.checked!.find((c) => c.rule === 'V-1')).toEqual({
       rule: 'V-1',
       what: 'ConvolutionKernel',
       value: 'soft (baseline soft)',

@@ -7,9 +7,9 @@ import type { ArchiveState } from '../ui/state/archive.svelte';
 import { DeidKeyStore } from './deid/key-store';
 import { DEMO_PROTOCOL } from '../core/demo/protocol';
 import { EXAMPLES } from '../core/protocol/examples';
-import { checkProtocol, parseProtocol } from '../core/protocol/validate';
+import { checkProtocol, parseProtocol, supersedeProblems } from '../core/protocol/validate';
 import type { Protocol } from '../core/protocol/types';
-import type { QcSeriesInput } from '../core/qc/engine';
+import { qcSubject, type CheckedValue, type QcSeriesInput } from '../core/qc/engine';
 import { seriesInput } from '../core/qc/input';
 import { packSeries } from '../core/qc/packed';
 import { completeness, DEFAULT_FIELDS } from '../core/qc/completeness';
@@ -103,6 +103,12 @@ export class QcService implements QcApi {
         message: `${r.protocol.id} version ${r.protocol.version} is already published with other content: publish version ${r.protocol.version + 1} instead.`,
       };
     if (existing) return { ok: true, key };
+    // Checked again here, against what is stored, whatever the draft view said (QC-56).
+    const order = supersedeProblems(
+      (await this.listProtocols()).map((v) => v.protocol),
+      r.protocol,
+    );
+    if (order.length) return { ok: false, problems: order };
     // The ledger decides first (admin only): a refused publish stores nothing.
     try {
       await this.deps.record('protocol.publish', protocolPublishBody(r.protocol, r.sha256));
@@ -135,26 +141,35 @@ export class QcService implements QcApi {
     ];
   }
 
-  async run(): Promise<QcRun> {
-    const { store } = this.deps;
+  /** The study protocol is the id published most recently; QC uses all of its versions. */
+  private async studyVersions(): Promise<Protocol[]> {
     const protocols = (await this.listProtocols()).map((v) => v.protocol);
-    const rows = await store.listSeries({});
-    const inputs: QcSeriesInput[] = [];
-    for (const row of rows) {
-      const [instances, header] = await Promise.all([
-        store.listInstances(row.seriesInstanceUid),
-        store.seriesHeader(row.seriesInstanceUid),
-      ]);
-      const input = seriesInput(instances, header?.attributes ?? []);
-      if (input) inputs.push(input);
-    }
-    // The study protocol is the id published most recently; QC uses all of its versions.
-    const records = await store.listProtocols();
+    const records = await this.deps.store.listProtocols();
     const latest = records.reduce<(typeof records)[number] | undefined>(
       (a, r) => (!a || r.addedAt > a.addedAt ? r : a),
       undefined,
     );
-    const versions = protocols.filter((p) => p.id === latest?.id);
+    return protocols.filter((p) => p.id === latest?.id);
+  }
+
+  private async inputsOf(uids: string[]): Promise<QcSeriesInput[]> {
+    const { store } = this.deps;
+    const inputs: QcSeriesInput[] = [];
+    for (const uid of uids) {
+      const [instances, header] = await Promise.all([
+        store.listInstances(uid),
+        store.seriesHeader(uid),
+      ]);
+      const input = seriesInput(instances, header?.attributes ?? []);
+      if (input) inputs.push(input);
+    }
+    return inputs;
+  }
+
+  async run(): Promise<QcRun> {
+    const rows = await this.deps.store.listSeries({});
+    const inputs = await this.inputsOf(rows.map((r) => r.seriesInstanceUid));
+    const versions = await this.studyVersions();
     const result = await this.deps.check(versions, inputs);
     const fields = [
       ...new Set([
@@ -163,6 +178,24 @@ export class QcService implements QcApi {
       ]),
     ];
     return { ...result, indexed: rows.length, completeness: completeness(inputs, fields) };
+  }
+
+  /**
+   * What each rule compared for one series (QC-57): its subject checked again by the same
+   * engine with `explain`, here, because one subject is small and the whole run stays lean.
+   */
+  async explain(seriesInstanceUid: string): Promise<CheckedValue[] | { reason: string }> {
+    const rows = await this.deps.store.listSeries({});
+    const row = rows.find((r) => r.seriesInstanceUid === seriesInstanceUid);
+    if (!row) return { reason: 'the series is no longer in the index' };
+    const subject = rows.filter((r) => r.patientId === row.patientId);
+    const inputs = await this.inputsOf(subject.map((r) => r.seriesInstanceUid));
+    const result = qcSubject(await this.studyVersions(), inputs, { explain: true });
+    const mine = result.series.find((r) => r.seriesInstanceUid === seriesInstanceUid);
+    if (!mine) return { reason: 'the series has no instance left to check' };
+    return mine.checked?.length
+      ? mine.checked
+      : { reason: mine.findings[0]?.text ?? 'no rule applies' };
   }
 
   async recordAuto(run: QcRun): Promise<boolean> {

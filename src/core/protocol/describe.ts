@@ -1,5 +1,5 @@
-// Protocols in words: a rule's check as a sentence, the diff between two versions, and the
-// one-page site checklist per modality (QC-50..QC-52).
+// Protocols in words: a rule's check as a sentence, a visit rule as a sentence, and the
+// one-page site checklist per modality (QC-51, QC-52). The diff between versions is diff.ts.
 import type { Check, Protocol, Rule, SeriesRequirement, VisitRule } from './types';
 
 const num = (n: number): string => String(n);
@@ -48,95 +48,23 @@ export function checkText(c: Check): string {
   }
 }
 
-export interface ProtocolChange {
-  kind: 'added' | 'removed' | 'changed';
-  id: string;
-  /** One sentence, e.g. "CT-2 changed: SliceThickness ≤ 5 mm → SliceThickness ≤ 3 mm". */
-  text: string;
-}
-
-type AnyRule = { id: string; where: string; words: string; severity: string; text: string };
-
-function rulesOf(p: Protocol): Map<string, AnyRule> {
-  const m = new Map<string, AnyRule>();
-  for (const f of p.mandatory ?? [])
-    m.set(f.id, {
-      id: f.id,
-      where: 'mandatory',
-      words: `${f.attribute} is filled (${f.action})`,
-      severity: f.action === 'reject' ? 'reject' : 'flag',
-      text: f.text,
-    });
-  for (const s of p.series) {
-    for (const r of s.rules)
-      m.set(r.id, {
-        id: r.id,
-        where: s.id,
-        words: checkText(r.check),
-        severity: r.severity,
-        text: r.text,
-      });
-    for (const x of s.manual ?? [])
-      m.set(x.id, {
-        id: x.id,
-        where: s.id,
-        words: 'manual check',
-        severity: 'manual',
-        text: x.text,
-      });
-  }
-  for (const v of p.visits ?? [])
-    m.set(v.id, {
-      id: v.id,
-      where: `visits (${v.visit})`,
-      words: visitWords(v),
-      severity: v.severity,
-      text: v.text,
-    });
-  return m;
-}
-
+/** A visit rule's requirement in words (the checklist, the diff and the editor show it). */
 export function visitWords(v: VisitRule): string {
-  return v.kind === 'requires'
-    ? `${v.visit} visit contains ${v.series}`
-    : `${v.series} ${v.attribute} as at baseline${v.tolerance !== undefined ? ` (± ${v.tolerance})` : ''}`;
-}
-
-/** What changed from `a` to `b`, rule by rule, in words. */
-export function diffProtocols(a: Protocol, b: Protocol): ProtocolChange[] {
-  const out: ProtocolChange[] = [];
-  if (a.effectiveDate !== b.effectiveDate)
-    out.push({
-      kind: 'changed',
-      id: 'effectiveDate',
-      text: `effective date ${a.effectiveDate} → ${b.effectiveDate}`,
-    });
-  if (a.title !== b.title)
-    out.push({ kind: 'changed', id: 'title', text: `title “${a.title}” → “${b.title}”` });
-  const ra = rulesOf(a);
-  const rb = rulesOf(b);
-  for (const [id, r] of rb) {
-    const before = ra.get(id);
-    if (!before)
-      out.push({
-        kind: 'added',
-        id,
-        text: `${id} added to ${r.where} (${r.severity}): ${r.words}: “${r.text}”`,
-      });
-    else {
-      const parts: string[] = [];
-      if (before.words !== r.words) parts.push(`${before.words} → ${r.words}`);
-      if (before.severity !== r.severity) parts.push(`severity ${before.severity} → ${r.severity}`);
-      if (before.where !== r.where) parts.push(`moved ${before.where} → ${r.where}`);
-      if (before.text !== r.text) parts.push(`text “${before.text}” → “${r.text}”`);
-      if (parts.length)
-        out.push({ kind: 'changed', id, text: `${id} changed: ${parts.join('; ')}` });
+  switch (v.kind) {
+    case 'requires':
+      return `${v.visit} visit contains ${v.series ?? '?'}`;
+    case 'comparable':
+      return `${v.series ?? '?'} ${v.attribute ?? '?'} as at baseline${v.tolerance !== undefined ? ` (± ${v.tolerance})` : ''}`;
+    case 'window': {
+      const days =
+        v.minDays !== undefined && v.maxDays !== undefined
+          ? `days ${v.minDays}–${v.maxDays}`
+          : v.minDays !== undefined
+            ? `day ${v.minDays} or later`
+            : `by day ${v.maxDays ?? '?'}`;
+      return `${v.visit} visit ${days} after baseline`;
     }
   }
-  for (const [id, r] of ra)
-    if (!rb.has(id))
-      out.push({ kind: 'removed', id, text: `${id} removed from ${r.where}: ${r.words}` });
-  return out;
 }
 
 export interface ChecklistPage {
@@ -167,7 +95,8 @@ export function checklist(p: Protocol): ChecklistPage[] {
   return [...byModality].map(([modality, reqs]) => {
     const ids = new Set(reqs.map((s) => s.id));
     const visits = (p.visits ?? [])
-      .filter((v) => ids.has(v.series))
+      // A visit window concerns every series of the visit: it is on every page.
+      .filter((v) => v.series === undefined || ids.has(v.series))
       .map((v) => ({
         id: v.id,
         severity: v.severity,

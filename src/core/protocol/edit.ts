@@ -209,10 +209,10 @@ type Json = Record<string, unknown>;
 export type EditResult = { ok: true; data: Json } | { ok: false; reason: string };
 
 /** A deep copy of JSON data (core has no DOM lib, so no structuredClone). */
-const copyOf = (v: unknown): unknown =>
+export const copyOf = (v: unknown): unknown =>
   v === undefined ? undefined : (JSON.parse(JSON.stringify(v)) as unknown);
 
-const isObject = (v: unknown): v is Json =>
+export const isObject = (v: unknown): v is Json =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The draft's series requirements, when the draft is a JSON object with a series list. */

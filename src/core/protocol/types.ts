@@ -61,12 +61,20 @@ export interface VisitRule {
   text: string;
   source?: string;
   visit: 'baseline' | 'followup' | 'any';
-  kind: 'requires' | 'comparable';
-  /** A series requirement id. */
-  series: string;
+  /**
+   * requires: the visit holds a series of `series`; comparable: a `series` series' `attribute`
+   * matches the baseline's (within `tolerance`); window: the visit falls `minDays`..`maxDays`
+   * days after the baseline visit (the visit window a trial schedule sets).
+   */
+  kind: 'requires' | 'comparable' | 'window';
+  /** A series requirement id (requires, comparable; the schema demands it there). */
+  series?: string;
   /** For `comparable`: the attribute compared with the baseline's. */
   attribute?: string;
   tolerance?: number;
+  /** For `window`: days after the baseline visit, inclusive. */
+  minDays?: number;
+  maxDays?: number;
 }
 
 export interface MandatoryField {

@@ -15,7 +15,8 @@ export type ProtocolProblemCode =
   | 'unknown-attribute'
   | 'impossible-range'
   | 'unsafe-regex'
-  | 'unknown-series';
+  | 'unknown-series'
+  | 'effective-before-superseded';
 
 export interface ProtocolProblem {
   code: ProtocolProblemCode;
@@ -127,7 +128,7 @@ function semanticProblems(p: Protocol): ProtocolProblem[] {
   p.visits?.forEach((v, i) => {
     ruleId(v.id, `/visits/${i}/id`);
     keyword(v.attribute, `/visits/${i}/attribute`);
-    if (!requirementIds.has(v.series))
+    if (v.series !== undefined && !requirementIds.has(v.series))
       out.push({
         code: 'unknown-series',
         path: `/visits/${i}/series`,
@@ -139,8 +140,42 @@ function semanticProblems(p: Protocol): ProtocolProblem[] {
         path: `/visits/${i}`,
         reason: 'a comparable rule names the attribute it compares',
       });
+    if (v.kind === 'window') {
+      if (v.minDays === undefined && v.maxDays === undefined)
+        out.push({
+          code: 'impossible-range',
+          path: `/visits/${i}`,
+          reason: 'a visit window needs a first day, a last day or both',
+        });
+      else if (v.minDays !== undefined && v.maxDays !== undefined && v.minDays > v.maxDays)
+        out.push({
+          code: 'impossible-range',
+          path: `/visits/${i}/minDays`,
+          reason: `day ${v.minDays} is after day ${v.maxDays}`,
+        });
+    }
   });
   return out;
+}
+
+/**
+ * A new version may not take effect before the version it supersedes (QC-56): the latest
+ * published version of the same protocol with a lower number. Otherwise visits between the
+ * two dates would fall back under the older version's rules without anyone deciding so.
+ */
+export function supersedeProblems(published: Protocol[], next: Protocol): ProtocolProblem[] {
+  let before: Protocol | undefined;
+  for (const p of published)
+    if (p.id === next.id && p.version < next.version && (!before || p.version > before.version))
+      before = p;
+  if (!before || next.effectiveDate >= before.effectiveDate) return [];
+  return [
+    {
+      code: 'effective-before-superseded',
+      path: '/effectiveDate',
+      reason: `effective ${next.effectiveDate} is before ${before.effectiveDate}, when version ${before.version} (which this version supersedes) took effect; choose ${before.effectiveDate} or later`,
+    },
+  ];
 }
 
 const schemaProblem = (): ProtocolProblem => ({

@@ -7,6 +7,9 @@ import { seriesGeometry, type InstanceGeometry, type SeriesGeometry } from './ge
 import { normaliser, parseNumber, type Normaliser } from './normalise';
 import { safeMatcher } from '../protocol/safe-regex';
 import { suvPrerequisites } from './suv';
+import { fmt, measured, windowOutcome, type CheckedValue } from './checked';
+
+export type { CheckedValue } from './checked';
 
 export type QcStatus = 'pass' | 'minor' | 'major' | 'not-checkable';
 
@@ -49,6 +52,11 @@ export interface QcResult {
   status: QcStatus;
   rejected: boolean;
   findings: Finding[];
+  /**
+   * Every value a rule compared, passing ones too, beside the file's value (QC-57); only
+   * when asked for (`explain`): for 2,000 series it would multiply the result's size by 7.
+   */
+  checked?: CheckedValue[];
   manual: Array<{ id: string; text: string }>;
 }
 
@@ -109,7 +117,14 @@ function prepare(protocol: Protocol): Prepared {
   return p;
 }
 
-type Outcome =
+/** What the rule looked at (QC-57), on a pass as on a fail. */
+interface Seen {
+  what: string;
+  value: string;
+  original: string;
+}
+
+type Outcome = (
   | { pass: true }
   | {
       pass: false;
@@ -117,66 +132,87 @@ type Outcome =
       expected: string;
       actual: string;
       original?: string;
-    };
+    }
+) & { seen?: Seen };
 
 interface SeriesContext {
   input: QcSeriesInput;
   attrs: Map<string, string>;
   geometry: () => SeriesGeometry;
   prepared: Prepared;
+  /** Record what each rule looked at (QC-57). */
+  explain: boolean;
 }
 
 function evaluate(check: Check, ctx: SeriesContext): Outcome {
   const { norm } = ctx.prepared;
-  const raw = 'attribute' in check ? ctx.attrs.get(check.attribute) : undefined;
+  const kw = 'attribute' in check ? check.attribute : '';
+  const raw = kw ? ctx.attrs.get(kw) : undefined;
   const present = raw !== undefined && raw.trim() !== '';
+  const seen = (value: string): Seen | undefined =>
+    ctx.explain ? { what: kw, value, original: present ? raw : 'absent' } : undefined;
   const absent = (expected: string): Outcome => ({
     pass: false,
     outcome: 'fail',
     expected,
     actual: 'absent',
+    seen: seen('absent'),
   });
-  const shown = (kw: string, r: string): { actual: string; original?: string } => {
-    const n = norm.text(kw, r);
-    return n === r.trim() ? { actual: n } : { actual: n, original: r };
-  };
-  const same = (kw: string, a: string, b: string): boolean =>
-    norm.text(kw, a).toUpperCase() === norm.text(kw, b).toUpperCase();
+  // The normalised value, and the file's when normalisation changed it.
+  const shown = (n: string, r: string): { actual: string; original?: string } =>
+    n === r.trim() ? { actual: n } : { actual: n, original: r };
+  const fail = (expected: string, n: string, r: string): Outcome => ({
+    pass: false,
+    outcome: 'fail',
+    expected,
+    ...shown(n, r),
+    seen: seen(n),
+  });
   switch (check.kind) {
     case 'present':
-      return present ? { pass: true } : absent('present');
-    case 'equals':
+      return present ? { pass: true, seen: seen(raw.trim()) } : absent('present');
+    case 'equals': {
       if (!present) return absent(check.value);
-      return same(check.attribute, raw, check.value)
-        ? { pass: true }
-        : { pass: false, outcome: 'fail', expected: check.value, ...shown(check.attribute, raw) };
-    case 'oneOf':
-      if (!present) return absent(`one of ${check.values.join(', ')}`);
-      return check.values.some((v) => same(check.attribute, raw, v))
-        ? { pass: true }
-        : {
-            pass: false,
-            outcome: 'fail',
-            expected: `one of ${check.values.join(', ')}`,
-            ...shown(check.attribute, raw),
-          };
+      const n = norm.text(kw, raw);
+      return n.toUpperCase() === norm.text(kw, check.value).toUpperCase()
+        ? { pass: true, seen: seen(n) }
+        : fail(check.value, n, raw);
+    }
+    case 'oneOf': {
+      const expected = `one of ${check.values.join(', ')}`;
+      if (!present) return absent(expected);
+      const n = norm.text(kw, raw);
+      const up = n.toUpperCase();
+      return check.values.some((v) => norm.text(kw, v).toUpperCase() === up)
+        ? { pass: true, seen: seen(n) }
+        : fail(expected, n, raw);
+    }
     case 'range': {
       const expected = rangeText(check.min, check.max, check.tolerance, check.unit);
       if (!present) return absent(expected);
       const n = parseNumber(raw, check.unit);
-      if (!n.ok) return { pass: false, outcome: 'not-checkable', expected, actual: n.reason };
+      if (!n.ok)
+        return {
+          pass: false,
+          outcome: 'not-checkable',
+          expected,
+          actual: n.reason,
+          seen: seen(n.reason),
+        };
       const tol = check.tolerance ?? 0;
       const ok =
         (check.min === undefined || n.value >= check.min - tol) &&
         (check.max === undefined || n.value <= check.max + tol);
+      const value = `${fmt(n.value)} ${check.unit}`;
       return ok
-        ? { pass: true }
+        ? { pass: true, seen: seen(value) }
         : {
             pass: false,
             outcome: 'fail',
             expected,
-            actual: `${fmt(n.value)} ${check.unit}`,
+            actual: value,
             ...(String(n.value) !== raw.trim() ? { original: raw } : {}),
+            seen: seen(value),
           };
     }
     case 'regex': {
@@ -187,28 +223,28 @@ function evaluate(check: Check, ctx: SeriesContext): Outcome {
         m = safeMatcher(check.pattern, check.ignoreCase === true);
         ctx.prepared.matchers.set(key, m);
       }
-      const value = norm.text(check.attribute, raw);
-      return m(value)
-        ? { pass: true }
-        : {
-            pass: false,
-            outcome: 'fail',
-            expected: `matches /${check.pattern}/`,
-            ...shown(check.attribute, raw),
-          };
+      const n = norm.text(kw, raw);
+      return m(n) ? { pass: true, seen: seen(n) } : fail(`matches /${check.pattern}/`, n, raw);
     }
-    case 'geometry':
-      return geometryOutcome(check, ctx.geometry());
+    case 'geometry': {
+      const g = ctx.geometry();
+      if (!ctx.explain) return geometryOutcome(check, g);
+      const v = measured(check.measure, g);
+      return { ...geometryOutcome(check, g), seen: { what: check.measure, ...v } };
+    }
     case 'suv-computable': {
       const times = ctx.input.instances.map((i) => i.acquisitionTime);
       const r = suvPrerequisites(ctx.input.modality, ctx.attrs, times);
+      const what = { what: 'SUV', original: 'PET header attributes' };
+      const seenSuv = (value: string) => (ctx.explain ? { ...what, value } : undefined);
       return r.computable
-        ? { pass: true }
+        ? { pass: true, seen: seenSuv('computable') }
         : {
             pass: false,
             outcome: r.code === 'library-refused' ? 'not-checkable' : 'fail',
             expected: 'SUV computable',
             actual: `${r.code}: ${r.reason}`,
+            seen: seenSuv(r.code),
           };
     }
   }
@@ -342,8 +378,6 @@ function rangeText(
   return tol ? `${body} (± ${fmt(tol)})` : body;
 }
 
-const fmt = (n: number): string => String(Math.round(n * 1000) / 1000);
-
 function selectRequirement(p: Prepared, ctx: SeriesContext): SeriesRequirement | null {
   for (const req of p.protocol.series) {
     if (req.modality !== ctx.input.modality) continue;
@@ -374,11 +408,18 @@ function statusOf(findings: Finding[]): QcStatus {
   return 'pass';
 }
 
+export interface QcOptions {
+  /** Also list every value each rule compared (QC-57): for one subject on request. */
+  explain?: boolean;
+}
+
 /** QC of every series of one subject, plus that subject's visit rules. */
 export function qcSubject(
   versions: Protocol[],
   series: QcSeriesInput[],
+  options: QcOptions = {},
 ): { series: QcResult[]; visits: VisitResult[] } {
+  const explain = options.explain === true;
   const labels = visitLabels(series);
   const results: QcResult[] = [];
   const byVisit = new Map<
@@ -388,7 +429,10 @@ export function qcSubject(
   for (const input of series) {
     const visit = labels.get(input.seriesInstanceUid)!;
     const protocol = versionOn(versions, input.studyDate);
-    const base: Omit<QcResult, 'status' | 'findings' | 'requirement' | 'manual' | 'rejected'> = {
+    const base: Omit<
+      QcResult,
+      'status' | 'findings' | 'checked' | 'requirement' | 'manual' | 'rejected'
+    > = {
       seriesInstanceUid: input.seriesInstanceUid,
       patientId: input.patientId,
       site: input.site,
@@ -414,6 +458,7 @@ export function qcSubject(
         status: 'not-checkable',
         rejected: false,
         manual: [],
+        ...(explain ? { checked: [] } : {}),
         findings: [
           {
             rule: '-',
@@ -434,10 +479,16 @@ export function qcSubject(
       attrs: new Map(Object.entries(input.attributes)),
       geometry: () => (geom ??= seriesGeometry(input.instances)),
       prepared,
+      explain,
     };
     const findings: Finding[] = [];
+    const checked: CheckedValue[] = [];
+    const note = (rule: string, o: Outcome): void => {
+      if (o.seen) checked.push({ rule, ...o.seen, outcome: o.pass ? 'pass' : o.outcome });
+    };
     for (const m of protocol.mandatory ?? []) {
       const o = evaluate({ kind: 'present', attribute: m.attribute }, ctx);
+      note(m.id, o);
       if (!o.pass)
         findings.push({
           ...finding({ id: m.id, severity: 'major', text: m.text }, o),
@@ -457,6 +508,7 @@ export function qcSubject(
     } else {
       for (const rule of req.rules) {
         const o = evaluate(rule.check, ctx);
+        note(rule.id, o);
         if (!o.pass) findings.push(finding(rule, o));
       }
       const list = v.matched.get(req.id) ?? [];
@@ -469,6 +521,7 @@ export function qcSubject(
       status: statusOf(findings),
       rejected: findings.some((f) => f.reject),
       findings,
+      ...(explain ? { checked } : {}),
       manual: req?.manual ?? [],
     });
   }
@@ -482,7 +535,13 @@ export function qcSubject(
     for (const rule of protocol?.visits ?? []) {
       const applies = rule.visit === 'any' || (rule.visit === 'baseline') === isBaseline(v.label);
       if (!applies) continue;
-      const here = v.matched.get(rule.series) ?? [];
+      if (rule.kind === 'window') {
+        // The baseline visit itself is day 0 of its own window.
+        const o = windowOutcome(rule, v.date, baseline?.date);
+        if (!o.pass) findings.push(finding(rule, o));
+        continue;
+      }
+      const here = v.matched.get(rule.series!) ?? [];
       if (rule.kind === 'requires') {
         if (here.length === 0)
           findings.push(
@@ -495,12 +554,17 @@ export function qcSubject(
           );
         continue;
       }
-      const ref = baseline?.matched.get(rule.series)?.[0];
+      const ref = baseline?.matched.get(rule.series!)?.[0];
       const kw = rule.attribute!;
       for (const ctx of here) {
         let o: Outcome;
         const mine = ctx.attrs.get(kw) ?? '';
         const theirs = ref?.attrs.get(kw) ?? '';
+        const n = ctx.prepared.norm;
+        // What was compared, for the series' checked values (QC-57).
+        let value = explain
+          ? `${n.text(kw, mine) || 'absent'} (baseline ${n.text(kw, theirs) || 'absent'})`
+          : '';
         if (!ref)
           o = {
             pass: false,
@@ -511,6 +575,7 @@ export function qcSubject(
         else if (rule.tolerance !== undefined) {
           const a = parseNumber(mine, 'mm');
           const b = parseNumber(theirs, 'mm');
+          if (explain && a.ok && b.ok) value = `${fmt(a.value)} (baseline ${fmt(b.value)})`;
           if (!a.ok || !b.ok)
             o = {
               pass: false,
@@ -529,7 +594,6 @@ export function qcSubject(
                     actual: fmt(a.value),
                   };
         } else {
-          const n = ctx.prepared.norm;
           o =
             n.text(kw, mine).toUpperCase() === n.text(kw, theirs).toUpperCase()
               ? { pass: true }
@@ -540,8 +604,15 @@ export function qcSubject(
                   actual: n.text(kw, mine) || 'absent',
                 };
         }
+        const r = resultOf.get(ctx.input.seriesInstanceUid)!;
+        r.checked?.push({
+          rule: rule.id,
+          what: kw,
+          value,
+          original: mine.trim() ? mine : 'absent',
+          outcome: o.pass ? 'pass' : o.outcome,
+        });
         if (!o.pass) {
-          const r = resultOf.get(ctx.input.seriesInstanceUid)!;
           r.findings.push(finding(rule, o));
           r.status = statusOf(r.findings);
         }
@@ -562,6 +633,7 @@ export function qcSubject(
 export function qcAll(
   versions: Protocol[],
   series: QcSeriesInput[],
+  options: QcOptions = {},
 ): { series: QcResult[]; visits: VisitResult[] } {
   const bySubject = new Map<string, QcSeriesInput[]>();
   for (const s of series) {
@@ -571,7 +643,7 @@ export function qcAll(
   }
   const out = { series: [] as QcResult[], visits: [] as VisitResult[] };
   for (const list of bySubject.values()) {
-    const r = qcSubject(versions, list);
+    const r = qcSubject(versions, list, options);
     out.series.push(...r.series);
     out.visits.push(...r.visits);
   }

@@ -1,8 +1,10 @@
 // The protocol editor's state (QC-54): the draft's rules as a list, a rule form validated as
 // you type (the candidate file goes through the same validator as an import), add, edit,
 // remove, an amendment started from a published version, and what the draft changes against
-// the published version it amends, in words.
-import { diffProtocols, checkText, type ProtocolChange } from '../../core/protocol/describe';
+// the published version it amends, in words. Visit rules, mandatory fields, the header and
+// normalisation entries have their own editors (protocol-parts, protocol-header).
+import { checkText } from '../../core/protocol/describe';
+import { diffProtocols, type ProtocolChange } from '../../core/protocol/diff';
 import {
   emptyForm,
   formOf,
@@ -15,8 +17,18 @@ import {
   type RuleForm,
 } from '../../core/protocol/edit';
 import type { ProtocolProblem } from '../../core/protocol/validate';
-import type { Check, Rule } from '../../core/protocol/types';
+import type { Check, MandatoryField, Rule, VisitRule } from '../../core/protocol/types';
+import type { MandatoryForm, VisitForm } from '../../core/protocol/edit-parts';
 import type { QcState } from './qc.svelte';
+import {
+  MANDATORY_SPEC,
+  PartEditor,
+  VISIT_SPEC,
+  newProblems,
+  parseDraft as parse,
+  pretty,
+} from './protocol-parts.svelte';
+import { HeaderEditor } from './protocol-header.svelte';
 
 export interface DraftRule {
   requirement: string;
@@ -37,17 +49,6 @@ export interface Preview {
   blocked: string;
 }
 
-const key = (p: ProtocolProblem): string => `${p.code}|${p.path}|${p.reason}`;
-const pretty = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
-
-function parse(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
 export class ProtocolEditor {
   form = $state<RuleForm>(emptyForm());
   /** The rule being edited (its id as it was), or null when adding a new one. */
@@ -55,7 +56,16 @@ export class ProtocolEditor {
   open = $state(false);
   status = $state('');
 
-  constructor(private readonly qc: QcState) {}
+  /** The draft's visit rules, mandatory fields, and header with normalisation entries. */
+  readonly visits: PartEditor<VisitForm, VisitRule>;
+  readonly mandatory: PartEditor<MandatoryForm, MandatoryField>;
+  readonly header: HeaderEditor;
+
+  constructor(private readonly qc: QcState) {
+    this.visits = new PartEditor(qc, VISIT_SPEC);
+    this.mandatory = new PartEditor(qc, MANDATORY_SPEC);
+    this.header = new HeaderEditor(qc);
+  }
 
   private get data(): unknown {
     return parse(this.qc.draft);
@@ -139,15 +149,7 @@ export class ProtocolEditor {
     const put = putRule(data, this.form.requirement, built.rule, this.editing ?? undefined);
     if (!put.ok) return { form: [], protocol: [], text: null, blocked: `${put.reason}.` };
     const text = pretty(put.data);
-    const before = this.qc.api.check(this.qc.draft);
-    const old = before.ok ? [] : before.problems.map(key);
-    const after = this.qc.api.check(text);
-    return {
-      form: [],
-      protocol: after.ok ? [] : after.problems.filter((p) => !old.includes(key(p))),
-      text,
-      blocked: '',
-    };
+    return { form: [], protocol: newProblems(this.qc, text), text, blocked: '' };
   }
 
   get canSave(): boolean {
@@ -182,14 +184,26 @@ export class ProtocolEditor {
     this.status = `${id} removed from the draft.`;
   }
 
-  /** Starts an amendment: the published version `key` as the next version, from `date`. */
+  /**
+   * Starts an amendment from the published version `key`: the next free version number of
+   * that protocol (amending an older version must not collide with a newer one), effective
+   * from `date`, or from the latest version's date if that is later (QC-56 would refuse an
+   * earlier one).
+   */
   amend(key: string, date: string): void {
     const v = this.qc.protocols.find((p) => p.key === key);
     if (!v) return;
-    this.qc.draft = pretty(nextVersion(JSON.parse(v.text) as Record<string, unknown>, date));
+    const same = this.qc.protocols.filter((p) => p.protocol.id === v.protocol.id);
+    const latest = same.reduce((a, b) => (b.protocol.version > a.protocol.version ? b : a), v);
+    const from = date < latest.protocol.effectiveDate ? latest.protocol.effectiveDate : date;
+    const next = nextVersion(JSON.parse(v.text) as Record<string, unknown>, from);
+    next.version = latest.protocol.version + 1;
+    this.qc.draft = pretty(next);
     this.qc.validateDraft();
     this.cancel();
-    this.status = `Draft of ${v.protocol.id} version ${v.protocol.version + 1}: set its effective date, edit, then publish.`;
+    this.visits.cancel();
+    this.mandatory.cancel();
+    this.status = `Draft of ${v.protocol.id} version ${latest.protocol.version + 1} from version ${v.protocol.version}: set its effective date, edit, then publish.`;
   }
 
   /** What a valid draft changes against the latest published version of the same protocol. */

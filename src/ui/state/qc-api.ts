@@ -1,7 +1,7 @@
 // What the QC and protocol views ask of the app; src/app/qc-service.ts implements it.
 import type { ProtocolProblem } from '../../core/protocol/validate';
 import type { Protocol } from '../../core/protocol/types';
-import type { QcResult, VisitResult } from '../../core/qc/engine';
+import type { CheckedValue, QcResult, VisitResult } from '../../core/qc/engine';
 import type { ReviewInput } from '../../core/qc/ledger';
 import type { CompletenessRow } from '../../core/qc/completeness';
 import type { NoThumbnail, Thumbnail } from '../../core/image/thumbnail';
@@ -57,6 +57,8 @@ export interface QcApi {
   /** Records the automatic result set as one qc.auto entry (when it changed since the last). */
   recordAuto(run: QcRun): Promise<boolean>;
   review(input: ReviewInput): Promise<{ ok: true } | QcRefusal<'no-reason' | 'not-recorded'>>;
+  /** Every value the rules compared for one series, beside the file's (QC-57), or why none. */
+  explain(seriesInstanceUid: string): Promise<CheckedValue[] | { reason: string }>;
   /** A middle-slice thumbnail of a series, or why there is none. */
   thumbnail(seriesInstanceUid: string): Promise<Thumbnail | NoThumbnail>;
 }

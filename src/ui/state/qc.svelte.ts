@@ -1,14 +1,10 @@
 // The QC and protocol views' state: protocol versions, the latest QC run, its filters and
 // live counts, the human review form, diffs and checklists. Components only read it and
 // call its methods; it reaches the app only through QcApi.
-import {
-  checklist,
-  diffProtocols,
-  type ChecklistPage,
-  type ProtocolChange,
-} from '../../core/protocol/describe';
-import type { ProtocolProblem } from '../../core/protocol/validate';
-import type { QcResult, QcStatus } from '../../core/qc/engine';
+import { checklist, type ChecklistPage } from '../../core/protocol/describe';
+import { diffProtocols, type ProtocolChange } from '../../core/protocol/diff';
+import { supersedeProblems, type ProtocolProblem } from '../../core/protocol/validate';
+import type { CheckedValue, QcResult, QcStatus } from '../../core/qc/engine';
 import type { ProtocolVersionView, QcApi, QcRun } from './qc-api';
 import type { NoThumbnail, Thumbnail } from '../../core/image/thumbnail';
 import { normalisationRows, type NormalisationRow } from '../../core/qc/normalise';
@@ -51,6 +47,10 @@ export class QcState {
   completenessPick = $state<{ site: string; field: string; which: 'present' | 'missing' } | null>(
     null,
   );
+  /** Per series asked about: what the rules compared (QC-57), why not, or 'loading'. */
+  checked = $state.raw<Record<string, CheckedValue[] | { reason: string } | 'loading'>>({});
+  /** Which run `checked` belongs to: an answer for an earlier run is dropped. */
+  private generation = 0;
   /** The draft's rule editor (it edits `draft`). */
   readonly editor: ProtocolEditor = new ProtocolEditor(this);
   private again = false;
@@ -96,6 +96,9 @@ export class QcState {
         this.status = 'Checking series against the protocol…';
         const run = await this.api.run();
         this.run = run;
+        // What a series was checked with may have changed with the run: asked again on view.
+        this.generation++;
+        this.checked = {};
         this.status = this.summary(run);
         if (this.recordPending && !this.again && run.series.length) {
           await this.api.recordAuto(run);
@@ -156,9 +159,9 @@ export class QcState {
       );
   }
 
-  /** Per subject and visit: which protocol version applied. */
+  /** Per subject and visit: which protocol version applied, and the visit rules it failed. */
   get subjectVisits(): SubjectVisitRow[] {
-    return subjectVisitRows(this.run?.series ?? []);
+    return subjectVisitRows(this.run?.series ?? [], this.run?.visits ?? []);
   }
 
   /** The series behind the picked completeness number. */
@@ -173,13 +176,21 @@ export class QcState {
 
   // Protocols
 
+  /** The draft through the validator, and against the published versions (QC-56). */
   validateDraft(): boolean {
     const r = this.api.check(this.draft);
-    this.problems = r.ok ? [] : r.problems;
-    this.protocolStatus = r.ok
-      ? `Valid: ${r.protocol.id} version ${r.protocol.version}, effective ${r.protocol.effectiveDate}.`
-      : `Refused: ${r.problems.length} problem(s); nothing was applied.`;
-    return r.ok;
+    const problems = r.ok
+      ? supersedeProblems(
+          this.protocols.map((p) => p.protocol),
+          r.protocol,
+        )
+      : r.problems;
+    this.problems = problems;
+    this.protocolStatus =
+      r.ok && !problems.length
+        ? `Valid: ${r.protocol.id} version ${r.protocol.version}, effective ${r.protocol.effectiveDate}.`
+        : `Refused: ${problems.length} problem(s); nothing was applied.`;
+    return !problems.length;
   }
 
   async publishDraft(): Promise<void> {
@@ -214,6 +225,20 @@ export class QcState {
   get checklist(): ChecklistPage[] {
     const p = this.protocols.find((x) => x.key === this.checklistKey);
     return p ? checklist(p.protocol) : [];
+  }
+
+  /** Loads what the rules compared for one series, once per run. */
+  async loadChecked(uid: string): Promise<void> {
+    if (this.checked[uid] !== undefined) return;
+    const generation = this.generation;
+    this.checked = { ...this.checked, [uid]: 'loading' };
+    let answer: CheckedValue[] | { reason: string };
+    try {
+      answer = await this.api.explain(uid);
+    } catch (e) {
+      answer = { reason: `could not be read: ${e instanceof Error ? e.message : String(e)}` };
+    }
+    if (generation === this.generation) this.checked = { ...this.checked, [uid]: answer };
   }
 
   // Human review

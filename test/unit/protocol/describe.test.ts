@@ -1,7 +1,8 @@
 // Protocols in words: the diff between two versions and the per-modality checklist (QC-50, QC-51).
 import { describe, expect, it } from 'vitest';
 import { EXAMPLES } from '../../../src/core/protocol/examples';
-import { checklist, diffProtocols } from '../../../src/core/protocol/describe';
+import { checklist } from '../../../src/core/protocol/describe';
+import { diffProtocols } from '../../../src/core/protocol/diff';
 import type { Protocol } from '../../../src/core/protocol/types';
 
 const ex = (i: number): Protocol => JSON.parse(JSON.stringify(EXAMPLES[i]!.data)) as Protocol;
@@ -65,7 +66,7 @@ describe('site checklist (QC-51)', () => {
       const reqs = new Set(p.series.filter((s) => s.modality === page.modality).map((s) => s.id));
       const visits = page.sections.find((s) => s.title === 'Every visit')?.items ?? [];
       expect(visits.map((i) => i.id)).toEqual(
-        (p.visits ?? []).filter((v) => reqs.has(v.series)).map((v) => v.id),
+        (p.visits ?? []).filter((v) => !v.series || reqs.has(v.series)).map((v) => v.id),
       );
     }
     // Across the pages every visit rule is printed at least once.

@@ -7,7 +7,7 @@ import { QcService } from '../../../src/app/qc-service';
 import { DEMO_PROTOCOL } from '../../../src/core/demo/protocol';
 import type { ScanBatch } from '../../../src/core/ports/store';
 import type { Json } from '../../../src/core/ledger/types';
-import { qcAll, type QcSeriesInput } from '../../../src/core/qc/engine';
+import { qcAll, type CheckedValue, type QcSeriesInput } from '../../../src/core/qc/engine';
 import { QcState } from '../../../src/ui/state/qc.svelte';
 import { demoBatch, indexedDemo } from './demo-index';
 
@@ -119,5 +119,39 @@ describe('QC state and service', async () => {
     });
     expect(review.body.series).toMatch(/^[0-9a-f]{32}$/);
     expect(JSON.stringify(entries)).not.toContain(major.seriesInstanceUid);
+  });
+
+  it('a passing series shows what each rule compared beside the file value, asked for once per run (QC-57)', async () => {
+    const { state } = await harness(series, batch);
+    state.draft = demoText();
+    await state.publishDraft();
+    // The whole run carries no values: they are asked for per series.
+    expect(state.run!.series.some((r) => 'checked' in r)).toBe(false);
+    const pass = state.filtered.find((r) => r.status === 'pass' && r.requirement === 'CT-CAP')!;
+    const uid = pass.seriesInstanceUid;
+    const loading = state.loadChecked(uid);
+    expect(state.checked[uid]).toBe('loading');
+    await loading;
+    const values = state.checked[uid] as CheckedValue[];
+    expect(values.map((c) => c.rule)).toEqual([
+      'MAN-1',
+      'MAN-2',
+      'MAN-3',
+      ...DEMO_PROTOCOL.series.find((s) => s.id === 'CT-CAP')!.rules.map((r) => r.id),
+      ...(pass.visit === 'baseline' ? [] : ['V-3', 'V-4']),
+    ]);
+    expect(values.every((c) => c.outcome === 'pass')).toBe(true);
+    expect(values.find((c) => c.rule === 'CT-8')).toMatchObject({
+      what: 'ConvolutionKernel',
+      value: 'soft',
+      original: expect.stringMatching(/^(Br40|STANDARD)$/),
+    });
+    // A new run clears the answers; they are asked for again on view.
+    await state.refresh();
+    expect(state.checked).toEqual({});
+    await state.loadChecked('no-such-series');
+    expect(state.checked['no-such-series']).toEqual({
+      reason: 'the series is no longer in the index',
+    });
   });
 });

@@ -3,6 +3,7 @@
 import * as Comlink from 'comlink';
 import { indexFile, PREFIX_BYTES, WHOLE_FILE_BYTES } from '../src/core/index/index-file';
 import type { IndexOutcome } from '../src/core/index/record';
+import { ValueCache } from '../src/core/index/value-cache';
 import { blobSource, inflateRaw } from './platform';
 
 /** Reads in flight inside one worker: the browser's file reads, not parsing, are the limit. */
@@ -21,7 +22,10 @@ async function mapConcurrent<T, R>(items: T[], fn: (item: T) => Promise<R>): Pro
   return out;
 }
 
-const indexOne = (file: Blob) => indexFile(blobSource(file), { inflate: inflateRaw });
+/** Kept for the worker's life: files of a series repeat most values, decoded once here. */
+const values = new ValueCache();
+
+const indexOne = (file: Blob) => indexFile(blobSource(file), { inflate: inflateRaw, values });
 
 /** The benchmark's baseline: the same first read as indexing, with no parsing. */
 async function probeOne(file: Blob): Promise<number> {

@@ -51,17 +51,19 @@ export class ValueCache implements ValueReader {
   private entry(stream: Uint8Array, el: DicomElement, ds: DataSet): Entry | null {
     // Sequences and encapsulated data decode to nothing: nothing to save.
     if (el.items || el.undefinedLength) return null;
-    const bytes = rawValue(stream, el);
-    if (bytes.length > MAX_KEPT_BYTES) return null;
+    // rawValue's bounds, compared in place: a hit allocates nothing.
+    const start = el.valueOffset;
+    const length = Math.max(0, Math.min(el.length, stream.length - start));
+    if (length > MAX_KEPT_BYTES) return null;
     const little = ds.encoding.littleEndian;
-    const terms = charsetTerms(stream, ds);
+    const terms = this.termsOf(stream, ds);
     const old = this.entries.get(el.tag);
     if (
       old &&
       old.vr === el.vr &&
       old.little === little &&
       sameTerms(old.terms, terms) &&
-      sameBytes(old.bytes, bytes)
+      sameBytes(old.bytes, stream, start, length)
     ) {
       return old;
     }
@@ -69,12 +71,24 @@ export class ValueCache implements ValueReader {
       vr: el.vr,
       little,
       terms,
-      bytes: bytes.slice(),
+      bytes: rawValue(stream, el).slice(),
       text: undefined,
       numbers: undefined,
     };
     this.entries.set(el.tag, fresh);
     return fresh;
+  }
+
+  private lastDs: DataSet | null = null;
+  private lastTerms: readonly string[] = [];
+
+  /** charsetTerms, remembered for the dataset asked about last (nearly always the top one). */
+  private termsOf(stream: Uint8Array, ds: DataSet): readonly string[] {
+    if (ds !== this.lastDs) {
+      this.lastDs = ds;
+      this.lastTerms = charsetTerms(stream, ds);
+    }
+    return this.lastTerms;
   }
 }
 
@@ -85,8 +99,8 @@ function sameTerms(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+function sameBytes(kept: Uint8Array, stream: Uint8Array, start: number, length: number): boolean {
+  if (kept.length !== length) return false;
+  for (let i = 0; i < length; i++) if (kept[i] !== stream[start + i]) return false;
   return true;
 }

@@ -3,6 +3,7 @@
 // is retried file by file, so the watchdog still pins the failure on the one bad file.
 import type { Remote } from 'comlink';
 import type { IndexOutcome, Problem } from '../core/index/record';
+import { decodeBatch, type WireBatch } from '../core/index/wire';
 import { comlinkWorker } from '../adapters/pool/comlink-worker';
 import { PoolFailure, WorkerPool } from '../adapters/pool/worker-pool';
 import type { IndexWorkerApi } from '../../workers/index.worker';
@@ -52,9 +53,8 @@ export function startIndexingPool(size = poolSize()): IndexingPool {
   async function runBatch(batch: Pending[]) {
     const files = batch.map((p) => p.file);
     try {
-      const outcomes = await pool.run<IndexOutcome[]>(
-        (api) => api.indexMany(files),
-        timeoutFor(files),
+      const outcomes = decodeBatch(
+        await pool.run<WireBatch>((api) => api.indexMany(files), timeoutFor(files)),
       );
       batch.forEach((p, i) => p.resolve(outcomes[i]!));
     } catch (e) {

@@ -225,11 +225,12 @@ export class DexieIndexStore implements IndexStore, ProtocolStore {
     const { db } = this;
     await db.transaction('rw', [db.files, db.instances, db.series, db.seriesHeaders], async () => {
       const ids = batch.instances.map((i) => i.id);
-      const [dropped, replaced] = await Promise.all([
-        db.instances.bulkGet(batch.removedInstanceIds),
-        db.instances.bulkGet(ids),
-      ]);
-      const removed = [...dropped, ...replaced].filter((r) => r !== undefined);
+      // One cursor that jumps from id to id, not one get per id: on a first scan none of
+      // them exist and the cursor ends at once (a get per file cost as much as a put).
+      const removed = await db.instances
+        .where(':id')
+        .anyOf([...batch.removedInstanceIds, ...ids])
+        .toArray();
       await db.instances.bulkDelete(batch.removedInstanceIds);
       await db.files.bulkPut(batch.files);
       await db.instances.bulkPut(batch.instances);

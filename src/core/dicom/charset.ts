@@ -110,9 +110,10 @@ function isDelimiter(b: number, kind: Delimiters): boolean {
 export function decodeText(bytes: Uint8Array, terms: readonly string[], kind: Delimiters): string {
   const first = terms[0] ?? '';
   const standAlone = STAND_ALONE[first];
-  if (standAlone) return decoder(standAlone).decode(bytes);
+  if (standAlone) return fastText(bytes, standAlone) ?? decoder(standAlone).decode(bytes);
   const initial: State = { g0: 'ascii', g1: SINGLE_BYTE[first] ?? 'windows-1252' };
-  if (!bytes.includes(0x1b)) return decoder(initial.g1).decode(bytes);
+  if (!bytes.includes(0x1b))
+    return fastText(bytes, initial.g1) ?? decoder(initial.g1).decode(bytes);
 
   let out = '';
   let run: number[] = [];
@@ -174,5 +175,43 @@ function readEscape(bytes: Uint8Array, at: number): { length: number; g0?: G0; g
 
 /** Decodes bytes that the standard limits to the default repertoire (CS, UI, DA...). */
 export function decodeAscii(bytes: Uint8Array): string {
-  return decoder('windows-1252').decode(bytes);
+  return asciiText(bytes) ?? decoder('windows-1252').decode(bytes);
+}
+
+/** Values up to this long are checked for the ASCII fast path. */
+const FAST_ASCII_MAX = 64;
+
+/**
+ * Decoders that map every ASCII byte to the same code point, in Node as in browsers (Node's
+ * Shift_JIS does not: 0x1A becomes U+001C). test/unit/dicom/ascii-fast-path.test.ts checks.
+ */
+const ASCII_TRANSPARENT = new Set([
+  'windows-1252',
+  'iso-8859-1',
+  'iso-8859-2',
+  'iso-8859-3',
+  'iso-8859-4',
+  'iso-8859-5',
+  'iso-8859-6',
+  'iso-8859-7',
+  'iso-8859-8',
+  'iso-8859-9',
+  'iso-8859-15',
+  'windows-874',
+  'utf-8',
+]);
+
+function fastText(bytes: Uint8Array, label: string): string | null {
+  return ASCII_TRANSPARENT.has(label) ? asciiText(bytes) : null;
+}
+
+/**
+ * A short value of ASCII bytes only, as a string; null otherwise. A header has hundreds of
+ * short ASCII values, and a native decode call each cost more than the decoding.
+ */
+export function asciiText(bytes: Uint8Array): string | null {
+  const n = bytes.length;
+  if (n > FAST_ASCII_MAX) return null;
+  for (let i = 0; i < n; i++) if (bytes[i]! >= 0x80) return null;
+  return String.fromCharCode.apply(null, bytes as unknown as number[]);
 }

@@ -2,8 +2,9 @@
 // on, never read pixel data.
 import { parseDicomBytes, parseInflated } from '../dicom/file';
 import { DEFAULT_LIMITS, type Limits, type ParseOutcome, type ParsedDicom } from '../dicom/types';
-import { extractInstance } from './extract';
+import { expandAttributes, extractFlat, type FlatInstance } from './extract';
 import type { ByteSource, Inflate, IndexOutcome, Problem } from './record';
+import type { ValueReader } from './value-cache';
 
 /** Files up to this size are read whole: slicing small files costs more than it saves. */
 export const WHOLE_FILE_BYTES = 256 * 1024;
@@ -20,9 +21,27 @@ export interface IndexOptions {
   prefixBytes?: number;
   /** Header size limit (default 64 MiB); also caps inflated output. */
   maxHeaderBytes?: number;
+  /** Decodes values; a ValueCache kept across the files of a scan saves decoding repeats. */
+  values?: ValueReader;
 }
 
+/** indexFile's answer with the attribute list flat (see extractFlat). */
+export type FlatOutcome =
+  | { kind: 'instance'; instance: FlatInstance; bytesRead: number }
+  | Exclude<IndexOutcome, { kind: 'instance' }>;
+
 export async function indexFile(src: ByteSource, opts: IndexOptions): Promise<IndexOutcome> {
+  const r = await indexFileFlat(src, opts);
+  if (r.kind !== 'instance') return r;
+  const { fields, attributes } = r.instance;
+  return {
+    kind: 'instance',
+    fields: { ...fields, attributes: expandAttributes(attributes) },
+    bytesRead: r.bytesRead,
+  };
+}
+
+export async function indexFileFlat(src: ByteSource, opts: IndexOptions): Promise<FlatOutcome> {
   const limits: Limits = {
     ...DEFAULT_LIMITS,
     maxHeaderBytes: opts.maxHeaderBytes ?? DEFAULT_LIMITS.maxHeaderBytes,
@@ -65,15 +84,15 @@ export async function indexFile(src: ByteSource, opts: IndexOptions): Promise<In
     if (outcome.kind === 'problem')
       return { kind: 'problem', problem: outcome.problem, bytesRead: bytes.length };
     if (outcome.kind === 'deflated') throw new Error('unreachable: parseDicom inflates');
-    const extracted = extractInstance(outcome.dicom);
+    const extracted = extractFlat(outcome.dicom, opts.values);
     if (extracted.kind === 'instance')
-      return { kind: 'instance', fields: extracted.fields, bytesRead: bytes.length };
+      return { kind: 'instance', instance: extracted.instance, bytesRead: bytes.length };
     if (extracted.kind === 'dicomdir')
       return { kind: 'dicomdir', entries: extracted.entries, bytesRead: bytes.length };
     return { kind: 'problem', problem: extracted.problem, bytesRead: bytes.length };
   }
 
-  function problem(code: Problem['code'], message: string, bytesRead: number): IndexOutcome {
+  function problem(code: Problem['code'], message: string, bytesRead: number): FlatOutcome {
     return { kind: 'problem', problem: { code, message }, bytesRead };
   }
 }

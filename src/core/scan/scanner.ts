@@ -85,17 +85,19 @@ export async function scanFolder<T extends ListedFile>(
       scannedAt,
     };
     if (outcome.kind === 'instance') {
-      const { attributes, ...fields } = outcome.fields;
+      const fields = outcome.fields;
       file.seriesInstanceUid = fields.seriesInstanceUid;
+      // The attribute list is read only for the file that becomes its series' header: a
+      // worker's results build it on demand (src/core/index/wire.ts).
       if (!pending.headers.some((h) => h.seriesInstanceUid === fields.seriesInstanceUid)) {
         pending.headers.push({
           seriesInstanceUid: fields.seriesInstanceUid,
           instanceId: id,
           path: entry.path,
-          attributes,
+          attributes: fields.attributes,
         });
       }
-      const row: InstanceRow = {
+      const row: InstanceRow & { attributes?: unknown } = {
         ...fields,
         id,
         folderId: folder.id,
@@ -103,6 +105,7 @@ export async function scanFolder<T extends ListedFile>(
         size: entry.size,
         missing: false,
       };
+      delete row.attributes;
       pending.instances.push(row);
       c.indexed++;
     } else {

@@ -2,7 +2,7 @@
 // read it back from the output folder, and check that what is actually on disk is the very
 // bytes the run leak-checked. A file that fails is removed from the output with the reason.
 // Runs in the run's worker or in helper workers (deid-output.worker.ts), same code.
-import { changedOnDisk, type OutputResult, type OutputTask } from '../src/core/deid/run';
+import { changedOnDisk, joined, type OutputResult, type OutputTask } from '../src/core/deid/run';
 import { FolderWriter } from './deid-folder';
 
 export type { OutputResult, OutputTask } from '../src/core/deid/run';
@@ -18,17 +18,6 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return hex(
     new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)),
   );
-}
-
-/** The output file as one buffer: what is hashed, written and read back. */
-function joined(parts: readonly Uint8Array[]): Uint8Array {
-  const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.length;
-  }
-  return all;
 }
 
 /**

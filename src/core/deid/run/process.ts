@@ -75,7 +75,7 @@ export function deidRunFor(s: RunSettings): DeidRun {
   });
 }
 
-/** The output file as one buffer (only to hash it where the output is not written). */
+/** The output file as one buffer: what is hashed, and what the browser writes and reads back. */
 export function joined(parts: readonly Uint8Array[]): Uint8Array {
   const all = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;

@@ -6,9 +6,17 @@ import { concatBytes } from '../../src/core/dicom/writer';
 import { rng } from '../../src/core/demo/random';
 import { MAX_DISPLAY_CHARS } from '../../src/core/dicom/values';
 import { indexFile } from '../../src/core/index/index-file';
-import type { Inflate, IndexOutcome, ProblemCode } from '../../src/core/index/record';
+import {
+  PIXEL_FIELDS,
+  type Inflate,
+  type IndexOutcome,
+  type ProblemCode,
+} from '../../src/core/index/record';
 import { startFiles } from './corpus';
 import { mutate } from './mutate';
+
+/** The packed numeric fields of an instance and their lengths. */
+const PACKED: Record<string, number> = { geometry: 11, pixel: PIXEL_FIELDS.length };
 
 export interface FuzzCase {
   seed: number;
@@ -127,12 +135,14 @@ export function checkOutcome(o: IndexOutcome, size: number): string | null {
   }
   for (const [key, value] of Object.entries(f)) {
     if (key === 'attributes') continue;
-    if (key === 'geometry') {
-      // Packed IPP, IOP, PixelSpacing (record.ts): 11 numbers, NaN where a value is absent.
+    const packed = PACKED[key];
+    if (packed !== undefined) {
+      // Packed numbers (record.ts): geometry is IPP, IOP, PixelSpacing; pixel follows
+      // PIXEL_FIELDS. A fixed length, NaN where a value is absent; null when none.
       if (value === null) continue;
-      if (!Array.isArray(value) || value.length !== 11) return `geometry is ${String(value)}`;
+      if (!Array.isArray(value) || value.length !== packed) return `${key} is ${String(value)}`;
       if (!value.every((n) => typeof n === 'number' && (Number.isFinite(n) || Number.isNaN(n))))
-        return `geometry holds a non-number: ${value.join(',')}`;
+        return `${key} holds a non-number: ${value.join(',')}`;
       continue;
     }
     if (typeof value === 'string') {

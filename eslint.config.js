@@ -26,6 +26,8 @@ export default ts.config(
       'node_modules/**',
       'test-results/**',
       'playwright-report/**',
+      // Published bundles, byte for byte as upstream built them (vendor/README.md).
+      'vendor/**',
       'src/core/dicom/dictionary.generated.ts',
     ],
   },

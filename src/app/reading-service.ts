@@ -23,6 +23,9 @@ import {
 import type {
   AssignmentView,
   ReadingApi,
+  ReadingRefusal,
+  ReadingRefusalCode,
+  ReadingResult,
   ReadingSeries,
   ReadingSnapshot,
   ReadingSubject,
@@ -53,6 +56,13 @@ export interface ReadingDeps {
 }
 
 export const PROTOCOL_VERSION = '1.0';
+
+const done = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
+const refuse = <C extends ReadingRefusalCode>(
+  code: C,
+  message: string,
+  rule: ReadingRefusal['rule'] = null,
+): ReadingRefusal<C> => ({ ok: false, code, message, rule });
 
 function days(from: string, to: string): number {
   const t = (da: string) => Date.UTC(+da.slice(0, 4), +da.slice(4, 6) - 1, +da.slice(6, 8));
@@ -220,35 +230,40 @@ export class ReadingService implements ReadingApi {
     return { baseline, priors };
   }
 
-  async submit(assignment: string, read: Read, previous: EntryId | null): Promise<void> {
+  async submit(
+    assignment: string,
+    read: Read,
+    previous: EntryId | null,
+  ): Promise<ReadingResult<void, 'no-identity' | 'breaks-rule' | 'no-baseline'>> {
     const me = await this.deps.me();
     const study = await this.deps.study();
-    if (!me) throw new Error('No identity on this device.');
+    if (!me) return refuse('no-identity', 'No identity on this device: start the app first.');
     const { model } = await this.model();
     const { baseline, priors } = this.series(model, me.author, read.subject, previous);
-    const problems =
-      read.kind === 'baseline'
-        ? baselineProblems(read)
-        : baseline
-          ? followUpProblems(baseline, read)
-          : [{ rule: 'RECIST-8', message: 'Submit the baseline read of this subject first.' }];
-    if (problems[0]) throw new Error(`${problems[0].rule}: ${problems[0].message}`);
+    let problem;
+    if (read.kind === 'baseline') problem = baselineProblems(read)[0];
+    else if (baseline) problem = followUpProblems(baseline, read)[0];
+    else
+      return refuse('no-baseline', 'Submit the baseline read of this subject first.', 'RECIST-8');
+    if (problem) return refuse('breaks-rule', `${problem.rule}: ${problem.message}`, problem.rule);
     const meaning = study?.myRole === 'adjudicator' ? 'adjudication' : 'read';
     await this.deps.record(
       'read.submit',
       submitBody(assignment, read, meaning, baseline, priors, DEFAULT_SETTINGS, previous),
     );
+    return done(undefined);
   }
 
-  async unlock(read: EntryId, reason: string): Promise<void> {
-    if (!reason.trim()) throw new Error('RECIST-25: an unlock needs a reason.');
+  async unlock(read: EntryId, reason: string): Promise<ReadingResult<void, 'no-reason'>> {
+    if (!reason.trim()) return refuse('no-reason', 'An unlock needs a reason.', 'RECIST-25');
     await this.deps.record('read.unlock', { read, reason: reason.trim() });
+    return done(undefined);
   }
 
   private async find(id: EntryId) {
     const { model } = await this.model();
     const r = model.reads.find((x) => x.id === id);
-    if (!r) throw new Error('No such read.');
+    if (!r) return null;
     const s = model.series.find(
       (x) => x.reader === r.signature.author && x.subject === r.read.subject,
     );
@@ -260,10 +275,17 @@ export class ReadingService implements ReadingApi {
     };
   }
 
-  async exportSr(id: EntryId): Promise<SavedFile> {
+  async exportSr(id: EntryId): Promise<ReadingResult<SavedFile, 'no-such-read' | 'no-baseline'>> {
     await this.subjects();
-    const { r, baseline } = await this.find(id);
-    if (!baseline) throw new Error('The subject has no baseline read to export against.');
+    const found = await this.find(id);
+    if (!found) return refuse('no-such-read', 'There is no such read.');
+    const { r, baseline } = found;
+    if (!baseline)
+      return refuse(
+        'no-baseline',
+        'The subject has no baseline read to export against.',
+        'RECIST-8',
+      );
     const ds = measurementReport({
       readId: r.id,
       read: r.read,
@@ -273,14 +295,16 @@ export class ReadingService implements ReadingApi {
       image: (uid) => this.images.get(uid) ?? null,
     });
     const bytes = this.deps.encodeSr(ds);
-    return {
+    return done({
       blob: new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/dicom' }),
       name: `recist-${r.read.subject}-${r.read.timepoint}-${r.id.slice(0, 8)}.dcm`,
-    };
+    });
   }
 
-  async exportJson(id: EntryId): Promise<SavedFile> {
-    const { r } = await this.find(id);
+  async exportJson(id: EntryId): Promise<ReadingResult<SavedFile, 'no-such-read'>> {
+    const found = await this.find(id);
+    if (!found) return refuse('no-such-read', 'There is no such read.');
+    const { r } = found;
     const doc = {
       format: 'trialbench-recist-read',
       version: 1,
@@ -294,10 +318,10 @@ export class ReadingService implements ReadingApi {
       baselineSumUm: r.baselineSumUm,
       assessment: r.assessment,
     };
-    return {
+    return done({
       blob: new Blob([JSON.stringify(doc, null, 2)], { type: 'application/json' }),
       name: `recist-${r.read.subject}-${r.read.timepoint}-${r.id.slice(0, 8)}.json`,
-    };
+    });
   }
 
   async loadDraft(assignment: string): Promise<Read | null> {

@@ -569,7 +569,8 @@ export class ReadingState {
       if (!a || !r) return 'No read is open.';
       const p = this.problems[0];
       if (p) return `Not submitted: ${p.rule}: ${p.message}`;
-      await this.api.submit(a.assignment, r, this.correcting);
+      const done = await this.api.submit(a.assignment, r, this.correcting);
+      if (!done.ok) return `Not submitted: ${done.message}`;
       this.correcting = null;
       await this.refresh();
       return `Read of ${a.subject} ${a.timepoint} signed and submitted; it is now locked.`;
@@ -578,7 +579,8 @@ export class ReadingState {
 
   unlock(id: EntryId, reason: string): Promise<void> {
     return this.run(async () => {
-      await this.api.unlock(id, reason);
+      const done = await this.api.unlock(id, reason);
+      if (!done.ok) return `Not unlocked: ${done.message}`;
       await this.refresh();
       return 'Read unlocked for correction.';
     });
@@ -596,16 +598,18 @@ export class ReadingState {
   exportSr(id: EntryId): Promise<void> {
     return this.run(async () => {
       const f = await this.api.exportSr(id);
-      saveBlob(f.blob, f.name);
-      return `Exported ${f.name}.`;
+      if (!f.ok) return `Not exported: ${f.message}`;
+      saveBlob(f.value.blob, f.value.name);
+      return `Exported ${f.value.name}.`;
     });
   }
 
   exportJson(id: EntryId): Promise<void> {
     return this.run(async () => {
       const f = await this.api.exportJson(id);
-      saveBlob(f.blob, f.name);
-      return `Exported ${f.name}.`;
+      if (!f.ok) return `Not exported: ${f.message}`;
+      saveBlob(f.value.blob, f.value.name);
+      return `Exported ${f.value.name}.`;
     });
   }
 }

@@ -31,7 +31,13 @@ function seriesRow(uid: string, date: string, patientId = 'PATIENT-7'): SeriesRo
   };
 }
 
-async function setup(role: Role, deidentified = false) {
+const value = <T>(r: { ok: true; value: T } | { ok: false; code: string }): T => {
+  if (!r.ok) throw new Error(`refused: ${r.code}`);
+  return r.value;
+};
+const OK = { ok: true, value: undefined };
+
+async function setup(role: Role, deidentified = false, identity = true) {
   const s = await makeStudy();
   const me = role === 'adjudicator' ? s.members.adjudicator : s.members.reader;
   const series = [seriesRow('1.2.826.9.1', '20240305'), seriesRow('1.2.826.9.2', '20240430')];
@@ -57,7 +63,7 @@ async function setup(role: Role, deidentified = false) {
       return e;
     },
     entries: () => s.ledger.accepted(),
-    me: async () => ({ author: me.author, name: 'Rita Reader' }),
+    me: async () => (identity ? { author: me.author, name: 'Rita Reader' } : null),
     study: async () => ({
       id: 'study',
       myRole: role,
@@ -126,8 +132,9 @@ describe('ReadingService', () => {
       ]),
       subject: subj!.subject,
     };
-    await svc.submit('a-TP0', b, null);
-    await expect(svc.submit('a-TP0', b, null)).resolves.toBeUndefined();
+    expect(await svc.submit('a-TP0', b, null)).toEqual(OK);
+    // The service sends it; the fold refuses the second read of a locked assignment.
+    expect(await svc.submit('a-TP0', b, null)).toEqual(OK);
     let snap = await svc.snapshot();
     expect(snap.model.refused.map((r) => r.problem)).toEqual([
       'RECIST-25: this assignment already has a submitted read; it is locked.',
@@ -140,10 +147,12 @@ describe('ReadingService', () => {
     f.targets.forEach((t) => {
       if (t.status === 'measured') t.measurement.sopInstanceUid = tp1.images[0]!.ref;
     });
-    await expect(svc.submit('a-TP1', { ...f, targets: f.targets.slice(1) }, null)).rejects.toThrow(
-      /RECIST-8/,
-    );
-    await svc.submit('a-TP1', f, null);
+    expect(await svc.submit('a-TP1', { ...f, targets: f.targets.slice(1) }, null)).toMatchObject({
+      ok: false,
+      code: 'breaks-rule',
+      rule: 'RECIST-8',
+    });
+    expect(await svc.submit('a-TP1', f, null)).toEqual(OK);
     snap = await svc.snapshot();
     const fu = snap.assignments.find((a) => a.assignment === 'a-TP1')!.read!;
     expect(fu.state).toBe('locked');
@@ -152,7 +161,7 @@ describe('ReadingService', () => {
     const texts = s.ledger.accepted().map((e: Entry) => JSON.stringify(e));
     expect(texts.join('\n')).not.toMatch(/PATIENT-7|DOE|1\.2\.826\.9/);
 
-    const file = await svc.exportSr(fu.id);
+    const file = value(await svc.exportSr(fu.id));
     const ds = decodeSr(new Uint8Array(await file.blob.arrayBuffer()));
     expect(ds.StudyInstanceUID).toMatch(/^2\.25\./);
     expect(ds.StudyInstanceUID).not.toBe('1.2.826.9.2.0');
@@ -161,7 +170,7 @@ describe('ReadingService', () => {
       ['T1', tp1.images[0]!.ref],
       ['N1', tp1.images[0]!.ref],
     ]);
-    const json = JSON.parse(await (await svc.exportJson(fu.id)).blob.text()) as {
+    const json = JSON.parse(await value(await svc.exportJson(fu.id)).blob.text()) as {
       read: { criteriaVersion: string };
     };
     expect(json.read.criteriaVersion).toBe('1.1');
@@ -186,5 +195,48 @@ describe('ReadingService', () => {
     await svc.submit('a-TP0', b, null);
     const snap = await svc.snapshot();
     expect(snap.model.reads[0]!.signature.meaning).toBe('adjudication');
+  });
+
+  it('RECIST-4, -8, -25: expected refusals come back as closed codes, and nothing is recorded', async () => {
+    const { s, svc, assign } = await setup('reader');
+    const [subj] = await svc.subjects();
+    await assign(subj!.subject, 'TP0');
+    await assign(subj!.subject, 'TP1');
+    const before = s.ledger.accepted().length;
+    const f: FollowUpRead = {
+      ...followUp(56, [meas('T1', 20)]),
+      subject: subj!.subject,
+      timepoint: 'TP1',
+    };
+    expect(await svc.submit('a-TP1', f, null)).toMatchObject({
+      ok: false,
+      code: 'no-baseline',
+      rule: 'RECIST-8',
+    });
+    // A 3 mm target is not measurable (RECIST-4).
+    const small: BaselineRead = { ...baseline([target('T1', 'liver', 3)]), subject: subj!.subject };
+    expect(await svc.submit('a-TP0', small, null)).toMatchObject({
+      ok: false,
+      code: 'breaks-rule',
+      rule: 'RECIST-4',
+    });
+    expect(await svc.unlock('some-read', '  ')).toMatchObject({
+      ok: false,
+      code: 'no-reason',
+      rule: 'RECIST-25',
+    });
+    expect(await svc.exportSr('no-such-entry')).toMatchObject({ ok: false, code: 'no-such-read' });
+    expect(await svc.exportJson('no-such-entry')).toMatchObject({
+      ok: false,
+      code: 'no-such-read',
+    });
+    expect(s.ledger.accepted().length).toBe(before);
+
+    const { svc: stranger } = await setup('reader', false, false);
+    const b: BaselineRead = { ...baseline([target('T1', 'liver', 40)]), subject: subj!.subject };
+    expect(await stranger.submit('a-TP0', b, null)).toMatchObject({
+      ok: false,
+      code: 'no-identity',
+    });
   });
 });

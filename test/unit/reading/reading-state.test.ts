@@ -92,4 +92,30 @@ describe('ReadingState.viewSeries', () => {
     r.measuring = 'T2';
     expect(r.viewSeries).toEqual(['local-f-cap', 'local-b-petct']);
   });
+
+  it('a refusal from the service is shown in words and changes nothing (its code is the branch)', async () => {
+    let refreshed = 0;
+    const api = {
+      unlock: async () =>
+        ({
+          ok: false,
+          code: 'no-reason',
+          message: 'the service says why',
+          rule: 'RECIST-25',
+        }) as const,
+      exportSr: async () =>
+        ({ ok: false, code: 'no-such-read', message: 'no read', rule: null }) as const,
+      snapshot: async () => {
+        refreshed++;
+        throw new Error('not reached');
+      },
+    } as unknown as ReadingApi;
+    const r = new ReadingState(api);
+    await r.unlock('e1' as SubmittedRead['id'], ' ');
+    expect(r.status).toContain('the service says why');
+    await r.exportSr('e1' as SubmittedRead['id']);
+    expect(r.status).toContain('no read');
+    expect(refreshed).toBe(0);
+    expect(r.busy).toBe(false);
+  });
 });

@@ -3,12 +3,7 @@
 // origin under cornerstone-wasm/ as the viewer's are.
 import * as Comlink from 'comlink';
 import { parseDicomBytes } from '../src/core/dicom/file';
-import {
-  pictureOrWhy,
-  renderThumbnailWith,
-  type NoThumbnail,
-  type Thumbnail,
-} from '../src/core/image/thumbnail';
+import { renderThumbnailWith, type NoThumbnail, type Thumbnail } from '../src/core/image/thumbnail';
 import { WasmFrameDecoder } from './codecs';
 
 const decoder = new WasmFrameDecoder(
@@ -21,7 +16,7 @@ const api = {
     const out = parseDicomBytes(bytes);
     if (out.kind !== 'parsed')
       return { code: 'unreadable', reason: 'the file could not be read again' };
-    const t = pictureOrWhy(await renderThumbnailWith(out.dicom, decoder));
+    const t = await renderThumbnailWith(out.dicom, decoder);
     return 'code' in t ? t : Comlink.transfer(t, [t.rgba.buffer as ArrayBuffer]);
   },
 };

@@ -18,12 +18,7 @@ import { sha256, utf8 } from '../core/deid/sha256';
 import { hex } from '../core/protocol/validate';
 import type { Json } from '../core/ledger/types';
 import { parseDicomBytes } from '../core/dicom/file';
-import {
-  pictureOrWhy,
-  renderThumbnail,
-  type NoThumbnail,
-  type Thumbnail,
-} from '../core/image/thumbnail';
+import { renderThumbnail, type NoThumbnail, type Thumbnail } from '../core/image/thumbnail';
 import type { ProtocolStore } from '../core/ports/protocol-store';
 import type { IndexStore } from '../core/ports/store';
 import type {
@@ -255,7 +250,7 @@ export class QcService implements QcApi {
     const parsed = parseDicomBytes(bytes);
     if (parsed.kind !== 'parsed')
       return { code: 'unreadable', reason: 'no thumbnail: the file no longer parses' };
-    return pictureOrWhy(renderThumbnail(parsed.dicom));
+    return renderThumbnail(parsed.dicom);
   }
 }
 

@@ -11,12 +11,7 @@ import type { BurnedInAnswer, FacialAnswer, ReviewDecision } from '../../core/de
 import { hmacSha256, utf8 } from '../../core/deid/sha256';
 import type { Json } from '../../core/ledger/types';
 import type { IndexStore } from '../../core/ports/store';
-import {
-  pictureOrWhy,
-  renderThumbnail,
-  type NoThumbnail,
-  type Thumbnail,
-} from '../../core/image/thumbnail';
+import { renderThumbnail, type NoThumbnail, type Thumbnail } from '../../core/image/thumbnail';
 import type { DeidReviewApi, ReviewItem, ReviewKind } from '../../ui/state/deid-review-api';
 import { ok, type DeidResult } from '../../ui/state/deid-result';
 import { SubjectDirectory } from '../subjects';
@@ -77,7 +72,7 @@ export function reviewOf(
   const thumbnail: Thumbnail | NoThumbnail = !(burned.atRisk || facial.atRisk)
     ? { code: 'not-at-risk', reason: 'not at risk' }
     : draw
-      ? pictureOrWhy(renderThumbnail(d))
+      ? renderThumbnail(d)
       : { code: 'not-drawn-yet', reason: 'not drawn yet' };
   return {
     codes: [

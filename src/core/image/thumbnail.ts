@@ -3,7 +3,7 @@
 // bytes the page draws on a canvas. Never throws: anything it cannot show is a reason.
 import type { ParsedDicom } from '../dicom/types';
 import { codecOf, decodedFrame, encodedFrame, type FrameDecoder } from './codec';
-import { middleFrame, num, type Frame } from './frame';
+import { compressedName, middleFrame, num, type Frame } from './frame';
 
 export interface Thumbnail {
   width: number;
@@ -28,11 +28,19 @@ export type NoThumbnailCode =
   | 'not-at-risk'
   /** The picture is drawn elsewhere (the thumbnail worker) and has not arrived. */
   | 'not-drawn-yet'
-  /** The file was read but its pixels cannot be drawn here (the reason says why). */
+  /**
+   * The file was read but its pixels cannot be drawn here: a geometry, photometric
+   * interpretation or transfer syntax no thumbnail is drawn for, or data shorter than its
+   * header says (the reason says which).
+   */
   | 'undrawable'
+  /** A compressed image where no decoder is at hand (renderThumbnail; the worker has one). */
+  | 'no-decoder'
+  /** The codec refused the frame, failed, or returned pixels the header disagrees with. */
+  | 'decode-failed'
   /** The file could not be read again or no longer parses. */
   | 'unreadable'
-  /** The series has no image with pixel data. */
+  /** The series, or the file, has no image with pixel data. */
   | 'no-image'
   /** The thumbnail worker failed (it crashed or could not start). */
   | 'worker-failed';
@@ -42,19 +50,21 @@ export interface NoThumbnail {
   reason: string;
 }
 
-/** A thumbnail outcome as the app passes it on: the picture, or why there is none. */
-export function pictureOrWhy(t: Thumbnail | string): Thumbnail | NoThumbnail {
-  return typeof t === 'string' ? { code: 'undrawable', reason: t } : t;
-}
+const why = (code: NoThumbnailCode, reason: string): NoThumbnail => ({ code, reason });
+const thrown = (e: unknown) => `no thumbnail: ${e instanceof Error ? e.message : String(e)}`;
 
-export function renderThumbnail(d: ParsedDicom, max = THUMBNAIL_SIZE): Thumbnail | string {
+/** The middle frame drawn small, or why not (never throws). Compressed frames need a decoder. */
+export function renderThumbnail(d: ParsedDicom, max = THUMBNAIL_SIZE): Thumbnail | NoThumbnail {
+  if (!d.pixelData) return why('no-image', 'no pixel data');
+  const ts = d.transferSyntaxUid;
+  if (codecOf(ts)) return why('no-decoder', `${compressedName(ts)}: no decoder here`);
   try {
     const frame = middleFrame(d);
-    if (typeof frame === 'string') return frame;
+    if (typeof frame === 'string') return why('undrawable', frame);
     return render(d, frame, Math.max(1, Math.floor(max)));
   } catch (e) {
     // Parsed offsets are checked, but a thumbnail is never worth an exception.
-    return `no thumbnail: ${e instanceof Error ? e.message : String(e)}`;
+    return why('undrawable', thrown(e));
   }
 }
 
@@ -66,19 +76,19 @@ export async function renderThumbnailWith(
   d: ParsedDicom,
   decoder: FrameDecoder,
   max = THUMBNAIL_SIZE,
-): Promise<Thumbnail | string> {
-  if (!codecOf(d.transferSyntaxUid)) return renderThumbnail(d, max);
+): Promise<Thumbnail | NoThumbnail> {
+  if (!d.pixelData || !codecOf(d.transferSyntaxUid)) return renderThumbnail(d, max);
   try {
     const encoded = encodedFrame(d);
-    if (typeof encoded === 'string') return encoded;
+    if (typeof encoded === 'string') return why('undrawable', encoded);
     const pixels = await decoder.decode(encoded);
-    if (typeof pixels === 'string') return pixels;
+    if (typeof pixels === 'string') return why('decode-failed', pixels);
     const frame = decodedFrame(encoded, pixels);
-    if (typeof frame === 'string') return frame;
+    if (typeof frame === 'string') return why('decode-failed', frame);
     const t = render(d, frame, Math.max(1, Math.floor(max)));
     return { ...t, mapping: `decoded from ${encoded.name}, ${t.mapping}` };
   } catch (e) {
-    return `no thumbnail: ${e instanceof Error ? e.message : String(e)}`;
+    return why('decode-failed', thrown(e));
   }
 }
 

@@ -10,8 +10,13 @@ import { DeidReview, reviewOf } from '../../../src/app/deid/review';
 import { QcService } from '../../../src/app/qc-service';
 import { MemoryIndexStore } from '../../../src/adapters/storage/memory-store';
 import { writePart10, type DataElement } from '../../../src/core/dicom/writer';
+import { parseDicomBytes } from '../../../src/core/dicom/file';
 import { DEMO_PROTOCOL } from '../../../src/core/demo/protocol';
-import { pictureOrWhy, type NoThumbnailCode } from '../../../src/core/image/thumbnail';
+import {
+  renderThumbnail,
+  renderThumbnailWith,
+  type NoThumbnailCode,
+} from '../../../src/core/image/thumbnail';
 import { qcAll } from '../../../src/core/qc/engine';
 import type { Role } from '../../../src/core/ledger/types';
 import { basicProfile } from '../../../src/core/deid/profile';
@@ -94,6 +99,11 @@ function dicom(attrs: DataElement[]): Uint8Array {
   return writePart10(ds.sort((a, b) => a.tag - b.tag));
 }
 const cs = (tag: number, value: string): DataElement => ({ tag, vr: 'CS', value });
+const parsed = (bytes: Uint8Array) => {
+  const out = parseDicomBytes(bytes);
+  if (out.kind !== 'parsed') throw new Error(`fixture did not parse: ${out.kind}`);
+  return out.dicom;
+};
 
 afterEach(() => {
   delete (globalThis as { showDirectoryPicker?: unknown }).showDirectoryPicker;
@@ -182,7 +192,24 @@ describe('thumbnail codes', () => {
     const us = dicom([cs(0x00080060, 'US')]);
     note(reviewOf(dicom([cs(0x00080060, 'US'), cs(0x00280301, 'NO')]), 1)!.thumbnail);
     note(reviewOf(us, 1, false)!.thumbnail);
-    note(pictureOrWhy('JPEG Baseline: no thumbnail'));
+    // Pixels no thumbnail is drawn for (64 bytes hold one 8x8 frame, not the middle of four);
+    // a compressed frame with no decoder at hand, and with a decoder that refuses it.
+    note(renderThumbnail(parsed(dicom([{ tag: 0x00280008, vr: 'IS', value: '4' }]))));
+    const jpeg = parsed(
+      writePart10(
+        [
+          { tag: 0x00280002, vr: 'US', value: 1 },
+          { tag: 0x00280004, vr: 'CS', value: 'MONOCHROME2' },
+          { tag: 0x00280010, vr: 'US', value: 8 },
+          { tag: 0x00280011, vr: 'US', value: 8 },
+          { tag: 0x00280100, vr: 'US', value: 8 },
+          { tag: 0x7fe00010, vr: 'OB', value: { fragments: [Uint8Array.from([0xff, 0xd8])] } },
+        ],
+        { transferSyntaxUid: '1.2.840.10008.1.2.4.50' },
+      ),
+    );
+    note(renderThumbnail(jpeg));
+    note(await renderThumbnailWith(jpeg, { decode: async () => 'refused' }));
     // The review queue over a folder whose thumbnail worker fails.
     const review = new DeidReview({
       store: {
@@ -232,6 +259,8 @@ describe('thumbnail codes', () => {
       'not-at-risk': true,
       'not-drawn-yet': true,
       undrawable: true,
+      'no-decoder': true,
+      'decode-failed': true,
       unreadable: true,
       'no-image': true,
       'worker-failed': true,

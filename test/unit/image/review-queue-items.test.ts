@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DeidReview } from '../../../src/app/deid/review';
 import { parseDicomBytes } from '../../../src/core/dicom/file';
 import { writePart10, TS, type DataElement } from '../../../src/core/dicom/writer';
-import { pictureOrWhy, renderThumbnailWith } from '../../../src/core/image/thumbnail';
+import { renderThumbnailWith } from '../../../src/core/image/thumbnail';
 import type { DeidResult } from '../../../src/ui/state/deid-result';
 
 function valueOf<T>(r: DeidResult<T>): T {
@@ -124,7 +124,7 @@ function review(f: Awaited<ReturnType<typeof folder>>, decode: boolean) {
           thumbnail: async (bytes: Uint8Array) => {
             const p = parseDicomBytes(bytes);
             if (p.kind !== 'parsed') return { code: 'unreadable' as const, reason: 'unreadable' };
-            return pictureOrWhy(await renderThumbnailWith(p.dicom, decoder));
+            return renderThumbnailWith(p.dicom, decoder);
           },
         }
       : {}),
@@ -152,7 +152,7 @@ describe('review queue items', () => {
   it('a JPEG Baseline series is drawn by the decoder; without one it carries the reason', async () => {
     const f = await folder([{ uid: '2.25.2001', description: 'echo', jpeg: true }]);
     const [plain] = valueOf(await review(f, false).queue('in'));
-    expect(plain!.thumbnail).toMatchObject({ code: 'undrawable' });
+    expect(plain!.thumbnail).toMatchObject({ code: 'no-decoder' });
     const [drawn] = valueOf(await review(f, true).queue('in'));
     expect('reason' in drawn!.thumbnail).toBe(false);
     if (!('reason' in drawn!.thumbnail)) {

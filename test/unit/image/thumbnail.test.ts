@@ -51,7 +51,7 @@ function image(p: Img): ParsedDicom {
 
 function thumb(d: ParsedDicom, max?: number): Thumbnail {
   const t = renderThumbnail(d, max);
-  if (typeof t === 'string') throw new Error(t);
+  if ('code' in t) throw new Error(`${t.code}: ${t.reason}`);
   return t;
 }
 
@@ -211,20 +211,27 @@ describe('renderThumbnail', () => {
       ts: '1.2.840.10008.1.2.4.50',
       pixels: { fragments: [Uint8Array.from([0xff, 0xd8, 0xff, 0xd9])] },
     });
-    expect(renderThumbnail(jpeg)).toBe('JPEG Baseline: no thumbnail');
+    expect(renderThumbnail(jpeg)).toMatchObject({ code: 'no-decoder' });
     const j2k = image({
       ...{ rows: 2, columns: 2 },
       ts: '1.2.840.10008.1.2.4.90',
       pixels: { fragments: [new Uint8Array(4)] },
     });
-    expect(renderThumbnail(j2k)).toBe('JPEG 2000: no thumbnail');
+    expect(renderThumbnail(j2k)).toMatchObject({ code: 'no-decoder' });
     const palette = image({
       rows: 1,
       columns: 1,
       photometric: 'PALETTE COLOR',
       pixels: new Uint8Array(2),
     });
-    expect(renderThumbnail(palette)).toMatch(/PALETTE COLOR.*no thumbnail/);
+    expect(renderThumbnail(palette)).toMatchObject({ code: 'undrawable' });
+    const none = parseDicomBytes(
+      writePart10([{ tag: 0x00080018, vr: 'UI', value: '2.25.1' }], {
+        transferSyntaxUid: TS.explicitLE,
+      }),
+    );
+    if (none.kind !== 'parsed') throw new Error(none.kind);
+    expect(renderThumbnail(none.dicom)).toMatchObject({ code: 'no-image' });
   });
 
   it('hostile geometry: huge sizes, frames past the data, broken RLE give reasons', () => {
@@ -252,7 +259,9 @@ describe('renderThumbnail', () => {
       },
     ];
     for (const c of cases)
-      expect(typeof renderThumbnail(image(c)), JSON.stringify(c.rows)).toBe('string');
+      expect(renderThumbnail(image(c)), JSON.stringify(c.rows)).toMatchObject({
+        code: 'undrawable',
+      });
   });
 
   it('never throws on mutated files (seeded)', () => {
@@ -281,7 +290,7 @@ describe('renderThumbnail', () => {
       const out = parseDicomBytes(b);
       if (out.kind !== 'parsed') continue;
       const t = renderThumbnail(out.dicom);
-      if (typeof t !== 'string') {
+      if (!('code' in t)) {
         rendered++;
         expect(t.rgba.length).toBe(t.width * t.height * 4);
         expect(t.width).toBeLessThanOrEqual(128);

@@ -23,6 +23,7 @@ import type { ProtocolStore } from '../core/ports/protocol-store';
 import type { IndexStore } from '../core/ports/store';
 import type {
   ImportResult,
+  NoCheckedValues,
   ProtocolVersionView,
   PublishResult,
   QcRefusal,
@@ -179,18 +180,18 @@ export class QcService implements QcApi {
    * What each rule compared for one series (QC-57): its subject checked again by the same
    * engine with `explain`, here, because one subject is small and the whole run stays lean.
    */
-  async explain(seriesInstanceUid: string): Promise<CheckedValue[] | { reason: string }> {
+  async explain(seriesInstanceUid: string): Promise<CheckedValue[] | NoCheckedValues> {
     const rows = await this.deps.store.listSeries({});
     const row = rows.find((r) => r.seriesInstanceUid === seriesInstanceUid);
-    if (!row) return { reason: 'the series is no longer in the index' };
+    if (!row) return { code: 'not-indexed', reason: 'the series is no longer in the index' };
     const subject = rows.filter((r) => r.patientId === row.patientId);
     const inputs = await this.inputsOf(subject.map((r) => r.seriesInstanceUid));
     const result = qcSubject(await this.studyVersions(), inputs, { explain: true });
     const mine = result.series.find((r) => r.seriesInstanceUid === seriesInstanceUid);
-    if (!mine) return { reason: 'the series has no instance left to check' };
+    if (!mine) return { code: 'no-instance', reason: 'the series has no instance left to check' };
     return mine.checked?.length
       ? mine.checked
-      : { reason: mine.findings[0]?.text ?? 'no rule applies' };
+      : { code: 'nothing-compared', reason: mine.findings[0]?.text ?? 'no rule applies' };
   }
 
   async recordAuto(run: QcRun): Promise<boolean> {

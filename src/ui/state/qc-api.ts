@@ -36,6 +36,19 @@ export type PublishResult =
   | { ok: false; problems: ProtocolProblem[] }
   | QcRefusal<'version-conflict' | 'not-recorded' | 'not-stored'>;
 
+/**
+ * Why no checked values are listed for a series: a closed code to branch on, a sentence to show.
+ * 'not-indexed': the series left the index; 'no-instance': it has no instance left to check;
+ * 'nothing-compared': no rule compared a value (the sentence is the first finding, or says no
+ * rule applies); 'not-read': asking failed (QcState's answer when the call rejects).
+ */
+export type NoCheckedValuesCode = 'not-indexed' | 'no-instance' | 'nothing-compared' | 'not-read';
+
+export interface NoCheckedValues {
+  code: NoCheckedValuesCode;
+  reason: string;
+}
+
 export interface QcRun {
   series: QcResult[];
   visits: VisitResult[];
@@ -58,7 +71,7 @@ export interface QcApi {
   recordAuto(run: QcRun): Promise<boolean>;
   review(input: ReviewInput): Promise<{ ok: true } | QcRefusal<'no-reason' | 'not-recorded'>>;
   /** Every value the rules compared for one series, beside the file's (QC-57), or why none. */
-  explain(seriesInstanceUid: string): Promise<CheckedValue[] | { reason: string }>;
+  explain(seriesInstanceUid: string): Promise<CheckedValue[] | NoCheckedValues>;
   /** A middle-slice thumbnail of a series, or why there is none. */
   thumbnail(seriesInstanceUid: string): Promise<Thumbnail | NoThumbnail>;
 }

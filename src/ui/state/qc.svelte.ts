@@ -5,7 +5,7 @@ import { checklist, type ChecklistPage } from '../../core/protocol/describe';
 import { diffProtocols, type ProtocolChange } from '../../core/protocol/diff';
 import { supersedeProblems, type ProtocolProblem } from '../../core/protocol/validate';
 import type { CheckedValue, QcResult, QcStatus } from '../../core/qc/engine';
-import type { ProtocolVersionView, QcApi, QcRun } from './qc-api';
+import type { NoCheckedValues, ProtocolVersionView, QcApi, QcRun } from './qc-api';
 import type { NoThumbnail, Thumbnail } from '../../core/image/thumbnail';
 import { normalisationRows, type NormalisationRow } from '../../core/qc/normalise';
 import { untrack } from 'svelte';
@@ -48,7 +48,7 @@ export class QcState {
     null,
   );
   /** Per series asked about: what the rules compared (QC-57), why not, or 'loading'. */
-  checked = $state.raw<Record<string, CheckedValue[] | { reason: string } | 'loading'>>({});
+  checked = $state.raw<Record<string, CheckedValue[] | NoCheckedValues | 'loading'>>({});
   /** Which run `checked` belongs to: an answer for an earlier run is dropped. */
   private generation = 0;
   /** The draft's rule editor (it edits `draft`). */
@@ -232,11 +232,14 @@ export class QcState {
     if (this.checked[uid] !== undefined) return;
     const generation = this.generation;
     this.checked = { ...this.checked, [uid]: 'loading' };
-    let answer: CheckedValue[] | { reason: string };
+    let answer: CheckedValue[] | NoCheckedValues;
     try {
       answer = await this.api.explain(uid);
     } catch (e) {
-      answer = { reason: `could not be read: ${e instanceof Error ? e.message : String(e)}` };
+      answer = {
+        code: 'not-read',
+        reason: `could not be read: ${e instanceof Error ? e.message : String(e)}`,
+      };
     }
     if (generation === this.generation) this.checked = { ...this.checked, [uid]: answer };
   }

@@ -9,6 +9,7 @@ import type { ScanBatch } from '../../../src/core/ports/store';
 import type { Json } from '../../../src/core/ledger/types';
 import { qcAll, type CheckedValue, type QcSeriesInput } from '../../../src/core/qc/engine';
 import { QcState } from '../../../src/ui/state/qc.svelte';
+import type { NoCheckedValuesCode } from '../../../src/ui/state/qc-api';
 import { demoBatch, indexedDemo } from './demo-index';
 
 async function harness(
@@ -150,8 +151,44 @@ describe('QC state and service', async () => {
     await state.refresh();
     expect(state.checked).toEqual({});
     await state.loadChecked('no-such-series');
-    expect(state.checked['no-such-series']).toEqual({
-      reason: 'the series is no longer in the index',
+    expect(state.checked['no-such-series']).toMatchObject({ code: 'not-indexed' });
+  });
+
+  it('no values for a series come with a closed code: every NoCheckedValuesCode is reached', async () => {
+    const reached = new Set<string>();
+    const note = (a: unknown) => {
+      if (a && typeof a === 'object' && 'code' in a) reached.add(String(a.code));
+    };
+    const { state, store } = await harness(series, batch);
+    const uid = (await store.listSeries({}))[0]!.seriesInstanceUid;
+    // Nothing published yet: no rule compares anything.
+    await state.loadChecked(uid);
+    note(state.checked[uid]);
+    await state.loadChecked('no-such-series');
+    note(state.checked['no-such-series']);
+    // The series is indexed but has no instance left.
+    const bare = new QcService({
+      store: Object.assign(Object.create(store) as MemoryIndexStore, {
+        listInstances: async () => [],
+      }),
+      check: async (p, i) => qcAll(p, i),
+      record: async () => undefined,
+      key: async () => new Uint8Array(32),
+      now: () => new Date('2024-06-01T00:00:00Z'),
     });
+    note(await bare.explain(uid));
+    // The call itself fails.
+    const broken = new QcState({
+      explain: () => Promise.reject(new Error('worker gone')),
+    } as unknown as QcService);
+    await broken.loadChecked(uid);
+    note(broken.checked[uid]);
+    const all: Record<NoCheckedValuesCode, true> = {
+      'not-indexed': true,
+      'no-instance': true,
+      'nothing-compared': true,
+      'not-read': true,
+    };
+    expect([...reached].sort()).toEqual(Object.keys(all).sort());
   });
 });

@@ -154,6 +154,9 @@ describe('Dexie schema upgrade v6 -> v7', () => {
     expect((await store.listInstances('9.9'))[0]).toEqual(rows[4]);
     expect(await store.counts()).toMatchObject({ files: 6, instances: 4, problems: 1, missing: 1 });
     expect((await store.listProblems('f1')).map((f) => f.path)).toEqual(['junk.txt']);
+    const byId = (fs: { id: string }[]) => [...fs].sort((a, b) => a.id.localeCompare(b.id));
+    const f1 = files.filter((f) => f.folderId === 'f1');
+    expect(byId(await store.listFiles('f1'))).toEqual(byId(f1));
 
     // A rescan rewrites one file, the file that came back is present again, a folder goes.
     await store.applyBatch({

@@ -19,7 +19,15 @@ import {
   summariseSeries,
 } from '../../core/scan/series';
 import type { IndexedAttribute } from '../../core/index/record';
-import { packInstances, packsOf, unpackInstances, type StoredPack } from './instance-packs';
+import {
+  fileRecordsOf,
+  metaOf,
+  packInstances,
+  packsOf,
+  unpackInstances,
+  type FileMeta,
+  type StoredPack,
+} from './instance-packs';
 import {
   protocolConflict,
   type ProtocolRecord,
@@ -160,22 +168,34 @@ export const SCHEMA: SchemaVersion[] = [
     },
   },
   {
-    // v7: instances live in packs, one row per series and write instead of one per file
-    // (src/adapters/storage/instance-packs.ts): IndexedDB cost about 0.2 ms of CPU per row
-    // written, and a file had two rows (its record and its instance). The old table's rows
-    // are packed per folder and series, at most PACK_ROWS to a pack, then the table goes.
+    // v7: indexed files live in packs, one row per series and write, instead of two rows
+    // per file (file record + instance; src/adapters/storage/instance-packs.ts): IndexedDB
+    // cost about 0.1 ms of page CPU per row written. Only files that are not instances
+    // (problems, DICOMDIRs) keep a file row. The upgrade packs the old rows per folder and
+    // series, at most PACK_ROWS to a pack, with their file records, then drops the table.
     version: 7,
     stores: { instances: null, instancePacks: 'key, seriesInstanceUid, folderId, *ids' },
     upgrade: async (tx) => {
       const rows = await tx.table<InstanceRow>('instances').toArray();
+      const files = tx.table<FileRecord>('files');
+      const records = await files.bulkGet(rows.map((r) => r.id));
+      const meta = new Map<string, FileMeta>();
+      rows.forEach((r, k) => {
+        const f = records[k];
+        meta.set(r.id, f ? { mtime: f.mtime, scannedAt: f.scannedAt, size: f.size } : NO_FILE);
+      });
       const packs: StoredPack[] = [];
       for (let i = 0; i < rows.length; i += PACK_ROWS) {
-        packs.push(...packsOf(rows.slice(i, i + PACK_ROWS), newPackKey));
+        packs.push(...packsOf(rows.slice(i, i + PACK_ROWS), (r) => meta.get(r.id)!, newPackKey));
       }
       await tx.table<StoredPack>('instancePacks').bulkPut(packs);
+      await files.bulkDelete(rows.filter((_, k) => records[k]).map((r) => r.id));
     },
   },
 ];
+
+/** An instance written without a file record (only tests do that). */
+const NO_FILE: FileMeta = { mtime: null, scannedAt: '', size: 0 };
 
 /** Rows per pack written by the v7 upgrade (a scan's packs are bounded by its batch). */
 const PACK_ROWS = 500;
@@ -243,8 +263,12 @@ export class DexieIndexStore implements IndexStore, ProtocolStore {
     );
   }
 
-  listFiles(folderId: string): Promise<FileRecord[]> {
-    return this.db.files.where('folderId').equals(folderId).toArray();
+  async listFiles(folderId: string): Promise<FileRecord[]> {
+    const [rows, packs] = await Promise.all([
+      this.db.files.where('folderId').equals(folderId).toArray(),
+      this.db.instancePacks.where('folderId').equals(folderId).toArray(),
+    ]);
+    return [...rows, ...packs.flatMap(fileRecordsOf)];
   }
 
   async applyBatch(batch: ScanBatch): Promise<void> {
@@ -254,24 +278,44 @@ export class DexieIndexStore implements IndexStore, ProtocolStore {
       [db.files, db.instancePacks, db.series, db.seriesHeaders],
       async () => {
         const ids = batch.instances.map((i) => i.id);
+        const isInstance = new Set(ids);
         const rewritten = new Set([...batch.removedInstanceIds, ...ids]);
-        // The instances these files had before: their packs shrink (on a first scan there
-        // are none, and the index cursor ends at once).
-        const removed = await this.takeOut(rewritten);
-        await db.files.bulkPut(batch.files);
-        await db.instancePacks.bulkPut(packsOf(batch.instances, newPackKey));
+        // What these files were before: instances leave their packs, file rows of files
+        // that are instances now go (on a first scan there are none of either, and each
+        // index cursor ends at once).
+        const removed = await this.takeOut(
+          new Set([...rewritten, ...batch.files.map((f) => f.id)]),
+        );
+        await db.files.bulkDelete(await db.files.where(':id').anyOf(ids).primaryKeys());
+        await db.files.bulkPut(batch.files.filter((f) => !isInstance.has(f.id)));
+        const meta = new Map(batch.files.map((f) => [f.id, f]));
+        await db.instancePacks.bulkPut(
+          packsOf(
+            batch.instances,
+            (r) => {
+              const f = meta.get(r.id);
+              return f ? { mtime: f.mtime, scannedAt: f.scannedAt, size: f.size } : NO_FILE;
+            },
+            newPackKey,
+          ),
+        );
         await this.update(batch.instances, removed);
         await this.putHeaders(batch, rewritten);
       },
     );
   }
 
-  /** Packs holding any of `ids`, each read once. */
+  /**
+   * Packs holding any of `ids`, each read once: the multiEntry index yields a pack once
+   * per id it holds, so keys first (no values cloned), then each pack by its key.
+   */
   private async packsWith(ids: Iterable<string>): Promise<StoredPack[]> {
     const list = [...ids];
     if (!list.length) return [];
-    const found = await this.db.instancePacks.where('ids').anyOf(list).toArray();
-    return [...new Map(found.map((p) => [p.key, p])).values()];
+    const keys = await this.db.instancePacks.where('ids').anyOf(list).primaryKeys();
+    if (!keys.length) return [];
+    const packs = await this.db.instancePacks.bulkGet([...new Set(keys)]);
+    return packs.filter((p) => p !== undefined);
   }
 
   /** Removes the instances `ids` from their packs; returns the rows removed. */
@@ -281,10 +325,19 @@ export class DexieIndexStore implements IndexStore, ProtocolStore {
     const gone: string[] = [];
     for (const pack of await this.packsWith(ids)) {
       const rows = unpackInstances(pack);
-      const keep = rows.filter((r) => !ids.has(r.id));
+      const meta = metaOf(pack);
+      const keep = rows.flatMap((r, i) => (ids.has(r.id) ? [] : [i]));
+      if (keep.length === rows.length) continue;
       removed.push(...rows.filter((r) => ids.has(r.id)));
-      if (keep.length) put.push(packInstances(pack.key, keep));
-      else gone.push(pack.key);
+      if (keep.length) {
+        put.push(
+          packInstances(
+            pack.key,
+            keep.map((i) => rows[i]!),
+            keep.map((i) => meta[i]!),
+          ),
+        );
+      } else gone.push(pack.key);
     }
     await this.db.instancePacks.bulkPut(put);
     await this.db.instancePacks.bulkDelete(gone);
@@ -310,7 +363,7 @@ export class DexieIndexStore implements IndexStore, ProtocolStore {
             r.missing = true;
             now.push(r);
           }
-          put.push(packInstances(pack.key, rows));
+          put.push(packInstances(pack.key, rows, metaOf(pack)));
         }
         await db.instancePacks.bulkPut(put);
         await this.update(now, before);
@@ -400,10 +453,11 @@ export class DexieIndexStore implements IndexStore, ProtocolStore {
   }
 
   async counts(): Promise<IndexCounts> {
-    // Instances are counted from the series rows: they exclude files gone missing.
+    // Indexed files are counted from the series rows (kept by delta with every write):
+    // their file records live in packs, and the series already count present and missing.
     const byStatus = (status: FileRecord['status']) =>
       this.db.files.where('status').equals(status).count();
-    const [files, series, problems, dicomdirs, missing] = await Promise.all([
+    const [rows, series, problems, dicomdirs, missingRows] = await Promise.all([
       this.db.files.count(),
       this.db.series.toArray(),
       byStatus('problem'),
@@ -411,6 +465,14 @@ export class DexieIndexStore implements IndexStore, ProtocolStore {
       byStatus('missing'),
     ]);
     const instances = series.reduce((sum, s) => sum + s.instances, 0);
-    return { files, instances, series: series.length, problems, dicomdirs, missing };
+    const missing = series.reduce((sum, s) => sum + s.missing, 0);
+    return {
+      files: rows + instances + missing,
+      instances,
+      series: series.length,
+      problems,
+      dicomdirs,
+      missing: missingRows + missing,
+    };
   }
 }

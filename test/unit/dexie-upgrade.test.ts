@@ -1,7 +1,7 @@
 // Every Dexie schema version upgrades from the one before it, with its data intact.
 import { describe, expect, it } from 'vitest';
 import { SCHEMA, TrialbenchDb, DexieIndexStore } from '../../src/adapters/storage/dexie-store';
-import { instanceRow } from './helpers/rows';
+import { fileRecord, instanceRow } from './helpers/rows';
 import { summariseSeries } from '../../src/core/scan/series';
 import { sliceMetaOfRow } from '../../src/core/image/slice-meta';
 
@@ -98,5 +98,84 @@ describe('Dexie schema upgrade v5 -> v6', () => {
     );
     expect(sliceMetaOfRow(fresh!)?.windowWidth).toBe(400);
     expect(store.db.verno).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describe('Dexie schema upgrade v6 -> v7', () => {
+  it('packs a v6 index of instance rows and everything still resolves', async () => {
+    const name = 'upgrade-v6-v7';
+    const v6 = new TrialbenchDb(name, SCHEMA.findIndex((s) => s.version === 6) + 1);
+    // Two folders, two series, one file missing, one problem: every consumer's query.
+    const rows = [
+      ...[1, 2, 3].map((n) =>
+        instanceRow({
+          id: `f1:a/${n}.dcm`,
+          instanceNumber: 4 - n,
+          geometry: [0, 0, n * 5, 1, 0, 0, 0, 1, 0, 0.5, 0.5],
+        }),
+      ),
+      instanceRow({ id: 'f1:a/4.dcm', instanceNumber: 9, missing: true }),
+      instanceRow({ id: 'f2:b/1.dcm', folderId: 'f2', seriesInstanceUid: '9.9' }),
+    ];
+    const files = [
+      ...rows.map((r) =>
+        fileRecord({
+          id: r.id,
+          seriesInstanceUid: r.seriesInstanceUid,
+          status: r.missing ? 'missing' : 'indexed',
+        }),
+      ),
+      fileRecord({
+        id: 'f1:junk.txt',
+        status: 'problem',
+        problem: { code: 'not-dicom', message: 'not DICOM' },
+      }),
+    ];
+    await v6.table('instances').bulkPut(rows);
+    await v6.files.bulkPut(files);
+    await v6.series.bulkPut([
+      summariseSeries(rows.filter((r) => r.seriesInstanceUid === '1.2.3.1'))!,
+      summariseSeries(rows.filter((r) => r.seriesInstanceUid === '9.9'))!,
+    ]);
+    v6.close();
+
+    const store = new DexieIndexStore(new TrialbenchDb(name));
+    expect(store.db.verno).toBe(7);
+    expect(store.db.tables.map((t) => t.name)).not.toContain('instances');
+    const listed = await store.listInstances('1.2.3.1');
+    expect(listed.map((r) => r.id)).toEqual([
+      'f1:a/3.dcm',
+      'f1:a/2.dcm',
+      'f1:a/1.dcm',
+      'f1:a/4.dcm',
+    ]);
+    expect(listed).toEqual(expect.arrayContaining(rows.slice(0, 4)));
+    expect(sliceMetaOfRow(listed[0]!)?.windowWidth).toBe(400);
+    expect((await store.listInstances('9.9'))[0]).toEqual(rows[4]);
+    expect(await store.counts()).toMatchObject({ files: 6, instances: 4, problems: 1, missing: 1 });
+    expect((await store.listProblems('f1')).map((f) => f.path)).toEqual(['junk.txt']);
+    const byId = (fs: { id: string }[]) => [...fs].sort((a, b) => a.id.localeCompare(b.id));
+    const f1 = files.filter((f) => f.folderId === 'f1');
+    expect(byId(await store.listFiles('f1'))).toEqual(byId(f1));
+
+    // A rescan rewrites one file, the file that came back is present again, a folder goes.
+    await store.applyBatch({
+      files: [fileRecord({ id: 'f1:a/1.dcm', seriesInstanceUid: '1.2.3.1', size: 7 })],
+      instances: [instanceRow({ id: 'f1:a/1.dcm', instanceNumber: 3, size: 7 })],
+      headers: [],
+      removedInstanceIds: [],
+    });
+    await store.markMissing(['f1:a/2.dcm']);
+    await store.removeFolder('f2');
+    const after = await store.listInstances('1.2.3.1');
+    expect(after.map((r) => [r.id, r.size, r.missing])).toEqual([
+      ['f1:a/3.dcm', 1000, false],
+      ['f1:a/2.dcm', 1000, true],
+      ['f1:a/1.dcm', 7, false],
+      ['f1:a/4.dcm', 1000, true],
+    ]);
+    expect(await store.listInstances('9.9')).toEqual([]);
+    const [series] = await store.listSeries({});
+    expect(series).toMatchObject({ instances: 2, missing: 2, bytes: 1007, folderIds: ['f1'] });
   });
 });

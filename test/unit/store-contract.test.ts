@@ -115,6 +115,44 @@ describe.each(stores)('IndexStore contract: %s', (_name, make) => {
     expect(files).toHaveLength(5);
   });
 
+  it('lists every file record as written, through problem -> instance -> problem', async () => {
+    await seed();
+    const byId = (fs: { id: string }[]) => [...fs].sort((a, b) => a.id.localeCompare(b.id));
+    const seeded = await store.listFiles('f1');
+    expect(seeded.find((f) => f.id === 'f1:a/2.dcm')).toEqual(
+      fileRecord({ id: 'f1:a/2.dcm', seriesInstanceUid: '1.2.3.1' }),
+    );
+    // The problem file is now an instance, and an instance is now a problem.
+    const fixed = fileRecord({ id: 'f1:junk.txt', seriesInstanceUid: '9.9', mtime: 2 });
+    const broken = fileRecord({
+      id: 'f1:a/1.dcm',
+      status: 'problem',
+      problem: { code: 'truncated', message: 'cut short' },
+      mtime: 3,
+    });
+    await store.applyBatch({
+      files: [fixed, broken],
+      instances: [instanceRow({ id: 'f1:junk.txt', seriesInstanceUid: '9.9' })],
+      headers: [],
+      removedInstanceIds: ['f1:a/1.dcm'],
+    });
+    const now = byId(await store.listFiles('f1'));
+    expect(now).toHaveLength(5);
+    expect(now.find((f) => f.id === 'f1:junk.txt')).toEqual(fixed);
+    expect(now.find((f) => f.id === 'f1:a/1.dcm')).toEqual(broken);
+    expect((await store.listProblems()).map((f) => f.id)).toEqual(['f1:a/1.dcm']);
+    expect(await store.counts()).toEqual({
+      files: 5,
+      instances: 4,
+      series: 2,
+      problems: 1,
+      dicomdirs: 0,
+      missing: 0,
+    });
+    await store.markMissing(['f1:a/1.dcm', 'f1:junk.txt']);
+    expect(await store.counts()).toMatchObject({ files: 5, instances: 3, problems: 0, missing: 2 });
+  });
+
   it('moves an instance between series and drops a file that became a problem', async () => {
     await seed();
     await store.applyBatch({

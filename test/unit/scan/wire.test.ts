@@ -74,6 +74,15 @@ async function dexieRows(index: (e: Entry) => Promise<IndexOutcome>, files: Entr
   await scanFolder({ store, index, now: () => 0, concurrency: 64, batchSize: 100 }, folder, files);
   const tables: Record<string, unknown[]> = {};
   for (const t of db.tables) tables[t.name] = await t.toArray();
+  // Packs have random keys: compare the instances the store gives back instead.
+  delete tables.instancePacks;
+  tables.files = (await store.listFiles('f')).sort((a, b) => a.id.localeCompare(b.id));
+  const series = await store.listSeries({});
+  tables.instances = (
+    await Promise.all(series.map((s) => store.listInstances(s.seriesInstanceUid)))
+  )
+    .flat()
+    .sort((a, b) => a.id.localeCompare(b.id));
   db.close();
   await db.delete();
   return tables;

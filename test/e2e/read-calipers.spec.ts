@@ -16,14 +16,7 @@ import { webCryptoVerifier } from '../../src/adapters/crypto/verifier';
 import { hashText, signingBytesOfText } from '../../src/core/ledger/entry';
 import type { AuthorKey, Entry } from '../../src/core/ledger/types';
 import { lesionsFromSr } from '../../src/core/reading/sr';
-import { waitForScan } from './app';
-
-interface Hooks {
-  ready(): Promise<void>;
-  me(): Promise<{ author: string }>;
-  grant(author: string, role: string, reason: string): Promise<string>;
-}
-type W = { __trialbenchTest: Hooks };
+import { assignReads, demoAdjudicator } from './reading';
 
 /**
  * A drag on the shown image between two points given as fractions of the image (the image is
@@ -101,40 +94,9 @@ test('calipers on baseline and follow-up: the computed response equals the hand 
   page,
   context,
 }) => {
-  await context.addInitScript(() => localStorage.setItem('trialbench.testHooks', '1'));
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Open demo archive' }).click();
-  await waitForScan(page);
-  await page.waitForFunction(() => '__trialbenchTest' in window);
-  await page.evaluate(() => (window as unknown as W).__trialbenchTest.ready());
-  const me = await page.evaluate(() => (window as unknown as W).__trialbenchTest.me());
-  expect(
-    await page.evaluate(
-      (k) =>
-        (window as unknown as W).__trialbenchTest.grant(k, 'adjudicator', 'e2e: one person reads'),
-      me.author,
-    ),
-  ).toBe('ok');
-
-  await page.getByRole('tab', { name: 'Reading queue' }).click();
-  const assign = page.getByRole('form', { name: 'Assign a read' });
-  const subject = assign.getByRole('combobox', { name: 'Subject' });
-  await expect(subject.locator('option')).not.toHaveCount(1);
-  const subjectRef = (await subject.locator('option').nth(1).getAttribute('value'))!;
-  await subject.selectOption(subjectRef);
-  const tp = assign.getByRole('combobox', { name: 'Timepoint' });
-  const tps = await tp
-    .locator('option')
-    .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
-  const followUpTp = tps.at(-1)!;
-  await assign.getByRole('combobox', { name: 'Reader' }).selectOption(me.author);
-  for (const t of ['TP0', followUpTp]) {
-    await tp.selectOption(t);
-    await assign.getByRole('button', { name: 'Assign' }).click();
-    await expect(
-      page.getByRole('button', { name: `Open read of ${subjectRef} ${t}` }),
-    ).toBeVisible();
-  }
+  const me = await demoAdjudicator(page, context);
+  const { subjectRef, timepoints } = await assignReads(page, me, (tps) => ['TP0', tps.at(-1)!]);
+  const followUpTp = timepoints.at(-1)!;
 
   // ---- Baseline: liver and lung targets (Length), a node (Bidirectional), a bone non-target.
   await page.getByRole('button', { name: `Open read of ${subjectRef} TP0` }).click();
@@ -252,7 +214,7 @@ test('calipers on baseline and follow-up: the computed response equals the hand 
     state: string;
     signature: { author: string; meaning: string };
   };
-  expect(doc).toMatchObject({ state: 'locked', signature: { author: me.author } });
+  expect(doc).toMatchObject({ state: 'locked', signature: { author: me } });
   // The read is the ledger entry itself, as stored: its id hashes its text, its author's key
   // signed it, and it is a read.submit of this read.
   const stored = await page.evaluate(
@@ -272,7 +234,7 @@ test('calipers on baseline and follow-up: the computed response equals the hand 
   expect(stored).not.toBeNull();
   const entry = JSON.parse(stored!) as Entry;
   expect(entry.type).toBe('read.submit');
-  expect(entry.author).toBe(me.author);
+  expect(entry.author).toBe(me);
   expect(hashText(stored!)).toBe(doc.entry);
   expect(
     await webCryptoVerifier(globalThis.crypto.subtle).verify(

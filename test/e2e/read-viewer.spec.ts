@@ -2,41 +2,14 @@
 // blinded as the read is (no site or date on the overlay, and the reader cannot unblind it),
 // and a length drawn there is recorded on the chosen lesion with its image.
 import { test, expect } from '@playwright/test';
-import { waitForScan } from './app';
-
-interface Hooks {
-  ready(): Promise<void>;
-  me(): Promise<{ author: string }>;
-  grant(author: string, role: string, reason: string): Promise<string>;
-}
-type W = { __trialbenchTest: Hooks };
+import { assignReads, demoAdjudicator } from './reading';
 
 test('calipers drawn in the read viewer fill the lesion; the overlay is blinded', async ({
   page,
   context,
 }) => {
-  await context.addInitScript(() => localStorage.setItem('trialbench.testHooks', '1'));
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Open demo archive' }).click();
-  await waitForScan(page);
-  await page.waitForFunction(() => '__trialbenchTest' in window);
-  await page.evaluate(() => (window as unknown as W).__trialbenchTest.ready());
-  const me = await page.evaluate(() => (window as unknown as W).__trialbenchTest.me());
-  await page.evaluate(
-    (k) =>
-      (window as unknown as W).__trialbenchTest.grant(k, 'adjudicator', 'e2e: one person reads'),
-    me.author,
-  );
-
-  await page.getByRole('tab', { name: 'Reading queue' }).click();
-  const assign = page.getByRole('form', { name: 'Assign a read' });
-  const subject = assign.getByRole('combobox', { name: 'Subject' });
-  await expect(subject.locator('option')).not.toHaveCount(1);
-  const subjectRef = (await subject.locator('option').nth(1).getAttribute('value'))!;
-  await subject.selectOption(subjectRef);
-  await assign.getByRole('combobox', { name: 'Reader' }).selectOption(me.author);
-  await assign.getByRole('combobox', { name: 'Timepoint' }).selectOption('TP0');
-  await assign.getByRole('button', { name: 'Assign' }).click();
+  const me = await demoAdjudicator(page, context);
+  const { subjectRef } = await assignReads(page, me, () => ['TP0']);
   await page.getByRole('button', { name: `Open read of ${subjectRef} TP0` }).click();
   await page.getByRole('button', { name: 'Add target lesion' }).click();
   await page.getByRole('textbox', { name: 'T1 organ', exact: true }).fill('liver');

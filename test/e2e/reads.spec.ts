@@ -6,14 +6,7 @@ import { readFileSync } from 'node:fs';
 import { test, expect, type Page } from '@playwright/test';
 import { decodeSr } from '../../src/adapters/sr/dcmjs-sr';
 import { lesionsFromSr } from '../../src/core/reading/sr';
-import { waitForScan } from './app';
-
-interface Hooks {
-  ready(): Promise<void>;
-  me(): Promise<{ author: string }>;
-  grant(author: string, role: string, reason: string): Promise<string>;
-}
-type W = { __trialbenchTest: Hooks };
+import { assignReads, demoAdjudicator } from './reading';
 
 async function fill(page: Page, label: string, value: string) {
   await page.getByRole('textbox', { name: label, exact: true }).fill(value);
@@ -23,48 +16,12 @@ test('baseline and follow-up read: computed response, locked after signing, SR l
   page,
   context,
 }) => {
-  await context.addInitScript(() => localStorage.setItem('trialbench.testHooks', '1'));
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Open demo archive' }).click();
-  await waitForScan(page);
-  await page.waitForFunction(() => '__trialbenchTest' in window);
-  await page.evaluate(() => (window as unknown as W).__trialbenchTest.ready());
-  // One person plays the study's adjudicator (who may assign reads and read them), so
-  // one browser suffices; the signature's meaning is then "adjudication".
-  const me = await page.evaluate(() => (window as unknown as W).__trialbenchTest.me());
-  expect(
-    await page.evaluate(
-      (k) =>
-        (window as unknown as W).__trialbenchTest.grant(
-          k,
-          'adjudicator',
-          'reads e2e: one person reads',
-        ),
-      me.author,
-    ),
-  ).toBe('ok');
-
-  await page.getByRole('tab', { name: 'Reading queue' }).click();
-  const assign = page.getByRole('form', { name: 'Assign a read' });
-  const subject = assign.getByRole('combobox', { name: 'Subject' });
-  await expect(subject.locator('option')).not.toHaveCount(1);
-  const subjectRef = (await subject.locator('option').nth(1).getAttribute('value'))!;
+  const me = await demoAdjudicator(page, context);
+  const { subjectRef, timepoints } = await assignReads(page, me, (tps) => ['TP0', tps.at(-1)!]);
   // Subjects are named by keyed reference, never by the demo's patient IDs (RECIST-26).
   expect(subjectRef).toMatch(/^TB-[0-9A-Z]{6}$/);
-  await subject.selectOption(subjectRef);
-  const tp = assign.getByRole('combobox', { name: 'Timepoint' });
-  const tps = await tp
-    .locator('option')
-    .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
-  expect(tps[0]).toBe('TP0');
-  const followUpTp = tps.at(-1)!;
-  await assign.getByRole('combobox', { name: 'Reader' }).selectOption(me.author);
-  await tp.selectOption('TP0');
-  await assign.getByRole('button', { name: 'Assign' }).click();
-  await expect(page.getByRole('button', { name: `Open read of ${subjectRef} TP0` })).toBeVisible();
-  await tp.selectOption(followUpTp);
-  await assign.getByRole('button', { name: 'Assign' }).click();
-  await page.getByRole('button', { name: `Open read of ${subjectRef} ${followUpTp}` }).waitFor();
+  expect(timepoints[0]).toBe('TP0');
+  const followUpTp = timepoints.at(-1)!;
 
   // Baseline: liver 42.5 mm, lung 25 mm, a node 24 x 18 mm (short axis counts).
   await page.getByRole('button', { name: `Open read of ${subjectRef} TP0` }).click();

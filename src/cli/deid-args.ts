@@ -67,8 +67,8 @@ export const DEID_USAGE = `usage: trialbench deid <in> <out> [options]
                                        "tool" (defaced only, required)}}]
                                    excluded series are held back and recorded
   --operator <name>                who runs it (default: the login name)
-  --workers <n>                    threads that de-identify files (default: one per core,
-                                   at most 4; 0: none, all in the main thread)
+  --workers <n>                    threads that de-identify files (default: one per core
+                                   but one, 1 to 4; 0: none, all in the main thread)
   --compare-gdcm                   also time gdcmanon on the same files and print the ratio
   --limit <n>                      stop after n newly written files (resume later)
   --quiet                          summary only

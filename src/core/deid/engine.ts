@@ -28,6 +28,12 @@ export interface DeidContext {
   /** The caller replaced Pixel Data with masked values that differ: claim 113101 and
    *  BurnedInAnnotation NO. Never set it when no stored value changed (DEID-45). */
   pixelsCleaned?: boolean;
+  /**
+   * Record every change in `DeidResult.changes` (default true; the app's preview shows
+   * them). A run writing files does not read them: false spares it a tag name and a display
+   * value per element, which was a tenth of the per-file work of a header-only rewrite.
+   */
+  changeLog?: boolean;
 }
 
 export interface DeidChange {
@@ -87,6 +93,8 @@ interface Walk {
   hash: KeyedHash;
   days: number;
   changes: DeidChange[];
+  /** False: `changes` stays empty (DeidContext.changeLog). */
+  log: boolean;
   problems: string[];
   /** Inside a sequence given D (DEID-69): values that could carry identity become dummies. */
   dummy?: boolean;
@@ -203,25 +211,27 @@ function removedOverlays(ds: DataSet, w: Walk): Set<number> {
   return out;
 }
 
-function walk(ds: DataSet, w: Walk, prefix: string): DataElement[] {
+/** `prefix`: the path of the item walked, '' at the top level (a function: built when used). */
+function walk(ds: DataSet, w: Walk, prefix: () => string, top: boolean): DataElement[] {
   const out: DataElement[] = [];
   const overlaysGone = removedOverlays(ds, w);
   for (const el of ds.elements) {
     const tag = el.tag >>> 0;
     const group = tag >>> 16;
-    const path = `${prefix}${formatTag(tag)}`;
+    const path = (): string => `${prefix()}${formatTag(tag)}`;
     const odd = (group & 1) === 1;
     const privateCreator = odd ? creatorOf(ds, w.stream, tag) : undefined;
-    const attributeType = prefix === '' ? typeFromSopClass(tag, w.sopClass) : undefined;
+    const attributeType = top ? typeFromSopClass(tag, w.sopClass) : undefined;
     const res = resolveAction(
       w.profile,
       tag,
       privateCreator ? { privateCreator } : attributeType ? { attributeType } : undefined,
     );
     const vr = effectiveVr(el);
-    const before = el.items ? `${el.items.length} item(s)` : displayValue(w.stream, el, ds);
     const log = (action: DeidChange['action'], after: string): void => {
-      w.changes.push({ path, keyword: keywordOf(tag), action, before, after });
+      if (!w.log) return;
+      const before = el.items ? `${el.items.length} item(s)` : displayValue(w.stream, el, ds);
+      w.changes.push({ path: path(), keyword: keywordOf(tag), action, before, after });
     };
     if (res.action === 'X' || overlaysGone.has(group)) {
       log('X', '(removed)');
@@ -229,7 +239,7 @@ function walk(ds: DataSet, w: Walk, prefix: string): DataElement[] {
     }
     if (el.items) {
       if (el.itemEncoding) {
-        w.problems.push(`${path}: sequence encoded differently from its dataset; removed`);
+        w.problems.push(`${path()}: sequence encoded differently from its dataset; removed`);
         log('X', '(removed)');
       } else if (res.action === 'Z' || (res.action === 'D' && el.items.length === 0)) {
         out.push({ tag, vr: 'SQ', value: [] });
@@ -241,7 +251,9 @@ function walk(ds: DataSet, w: Walk, prefix: string): DataElement[] {
         // UIDs are remapped (DEID-62). A Type 1 sequence keeps its items.
         if (res.action === 'D') log('D', `${el.items.length} item(s), each de-identified`);
         const inner: Walk = res.action === 'D' ? { ...w, dummy: true } : w;
-        const items: Item[] = el.items.map((item, i) => walk(item, inner, `${path}[${i}]`));
+        const items: Item[] = el.items.map((item, i) =>
+          walk(item, inner, () => `${path()}[${i}]`, false),
+        );
         out.push({ tag, vr: 'SQ', value: items });
       }
       continue;
@@ -274,7 +286,7 @@ function transform(
   vr: Vr,
   action: Action,
   w: Walk,
-  path: string,
+  path: () => string,
 ): Value | null {
   const raw = (): Uint8Array => rawValue(w.stream, el).slice();
   if (action === 'K') return raw();
@@ -287,7 +299,7 @@ function transform(
   if (action === 'C' && DATE_VRS.has(vr) && w.profile.options.rtnLongModifDatesOpt) {
     const shifted = shiftDateValue(stringValue(w.stream, el, ds), vr as 'DA' | 'DT' | 'TM', w.days);
     if ('remove' in shifted) {
-      w.problems.push(`${path}: ${shifted.remove}; removed`);
+      w.problems.push(`${path()}: ${shifted.remove}; removed`);
       return null;
     }
     return shifted.value;
@@ -385,6 +397,7 @@ export function deidentifyDataset(
     hash: keyedHash(ctx.key),
     days: subjectDayOffset(ctx.key, originalPid, ctx.dateOffsetRange),
     changes: [],
+    log: ctx.changeLog !== false,
     problems: [],
     sopClass: '',
   };
@@ -409,13 +422,13 @@ export function deidentifyDataset(
       holds.push({ reason: 'missing-uid', message: `the source has no ${keyword}` });
     }
   }
-  const walked = walk(parsed.dataset, w, '');
+  const walked = walk(parsed.dataset, w, () => '', true);
   const elements = addDeidAttributes(
     walked,
     profile,
     ctx.subjectId,
     ctx.trial,
-    w.changes,
+    w.log ? w.changes : [],
     ctx.pixelsCleaned === true,
   );
   // DEID-60: what follows Pixel Data is parsed and de-identified like the rest.
@@ -441,7 +454,7 @@ export function deidentifyDataset(
         w.problems.push(`${after.zeroPadding} zero byte(s) after the last element dropped`);
       }
       if (after.trailer) {
-        const walkedTrailer = walk(after.trailer, w, '');
+        const walkedTrailer = walk(after.trailer, w, () => '', true);
         const headerTags = new Set(elements.map((e) => e.tag));
         for (const e of walkedTrailer) {
           if (e.tag >>> 0 > px.tag) {

@@ -12,75 +12,138 @@ const K = new Uint32Array([
   0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 
-function rotr(x: number, n: number): number {
-  return (x >>> n) | (x << (32 - n));
+/** The initial hash value H(0) (FIPS 180-4 5.3.3). */
+const IV = new Int32Array([
+  0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+]);
+const KI = new Int32Array(K);
+/** The message schedule, reused: every call here is synchronous. */
+const W = new Int32Array(64);
+
+/**
+ * One compression of the 64-byte block at `b[at]` into `h`. Written as plain int32 arithmetic
+ * on locals and typed arrays (no DataView, no arrays per block): the run derives every
+ * remapped UID, pseudonym, date offset, output path and journal key with it, several per
+ * file, and the first version spent about 0.2 ms per HMAC.
+ */
+function compress(h: Int32Array, b: Uint8Array, at: number): void {
+  for (let i = 0; i < 16; i++, at += 4)
+    W[i] = (b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!;
+  for (let i = 16; i < 64; i++) {
+    const x = W[i - 15]!;
+    const y = W[i - 2]!;
+    const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+    const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
+    W[i] = (W[i - 16]! + s0 + W[i - 7]! + s1) | 0;
+  }
+  let a = h[0]!;
+  let c1 = h[1]!;
+  let c2 = h[2]!;
+  let d = h[3]!;
+  let e = h[4]!;
+  let f = h[5]!;
+  let g = h[6]!;
+  let hh = h[7]!;
+  for (let i = 0; i < 64; i++) {
+    const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+    const t1 = (hh + S1 + ((e & f) ^ (~e & g)) + KI[i]! + W[i]!) | 0;
+    const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+    const t2 = (S0 + ((a & c1) ^ (a & c2) ^ (c1 & c2))) | 0;
+    hh = g;
+    g = f;
+    f = e;
+    e = (d + t1) | 0;
+    d = c2;
+    c2 = c1;
+    c1 = a;
+    a = (t1 + t2) | 0;
+  }
+  h[0] = (h[0]! + a) | 0;
+  h[1] = (h[1]! + c1) | 0;
+  h[2] = (h[2]! + c2) | 0;
+  h[3] = (h[3]! + d) | 0;
+  h[4] = (h[4]! + e) | 0;
+  h[5] = (h[5]! + f) | 0;
+  h[6] = (h[6]! + g) | 0;
+  h[7] = (h[7]! + hh) | 0;
+}
+
+/**
+ * Hashes `data` onward from `state` (a copy is changed, not `state`), `before` bytes having
+ * gone into it already (whole blocks), and returns the digest.
+ */
+function finish(state: Int32Array, before: number, data: Uint8Array): Uint8Array {
+  const h = state.slice();
+  const whole = data.length - (data.length % 64);
+  for (let at = 0; at < whole; at += 64) compress(h, data, at);
+  const rest = data.length - whole;
+  const last = new Uint8Array(rest < 56 ? 64 : 128);
+  last.set(data.subarray(whole));
+  last[rest] = 0x80;
+  const bits = (before + data.length) * 8;
+  const n = last.length;
+  const high = Math.floor(bits / 0x100000000);
+  const low = bits >>> 0;
+  last[n - 8] = high >>> 24;
+  last[n - 7] = high >>> 16;
+  last[n - 6] = high >>> 8;
+  last[n - 5] = high;
+  last[n - 4] = low >>> 24;
+  last[n - 3] = low >>> 16;
+  last[n - 2] = low >>> 8;
+  last[n - 1] = low;
+  for (let at = 0; at < n; at += 64) compress(h, last, at);
+  const out = new Uint8Array(32);
+  for (let i = 0; i < 8; i++) {
+    const v = h[i]!;
+    out[i * 4] = v >>> 24;
+    out[i * 4 + 1] = v >>> 16;
+    out[i * 4 + 2] = v >>> 8;
+    out[i * 4 + 3] = v;
+  }
+  return out;
 }
 
 /** SHA-256 digest (32 bytes) of `data`. */
 export function sha256(data: Uint8Array): Uint8Array {
-  const bitLength = data.length * 8;
-  const padded = new Uint8Array(Math.ceil((data.length + 9) / 64) * 64);
-  padded.set(data);
-  padded[data.length] = 0x80;
-  const view = new DataView(padded.buffer);
-  view.setUint32(padded.length - 8, Math.floor(bitLength / 0x100000000));
-  view.setUint32(padded.length - 4, bitLength >>> 0);
+  return finish(IV, 0, data);
+}
 
-  const h = new Uint32Array([
-    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-  ]);
-  const w = new Uint32Array(64);
-  for (let block = 0; block < padded.length; block += 64) {
-    for (let i = 0; i < 16; i++) w[i] = view.getUint32(block + i * 4);
-    for (let i = 16; i < 64; i++) {
-      const a = w[i - 15] ?? 0;
-      const b = w[i - 2] ?? 0;
-      const s0 = rotr(a, 7) ^ rotr(a, 18) ^ (a >>> 3);
-      const s1 = rotr(b, 17) ^ rotr(b, 19) ^ (b >>> 10);
-      w[i] = ((w[i - 16] ?? 0) + s0 + (w[i - 7] ?? 0) + s1) >>> 0;
-    }
-    let [a, b, c, d, e, f, g, hh] = [h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7]].map(
-      (x) => x ?? 0,
-    ) as [number, number, number, number, number, number, number, number];
-    for (let i = 0; i < 64; i++) {
-      const S1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
-      const ch = (e & f) ^ (~e & g);
-      const t1 = (hh + S1 + ch + (K[i] ?? 0) + (w[i] ?? 0)) >>> 0;
-      const S0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
-      const maj = (a & b) ^ (a & c) ^ (b & c);
-      const t2 = (S0 + maj) >>> 0;
-      hh = g;
-      g = f;
-      f = e;
-      e = (d + t1) >>> 0;
-      d = c;
-      c = b;
-      b = a;
-      a = (t1 + t2) >>> 0;
-    }
-    const add = [a, b, c, d, e, f, g, hh];
-    for (let i = 0; i < 8; i++) h[i] = ((h[i] ?? 0) + (add[i] ?? 0)) >>> 0;
-  }
-  const out = new Uint8Array(32);
-  const outView = new DataView(out.buffer);
-  for (let i = 0; i < 8; i++) outView.setUint32(i * 4, h[i] ?? 0);
-  return out;
+/** A key's inner and outer states after its padded block, and the key they were made from. */
+interface HmacKey {
+  key: Uint8Array;
+  inner: Int32Array;
+  outer: Int32Array;
+}
+
+/**
+ * Keys seen lately (a run uses one key for thousands of HMACs): each costs two compressions
+ * once instead of two per call. A hit is checked byte for byte against the key it was made
+ * from, so a caller that changes its key array in place gets the new key's HMAC.
+ */
+const keyStates = new WeakMap<Uint8Array, HmacKey>();
+
+function hmacKey(key: Uint8Array): HmacKey {
+  const hit = keyStates.get(key);
+  if (hit && hit.key.length === key.length && hit.key.every((b, i) => b === key[i])) return hit;
+  const k = new Uint8Array(64);
+  k.set(key.length > 64 ? sha256(key) : key);
+  const pad = new Uint8Array(64);
+  const inner = IV.slice();
+  for (let i = 0; i < 64; i++) pad[i] = k[i]! ^ 0x36;
+  compress(inner, pad, 0);
+  const outer = IV.slice();
+  for (let i = 0; i < 64; i++) pad[i] = k[i]! ^ 0x5c;
+  compress(outer, pad, 0);
+  const made = { key: key.slice(), inner, outer };
+  keyStates.set(key, made);
+  return made;
 }
 
 /** HMAC-SHA-256 of `message` under `key` (RFC 2104, block size 64). */
 export function hmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array {
-  const k = new Uint8Array(64);
-  k.set(key.length > 64 ? sha256(key) : key);
-  const inner = new Uint8Array(64 + message.length);
-  const outer = new Uint8Array(64 + 32);
-  for (let i = 0; i < 64; i++) {
-    const byte = k[i] ?? 0;
-    inner[i] = byte ^ 0x36;
-    outer[i] = byte ^ 0x5c;
-  }
-  inner.set(message, 64);
-  outer.set(sha256(inner), 64);
-  return sha256(outer);
+  const { inner, outer } = hmacKey(key);
+  return finish(outer, 64, finish(inner, 64, message));
 }
 
 /** UTF-8 bytes of a string (TextEncoder is not in the ES2022 lib). */

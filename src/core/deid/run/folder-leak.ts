@@ -6,7 +6,7 @@ import { parseDicomBytes } from '../../dicom/file';
 import { basicProfile } from '../profile';
 import { RISK_SENTENCES } from '../pixels/risk';
 import { deidentificationJson, deidentificationMd, emptyCounts } from './docs';
-import { findLeaks, wordIndex, type Identifier, type LeakHit } from './leak';
+import { findLeaks, latin1, wordIndex, type Identifier, type LeakHit } from './leak';
 
 /** Identifiers shorter than this are not searched in free text (they occur by chance). */
 export const TEXT_ID_MIN = 4;
@@ -72,13 +72,6 @@ export class IdentifierSet {
   all(): Identifier[] {
     return [...this.byValue.values()];
   }
-}
-
-function latin1(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 8192)
-    s += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  return s;
 }
 
 function utf8Text(bytes: Uint8Array): string {

@@ -299,6 +299,8 @@ export class DeidRun {
         ...(visit ? { timePointId: visit } : {}),
       },
       pixelsCleaned: plan.kind === 'masked',
+      // The run writes files; nobody reads a change list here.
+      changeLog: false,
     });
     const series = outValue(res.elements, 0x0020000e);
     const ids = collectIdentifiers(parsed, o.profile);

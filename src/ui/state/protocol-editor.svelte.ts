@@ -17,6 +17,7 @@ import {
   type RuleForm,
 } from '../../core/protocol/edit';
 import type { ProtocolProblem } from '../../core/protocol/validate';
+import { lastPublished } from '../../core/ledger/protocol-order';
 import type { Check, MandatoryField, Rule, VisitRule } from '../../core/protocol/types';
 import type { MandatoryForm, VisitForm } from '../../core/protocol/edit-parts';
 import type { QcState } from './qc.svelte';
@@ -193,17 +194,32 @@ export class ProtocolEditor {
   amend(key: string, date: string): void {
     const v = this.qc.protocols.find((p) => p.key === key);
     if (!v) return;
-    const same = this.qc.protocols.filter((p) => p.protocol.id === v.protocol.id);
-    const latest = same.reduce((a, b) => (b.protocol.version > a.protocol.version ? b : a), v);
-    const from = date < latest.protocol.effectiveDate ? latest.protocol.effectiveDate : date;
+    // The latest version anyone published (a peer's may not be stored here): LEDGER-26.
+    const latest = lastPublished(
+      [
+        {
+          protocol: v.protocol.id,
+          version: v.protocol.version,
+          effectiveDate: v.protocol.effectiveDate,
+        },
+        ...this.qc.published,
+        ...this.qc.protocols.map((p) => ({
+          protocol: p.protocol.id,
+          version: p.protocol.version,
+          effectiveDate: p.protocol.effectiveDate,
+        })),
+      ],
+      v.protocol.id,
+    )!;
+    const from = date < latest.effectiveDate ? latest.effectiveDate : date;
     const next = nextVersion(JSON.parse(v.text) as Record<string, unknown>, from);
-    next.version = latest.protocol.version + 1;
+    next.version = latest.version + 1;
     this.qc.draft = pretty(next);
     this.qc.validateDraft();
     this.cancel();
     this.visits.cancel();
     this.mandatory.cancel();
-    this.status = `Draft of ${v.protocol.id} version ${latest.protocol.version + 1} from version ${v.protocol.version}: set its effective date, edit, then publish.`;
+    this.status = `Draft of ${v.protocol.id} version ${latest.version + 1} from version ${v.protocol.version}: set its effective date, edit, then publish.`;
   }
 
   /** What a valid draft changes against the latest published version of the same protocol. */

@@ -19,6 +19,7 @@ import { SubjectDirectory } from './subjects';
 import { runByName } from './deid/run-by';
 import { DeidState } from '../ui/state/deid.svelte';
 import { startQc } from './qc-service';
+import { publishedVersions } from '../core/ledger/protocol-order';
 import { ReadingService } from './reading-service';
 import { ReadingState } from '../ui/state/reading.svelte';
 import { encodeSr } from '../adapters/sr/dcmjs-sr';
@@ -138,6 +139,7 @@ const qcState = startQc({
   store: indexStore,
   archive: state,
   record: (t, b) => ledger.record(t, b),
+  published: () => publishedVersions(ledger.entries()),
 });
 // RECIST reads: entries through the ledger, subjects by keyed reference from the index,
 // drafts on this device only (localStorage, never synced).

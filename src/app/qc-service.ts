@@ -7,7 +7,8 @@ import type { ArchiveState } from '../ui/state/archive.svelte';
 import { DeidKeyStore } from './deid/key-store';
 import { DEMO_PROTOCOL } from '../core/demo/protocol';
 import { EXAMPLES } from '../core/protocol/examples';
-import { checkProtocol, parseProtocol, supersedeProblems } from '../core/protocol/validate';
+import { checkProtocol, parseProtocol, publishProblems } from '../core/protocol/validate';
+import type { PublishedVersion } from '../core/ledger/protocol-order';
 import type { Protocol } from '../core/protocol/types';
 import { qcSubject, type CheckedValue, type QcSeriesInput } from '../core/qc/engine';
 import { seriesInput } from '../core/qc/input';
@@ -37,6 +38,8 @@ export interface QcDeps {
   /** Runs the engine in the QC worker. */
   check: (protocols: Protocol[], series: QcSeriesInput[]) => Promise<Omit<QcRun, 'indexed'>>;
   record: (type: string, body: { [key: string]: Json }) => Promise<unknown>;
+  /** The versions the ledger holds as published (its accepted protocol.publish entries). */
+  published?: () => PublishedVersion[];
   /** The local key series references are keyed with (never leaves the device). */
   key: () => Promise<Uint8Array>;
   now: () => Date;
@@ -80,6 +83,15 @@ export class QcService implements QcApi {
     );
   }
 
+  async published(): Promise<PublishedVersion[]> {
+    const local = (await this.deps.store.listProtocols()).map((r) => ({
+      protocol: r.id,
+      version: r.version,
+      effectiveDate: r.effectiveDate,
+    }));
+    return [...(this.deps.published?.() ?? []), ...local];
+  }
+
   check(text: string): ImportResult {
     const r = parseProtocol(text);
     return r.ok
@@ -99,11 +111,9 @@ export class QcService implements QcApi {
         message: `${r.protocol.id} version ${r.protocol.version} is already published with other content: publish version ${r.protocol.version + 1} instead.`,
       };
     if (existing) return { ok: true, key };
-    // Checked again here, against what is stored, whatever the draft view said (QC-56).
-    const order = supersedeProblems(
-      (await this.listProtocols()).map((v) => v.protocol),
-      r.protocol,
-    );
+    // Checked again here, against the ledger and the store, whatever the draft view said:
+    // the app never signs what the fold refuses (LEDGER-26, QC-56).
+    const order = publishProblems(await this.published(), r.protocol);
     if (order.length) return { ok: false, problems: order };
     // The ledger decides first (admin only): a refused publish stores nothing.
     try {
@@ -260,6 +270,7 @@ export function startQc(opts: {
   store: IndexStore & ProtocolStore;
   archive: ArchiveState;
   record: QcDeps['record'];
+  published: QcDeps['published'];
 }): QcState {
   const worker = new Worker(new URL('../../workers/qc.worker.ts', import.meta.url), {
     type: 'module',
@@ -282,6 +293,7 @@ export function startQc(opts: {
         );
       },
       record: opts.record,
+      published: opts.published,
       key: () => keys.key(),
       now: () => new Date(),
       storage: localStorage,

@@ -25,3 +25,11 @@ export { verifyLog, describeReport, type VerifyAnchors } from './verify';
 export { encodeUpdates, decodeUpdates, UPDATES_FORMAT, MAX_UPDATE_ENTRIES } from './updates';
 export { fingerprint } from './fingerprint';
 export { MerkleLog } from './merkle';
+export {
+  lastPublished,
+  publishedVersions,
+  publishOrderProblem,
+  type PublishedVersion,
+  type PublishOrderCode,
+  type PublishOrderProblem,
+} from './protocol-order';

@@ -17,6 +17,7 @@ import {
 import { nextHlc } from './hlc';
 import { BanBook, refold } from './refold';
 import { bodyProblem, isEntryType, mayAuthor } from './policy';
+import { publishedOf, publishOrderProblem, type PublishedVersion } from './protocol-order';
 import type {
   AddItem,
   AddReport,
@@ -74,6 +75,8 @@ interface Fold {
   assigns: Map<string, Node[]>;
   /** Accepted checkpoint.witness nodes by the checkpoint they co-sign. */
   witnesses: Map<EntryId, Node[]>;
+  /** Accepted protocol.publish nodes by protocol id (LEDGER-26). */
+  publishes: Map<string, Node[]>;
   genesis: Node | null;
   /** Bans found by accepted revocations: key -> last allowed seq. */
   found: Map<AuthorKey, number>;
@@ -137,6 +140,7 @@ function emptyFold(): Fold {
     studyFields: new Map(),
     assigns: new Map(),
     witnesses: new Map(),
+    publishes: new Map(),
     genesis: null,
     found: new Map(),
     waiting: new Map(),
@@ -734,7 +738,9 @@ export class Ledger {
     if (!isEntryType(e.type) || !mayAuthor(e.type, role))
       return no('not-authorised', 'LEDGER-9', `: a ${role} may not write ${e.type}`);
     const problem = this.predicate(n, role, clock);
-    return problem ? no('predicate', problem.rule, `: ${problem.text}`) : { status: 'accepted' };
+    return problem
+      ? no(problem.code ?? 'predicate', problem.rule, `: ${problem.text}`)
+      : { status: 'accepted' };
   }
 
   private clockOf(n: Node, refs: Node[]): Clock {
@@ -758,11 +764,29 @@ export class Ledger {
     return { role: latest.entry.body.role as Role, revokedBy: null };
   }
 
-  private predicate(n: Node, role: Role, clock: Clock): { rule: LedgerRule; text: string } | null {
+  private predicate(
+    n: Node,
+    role: Role,
+    clock: Clock,
+  ): { rule: LedgerRule; text: string; code?: QuarantineCode } | null {
     const e = n.entry;
     const b = e.body;
     const fail = (rule: LedgerRule, text: string) => ({ rule, text });
     switch (e.type) {
+      case 'protocol.publish': {
+        // Judged against the publishes the author had seen (its causal past), like every
+        // predicate, so the verdict does not depend on the order entries arrive in.
+        const next = publishedOf(b);
+        if (!next) return null;
+        const seen: PublishedVersion[] = [];
+        for (const p of this.fold.publishes.get(next.protocol) ?? [])
+          if (p.id !== n.id && inPast(clock, p)) {
+            const v = publishedOf(p.entry.body);
+            if (v) seen.push(v);
+          }
+        const order = publishOrderProblem(seen, next);
+        return order ? { rule: 'LEDGER-26', text: order.reason, code: order.code } : null;
+      }
       case 'member.grant': {
         const { revokedBy } = this.roleAt(String(b.key), clock);
         return revokedBy
@@ -903,6 +927,9 @@ export class Ledger {
         break;
       case 'checkpoint.witness':
         pushTo(f.witnesses, String(b.checkpoint));
+        break;
+      case 'protocol.publish':
+        pushTo(f.publishes, String(b.protocol));
         break;
     }
     return true;

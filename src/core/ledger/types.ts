@@ -78,7 +78,10 @@ export type QuarantineCode =
   | 'equivocation'
   | 'frozen'
   | 'predicate'
-  | 'unknown-type';
+  | 'unknown-type'
+  // LEDGER-26: a protocol.publish that does not move its protocol forward.
+  | 'version-not-newer'
+  | 'effective-before-superseded';
 
 /** A rule of src/core/ledger/SPEC.md, cited by the check that enforces it. */
 export type LedgerRule = `LEDGER-${number}`;

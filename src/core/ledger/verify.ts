@@ -440,7 +440,9 @@ export async function verifyLog(
             ? 'back-dated'
             : q.code === 'wrong-study'
               ? 'spliced'
-              : 'unauthorised';
+              : q.code === 'version-not-newer' || q.code === 'effective-before-superseded'
+                ? 'protocol-order'
+                : 'unauthorised';
     report(
       row.line,
       row.id,

@@ -6,6 +6,7 @@ import { sha256, utf8 } from '../deid/sha256';
 import { unsafePattern } from './safe-regex';
 import { validate as schemaValidate } from './schema-validator.generated.js';
 import type { Check, Protocol } from './types';
+import { publishOrderProblem, type PublishedVersion } from '../ledger/protocol-order';
 
 export type ProtocolProblemCode =
   | 'too-large'
@@ -16,7 +17,8 @@ export type ProtocolProblemCode =
   | 'impossible-range'
   | 'unsafe-regex'
   | 'unknown-series'
-  | 'effective-before-superseded';
+  | 'effective-before-superseded'
+  | 'version-not-newer';
 
 export interface ProtocolProblem {
   code: ProtocolProblemCode;
@@ -163,8 +165,11 @@ function semanticProblems(p: Protocol): ProtocolProblem[] {
  * published version of the same protocol with a lower number. Otherwise visits between the
  * two dates would fall back under the older version's rules without anyone deciding so.
  */
-export function supersedeProblems(published: Protocol[], next: Protocol): ProtocolProblem[] {
-  let before: Protocol | undefined;
+export function supersedeProblems(
+  published: Array<Pick<Protocol, 'id' | 'version' | 'effectiveDate'>>,
+  next: Pick<Protocol, 'id' | 'version' | 'effectiveDate'>,
+): ProtocolProblem[] {
+  let before: Pick<Protocol, 'id' | 'version' | 'effectiveDate'> | undefined;
   for (const p of published)
     if (p.id === next.id && p.version < next.version && (!before || p.version > before.version))
       before = p;
@@ -176,6 +181,33 @@ export function supersedeProblems(published: Protocol[], next: Protocol): Protoc
       reason: `effective ${next.effectiveDate} is before ${before.effectiveDate}, when version ${before.version} (which this version supersedes) took effect; choose ${before.effectiveDate} or later`,
     },
   ];
+}
+
+/**
+ * What the ledger would refuse about publishing `next` (LEDGER-26), said before anything is
+ * signed: its version must be above every published version of the protocol (the ledger's,
+ * whoever published them, and this device's), and it may not take effect before the version
+ * it supersedes (QC-56, in the draft's words). The same function the fold runs decides.
+ */
+export function publishProblems(
+  published: PublishedVersion[],
+  next: Pick<Protocol, 'id' | 'version' | 'effectiveDate'>,
+): ProtocolProblem[] {
+  const order = publishOrderProblem(published, {
+    protocol: next.id,
+    version: next.version,
+    effectiveDate: next.effectiveDate,
+  });
+  if (!order) return [];
+  if (order.code === 'version-not-newer')
+    return [{ code: order.code, path: '/version', reason: order.reason }];
+  const words = supersedeProblems(
+    published.map((p) => ({ id: p.protocol, version: p.version, effectiveDate: p.effectiveDate })),
+    next,
+  );
+  return words.length
+    ? words
+    : [{ code: order.code, path: '/effectiveDate', reason: order.reason }];
 }
 
 const schemaProblem = (): ProtocolProblem => ({

@@ -2,32 +2,28 @@
 // you type (the candidate file goes through the same validator as an import), add, edit,
 // remove, an amendment started from a published version, and what the draft changes against
 // the published version it amends, in words. Visit rules, mandatory fields, the header and
-// normalisation entries have their own editors (protocol-parts, protocol-header).
-import { checkText } from '../../core/protocol/describe';
+// normalisation entries have their own editors; every list shares PartEditor (protocol-parts).
 import { diffProtocols, type ProtocolChange } from '../../core/protocol/diff';
-import {
-  emptyForm,
-  formOf,
-  nextVersion,
-  putRule,
-  removeRule,
-  requirementsOf,
-  ruleOf,
-  type FormProblem,
-  type RuleForm,
-} from '../../core/protocol/edit';
-import type { ProtocolProblem } from '../../core/protocol/validate';
-import type { Check, MandatoryField, Rule, VisitRule } from '../../core/protocol/types';
+import { nextVersion, requirementsOf, type RuleForm } from '../../core/protocol/edit';
+import { lastPublished } from '../../core/ledger/protocol-order';
+import type {
+  ManualItem,
+  MandatoryField,
+  Rule,
+  SeriesRequirement,
+  VisitRule,
+} from '../../core/protocol/types';
 import type { MandatoryForm, VisitForm } from '../../core/protocol/edit-parts';
+import type { ManualForm, RequirementForm } from '../../core/protocol/edit-series';
 import type { QcState } from './qc.svelte';
+import { PartEditor, pretty } from './protocol-parts.svelte';
 import {
   MANDATORY_SPEC,
-  PartEditor,
+  MANUAL_SPEC,
+  REQUIREMENT_SPEC,
+  RULE_SPEC,
   VISIT_SPEC,
-  newProblems,
-  parseDraft as parse,
-  pretty,
-} from './protocol-parts.svelte';
+} from './protocol-specs';
 import { HeaderEditor } from './protocol-header.svelte';
 
 export interface DraftRule {
@@ -38,40 +34,25 @@ export interface DraftRule {
   text: string;
 }
 
-export interface Preview {
-  /** What in the form is not yet a rule (e.g. a number typed as text). */
-  form: FormProblem[];
-  /** What the validator says about the draft with this rule, beyond the draft's own problems. */
-  protocol: ProtocolProblem[];
-  /** The candidate draft text, when the form is a rule and the draft is editable. */
-  text: string | null;
-  /** Why the draft cannot take a rule at all (not JSON, no series list). */
-  blocked: string;
-}
-
-export class ProtocolEditor {
-  form = $state<RuleForm>(emptyForm());
-  /** The rule being edited (its id as it was), or null when adding a new one. */
-  editing = $state<string | null>(null);
-  open = $state(false);
-  status = $state('');
-
+/** The series rules' editor (the shared list editor with the rule spec), and the draft's other editors. */
+export class ProtocolEditor extends PartEditor<RuleForm, Rule> {
   /** The draft's visit rules, mandatory fields, and header with normalisation entries. */
   readonly visits: PartEditor<VisitForm, VisitRule>;
   readonly mandatory: PartEditor<MandatoryForm, MandatoryField>;
+  readonly requirementsEditor: PartEditor<RequirementForm, SeriesRequirement>;
+  readonly manual: PartEditor<ManualForm, ManualItem>;
   readonly header: HeaderEditor;
 
-  constructor(private readonly qc: QcState) {
+  constructor(qc: QcState) {
+    super(qc, RULE_SPEC);
     this.visits = new PartEditor(qc, VISIT_SPEC);
     this.mandatory = new PartEditor(qc, MANDATORY_SPEC);
+    this.requirementsEditor = new PartEditor(qc, REQUIREMENT_SPEC);
+    this.manual = new PartEditor(qc, MANUAL_SPEC);
     this.header = new HeaderEditor(qc);
   }
 
-  private get data(): unknown {
-    return parse(this.qc.draft);
-  }
-
-  /** The draft's series requirements (id and title), for the form's requirement choice. */
+  /** The draft's series requirements (id and title), for the forms' requirement choice. */
   get requirements(): Array<{ id: string; title: string }> {
     return (requirementsOf(this.data) ?? []).map((s) => ({
       id: String(s.id),
@@ -81,107 +62,17 @@ export class ProtocolEditor {
 
   /** The draft's series rules, in file order. */
   get rules(): DraftRule[] {
-    const out: DraftRule[] = [];
-    for (const s of requirementsOf(this.data) ?? []) {
-      if (!Array.isArray(s.rules)) continue;
-      for (const r of s.rules as Array<Partial<Rule>>) {
-        if (typeof r !== 'object' || r === null) continue;
-        let words = '';
-        try {
-          words = r.check ? checkText(r.check as Check) : '';
-        } catch {
-          // A half-written check has no words yet; the validator says what is wrong.
-        }
-        out.push({
-          requirement: String(s.id),
-          id: String(r.id ?? ''),
-          severity: String(r.severity ?? ''),
-          words,
-          text: String(r.text ?? ''),
-        });
-      }
-    }
-    return out;
+    return this.items.map((r) => ({
+      requirement: r.requirement ?? '',
+      id: r.id,
+      severity: r.level,
+      words: r.words,
+      text: r.text,
+    }));
   }
 
-  startNew(requirement = this.requirements[0]?.id ?? ''): void {
-    this.form = emptyForm(requirement);
-    this.editing = null;
-    this.open = true;
-    this.status = '';
-  }
-
-  edit(id: string): void {
-    for (const s of requirementsOf(this.data) ?? []) {
-      const r = Array.isArray(s.rules)
-        ? (s.rules as Array<Partial<Rule>>).find((x) => x?.id === id)
-        : undefined;
-      if (!r) continue;
-      // A rule the form cannot show (a broken check) is edited in the JSON instead.
-      try {
-        this.form = formOf(String(s.id), r as Rule);
-      } catch {
-        this.status = `${id} cannot be shown in the form; correct it in the JSON.`;
-        return;
-      }
-      this.editing = id;
-      this.open = true;
-      this.status = '';
-      return;
-    }
-  }
-
-  cancel(): void {
-    this.open = false;
-    this.editing = null;
-    this.status = '';
-  }
-
-  /** The form checked live: the candidate draft through the validator. */
-  get preview(): Preview {
-    const data = this.data;
-    if (data === undefined)
-      return { form: [], protocol: [], text: null, blocked: 'The draft is not valid JSON yet.' };
-    if (!requirementsOf(data))
-      return { form: [], protocol: [], text: null, blocked: 'The draft has no series list.' };
-    const built = ruleOf(this.form);
-    if (!built.ok) return { form: built.problems, protocol: [], text: null, blocked: '' };
-    const put = putRule(data, this.form.requirement, built.rule, this.editing ?? undefined);
-    if (!put.ok) return { form: [], protocol: [], text: null, blocked: `${put.reason}.` };
-    const text = pretty(put.data);
-    return { form: [], protocol: newProblems(this.qc, text), text, blocked: '' };
-  }
-
-  get canSave(): boolean {
-    const p = this.preview;
-    return p.text !== null && p.form.length === 0 && p.protocol.length === 0;
-  }
-
-  save(): boolean {
-    const p = this.preview;
-    if (p.text === null || p.form.length || p.protocol.length) {
-      this.status = 'Not saved: correct the rule first.';
-      return false;
-    }
-    const verb = this.editing === null ? 'added' : 'changed';
-    this.qc.draft = p.text;
-    this.qc.validateDraft();
-    this.status = `${this.form.id.trim()} ${verb} in the draft.`;
-    this.open = false;
-    this.editing = null;
-    return true;
-  }
-
-  remove(id: string): void {
-    const r = removeRule(this.data, id);
-    if (!r.ok) {
-      this.status = `Not removed: ${r.reason}.`;
-      return;
-    }
-    this.qc.draft = pretty(r.data);
-    this.qc.validateDraft();
-    if (this.editing === id) this.cancel();
-    this.status = `${id} removed from the draft.`;
+  override startNew(requirement = this.requirements[0]?.id ?? ''): void {
+    super.startNew(requirement);
   }
 
   /**
@@ -193,17 +84,31 @@ export class ProtocolEditor {
   amend(key: string, date: string): void {
     const v = this.qc.protocols.find((p) => p.key === key);
     if (!v) return;
-    const same = this.qc.protocols.filter((p) => p.protocol.id === v.protocol.id);
-    const latest = same.reduce((a, b) => (b.protocol.version > a.protocol.version ? b : a), v);
-    const from = date < latest.protocol.effectiveDate ? latest.protocol.effectiveDate : date;
+    // The latest version anyone published (a peer's may not be stored here): LEDGER-26.
+    const latest = lastPublished(
+      [
+        {
+          protocol: v.protocol.id,
+          version: v.protocol.version,
+          effectiveDate: v.protocol.effectiveDate,
+        },
+        ...this.qc.published,
+        ...this.qc.protocols.map((p) => ({
+          protocol: p.protocol.id,
+          version: p.protocol.version,
+          effectiveDate: p.protocol.effectiveDate,
+        })),
+      ],
+      v.protocol.id,
+    )!;
+    const from = date < latest.effectiveDate ? latest.effectiveDate : date;
     const next = nextVersion(JSON.parse(v.text) as Record<string, unknown>, from);
-    next.version = latest.protocol.version + 1;
+    next.version = latest.version + 1;
     this.qc.draft = pretty(next);
     this.qc.validateDraft();
-    this.cancel();
-    this.visits.cancel();
-    this.mandatory.cancel();
-    this.status = `Draft of ${v.protocol.id} version ${latest.protocol.version + 1} from version ${v.protocol.version}: set its effective date, edit, then publish.`;
+    for (const e of [this, this.visits, this.mandatory, this.requirementsEditor, this.manual])
+      e.cancel();
+    this.status = `Draft of ${v.protocol.id} version ${latest.version + 1} from version ${v.protocol.version}: set its effective date, edit, then publish.`;
   }
 
   /** What a valid draft changes against the latest published version of the same protocol. */

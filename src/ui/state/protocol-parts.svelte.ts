@@ -1,27 +1,16 @@
-// Editors for the draft's lists beyond series rules (QC-54): visit rules and mandatory
-// fields. One generic editor, given a small spec per list: the draft's items in words, a form
-// checked live (the candidate file through the same validator as an import, naming only the
-// problems this edit would add), add, edit, remove.
-import { visitWords } from '../../core/protocol/describe';
-import {
-  emptyMandatoryForm,
-  emptyVisitForm,
-  itemsOf,
-  mandatoryFormOf,
-  mandatoryOf,
-  putItem,
-  removeItem,
-  visitFormOf,
-  visitRuleOf,
-  type Built,
-  type FieldProblem,
-  type ListName,
-  type MandatoryForm,
-  type VisitForm,
-} from '../../core/protocol/edit-parts';
-import type { MandatoryField, VisitRule } from '../../core/protocol/types';
+// The one editor for every list of a protocol draft (QC-54): series rules, series
+// requirements, manual items, visit rules, mandatory fields. A small spec per list
+// (protocol-specs.ts) says what is its own; this class holds what they share: the draft's
+// items in words, a form checked live (the candidate file through the same validator as an
+// import, naming only the problems this edit would add, beside the field they concern),
+// add, edit, save, remove.
+import type { FieldProblem } from '../../core/protocol/edit-parts';
 import type { ProtocolProblem } from '../../core/protocol/validate';
+import { problemsByField } from './problem-words';
+import type { PartRow, PartSpec } from './protocol-specs';
 import type { QcState } from './qc.svelte';
+
+export { MANDATORY_SPEC, VISIT_SPEC, type PartRow, type PartSpec } from './protocol-specs';
 
 export const pretty = (v: unknown): string => `${JSON.stringify(v, null, 2)}\n`;
 
@@ -43,64 +32,16 @@ export function newProblems(qc: QcState, text: string): ProtocolProblem[] {
   return after.ok ? [] : after.problems.filter((p) => !old.includes(key(p)));
 }
 
-export interface PartRow {
-  id: string;
-  /** Severity, or a mandatory field's action. */
-  level: string;
-  words: string;
-  text: string;
-}
-
 export interface PartPreview<F> {
+  /** What in the form is not yet an item (e.g. a number typed as text). */
   form: Array<FieldProblem<F>>;
+  /** What the validator says about the draft with this item, beyond the draft's own problems. */
   protocol: ProtocolProblem[];
+  /** The candidate draft text, when the form is an item and the draft is editable. */
   text: string | null;
+  /** Why the draft cannot take an item at all (not JSON, no list). */
   blocked: string;
 }
-
-export interface PartSpec<F extends { id: string }, T extends { id: string }> {
-  list: ListName;
-  /** "visit rule", "mandatory field". */
-  noun: string;
-  empty(firstRequirement: string): F;
-  formOf(item: T): F;
-  build(form: F): Built<T, F>;
-  row(item: Record<string, unknown>): PartRow;
-}
-
-const str = (v: unknown): string =>
-  typeof v === 'string' || typeof v === 'number' ? String(v) : '';
-
-export const VISIT_SPEC: PartSpec<VisitForm, VisitRule> = {
-  list: 'visits',
-  noun: 'visit rule',
-  empty: (first) => emptyVisitForm(first),
-  formOf: visitFormOf,
-  build: visitRuleOf,
-  row: (v) => {
-    let words = '';
-    try {
-      words = visitWords(v as unknown as VisitRule);
-    } catch {
-      // A half-written rule has no words yet; the validator says what is wrong.
-    }
-    return { id: str(v.id), level: str(v.severity), words, text: str(v.text) };
-  },
-};
-
-export const MANDATORY_SPEC: PartSpec<MandatoryForm, MandatoryField> = {
-  list: 'mandatory',
-  noun: 'mandatory field',
-  empty: () => emptyMandatoryForm(),
-  formOf: mandatoryFormOf,
-  build: mandatoryOf,
-  row: (m) => ({
-    id: str(m.id),
-    level: str(m.action),
-    words: `${str(m.attribute)} is filled`,
-    text: str(m.text),
-  }),
-};
 
 export class PartEditor<F extends { id: string }, T extends { id: string }> {
   form: F;
@@ -110,37 +51,39 @@ export class PartEditor<F extends { id: string }, T extends { id: string }> {
   status = $state('');
 
   constructor(
-    private readonly qc: QcState,
+    protected readonly qc: QcState,
     readonly spec: PartSpec<F, T>,
   ) {
     this.form = $state(spec.empty(''));
   }
 
-  private get data(): unknown {
+  protected get data(): unknown {
     return parseDraft(this.qc.draft);
   }
 
-  private get noun(): string {
-    return this.spec.noun[0]!.toUpperCase() + this.spec.noun.slice(1);
+  private name(id: string): string {
+    if (this.spec.name) return this.spec.name(id);
+    return `${this.spec.noun[0]!.toUpperCase()}${this.spec.noun.slice(1)} ${id}`;
   }
 
   /** The draft's items of this list, in file order, in words. */
   get items(): PartRow[] {
-    return (itemsOf(this.data, this.spec.list) ?? []).map((x) => this.spec.row(x));
+    return (this.spec.items(this.data) ?? []).map((x) => this.spec.row(x));
   }
 
-  startNew(firstRequirement = ''): void {
-    this.form = this.spec.empty(firstRequirement);
+  startNew(first = ''): void {
+    this.form = this.spec.empty(first);
     this.editing = null;
     this.open = true;
     this.status = '';
   }
 
   edit(id: string): void {
-    const item = (itemsOf(this.data, this.spec.list) ?? []).find((x) => x.id === id);
+    const item = (this.spec.items(this.data) ?? []).find((x) => x.id === id);
     if (!item) return;
+    // An item the form cannot show (a broken check) is edited in the JSON instead.
     try {
-      this.form = this.spec.formOf(item as unknown as T);
+      this.form = this.spec.formOf(item);
     } catch {
       this.status = `${id} cannot be shown in the form; correct it in the JSON.`;
       return;
@@ -161,14 +104,20 @@ export class PartEditor<F extends { id: string }, T extends { id: string }> {
     const data = this.data;
     const none = { form: [], protocol: [], text: null };
     if (data === undefined) return { ...none, blocked: 'The draft is not valid JSON yet.' };
-    if (itemsOf(data, this.spec.list) === null)
-      return { ...none, blocked: `The draft's ${this.spec.list} is not a list.` };
+    if (this.spec.items(data) === null) return { ...none, blocked: this.spec.missing };
     const built = this.spec.build(this.form);
     if (!built.ok) return { ...none, form: built.problems, blocked: '' };
-    const put = putItem(data, this.spec.list, built.item, this.editing ?? undefined);
+    const put = this.spec.put(data, built.item, this.form, this.editing ?? undefined);
     if (!put.ok) return { ...none, blocked: `${put.reason}.` };
     const text = pretty(put.data);
     return { form: [], protocol: newProblems(this.qc, text), text, blocked: '' };
+  }
+
+  /** The preview's problems beside the fields they concern, in words; the rest apart. */
+  get problems(): { byField: Partial<Record<keyof F, string[]>>; other: string[] } {
+    const p = this.preview;
+    const r = problemsByField(this.spec.fields(this.form), p.form, p.protocol);
+    return { byField: r.byField, other: p.blocked ? [p.blocked, ...r.other] : r.other };
   }
 
   get canSave(): boolean {
@@ -185,14 +134,14 @@ export class PartEditor<F extends { id: string }, T extends { id: string }> {
     const verb = this.editing === null ? 'added' : 'changed';
     this.qc.draft = p.text;
     this.qc.validateDraft();
-    this.status = `${this.noun} ${this.form.id.trim()} ${verb} in the draft.`;
+    this.status = `${this.name(this.form.id.trim())} ${verb} in the draft.`;
     this.open = false;
     this.editing = null;
     return true;
   }
 
   remove(id: string): void {
-    const r = removeItem(this.data, this.spec.list, id);
+    const r = this.spec.remove(this.data, id);
     if (!r.ok) {
       this.status = `Not removed: ${r.reason}.`;
       return;
@@ -200,6 +149,6 @@ export class PartEditor<F extends { id: string }, T extends { id: string }> {
     this.qc.draft = pretty(r.data);
     this.qc.validateDraft();
     if (this.editing === id) this.cancel();
-    this.status = `${this.noun} ${id} removed from the draft.`;
+    this.status = `${this.name(id)} removed from the draft.`;
   }
 }

@@ -5,6 +5,7 @@ import type { CheckedValue, QcResult, VisitResult } from '../../core/qc/engine';
 import type { ReviewInput } from '../../core/qc/ledger';
 import type { CompletenessRow } from '../../core/qc/completeness';
 import type { NoThumbnail, Thumbnail } from '../../core/image/thumbnail';
+import type { PublishedVersion } from '../../core/ledger/protocol-order';
 
 export interface ProtocolVersionView {
   key: string;
@@ -60,6 +61,11 @@ export interface QcRun {
 
 export interface QcApi {
   listProtocols(): Promise<ProtocolVersionView[]>;
+  /**
+   * Every version published so far (the ledger's protocol.publish entries, whoever wrote
+   * them, and this device's store): what a new publish must move forward from (LEDGER-26).
+   */
+  published(): Promise<PublishedVersion[]>;
   /** Validates a file: nothing is stored or recorded. */
   check(text: string): ImportResult;
   /** Validates, records protocol.publish (admin only) and keeps the version locally. */

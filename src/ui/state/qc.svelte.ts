@@ -3,7 +3,8 @@
 // call its methods; it reaches the app only through QcApi.
 import { checklist, type ChecklistPage } from '../../core/protocol/describe';
 import { diffProtocols, type ProtocolChange } from '../../core/protocol/diff';
-import { supersedeProblems, type ProtocolProblem } from '../../core/protocol/validate';
+import { publishProblems, type ProtocolProblem } from '../../core/protocol/validate';
+import type { PublishedVersion } from '../../core/ledger/protocol-order';
 import type { CheckedValue, QcResult, QcStatus } from '../../core/qc/engine';
 import type { NoCheckedValues, ProtocolVersionView, QcApi, QcRun } from './qc-api';
 import type { NoThumbnail, Thumbnail } from '../../core/image/thumbnail';
@@ -24,6 +25,8 @@ export interface QcFilters {
 
 export class QcState {
   protocols = $state<ProtocolVersionView[]>([]);
+  /** Every version published (ledger and store): what a publish must move forward from. */
+  published = $state<PublishedVersion[]>([]);
   run = $state<QcRun | null>(null);
   running = $state(false);
   status = $state('No QC run yet: publish a protocol, then open an archive.');
@@ -73,6 +76,7 @@ export class QcState {
 
   async load(): Promise<void> {
     this.protocols = await this.api.listProtocols();
+    this.published = await this.api.published();
     const last = this.protocols.at(-1)?.key ?? '';
     if (!this.checklistKey) this.checklistKey = last;
     if (!this.diffB) this.diffB = last;
@@ -176,15 +180,19 @@ export class QcState {
 
   // Protocols
 
-  /** The draft through the validator, and against the published versions (QC-56). */
+  /**
+   * The draft through the validator, and against the published versions (LEDGER-26, QC-56):
+   * the app never offers to publish what the ledger would refuse. The very file already
+   * published is no problem: publishing it again records nothing.
+   */
   validateDraft(): boolean {
     const r = this.api.check(this.draft);
-    const problems = r.ok
-      ? supersedeProblems(
-          this.protocols.map((p) => p.protocol),
-          r.protocol,
-        )
-      : r.problems;
+    const again =
+      r.ok &&
+      this.protocols.some(
+        (p) => p.key === `${r.protocol.id}@${r.protocol.version}` && p.sha256 === r.sha256,
+      );
+    const problems = !r.ok ? r.problems : again ? [] : publishProblems(this.published, r.protocol);
     this.problems = problems;
     this.protocolStatus =
       r.ok && !problems.length

@@ -11,6 +11,7 @@ import {
   checkProtocol,
   MAX_PROTOCOL_BYTES,
   parseProtocol,
+  publishProblems,
   supersedeProblems,
   type ParsedProtocol,
   type ProtocolProblemCode,
@@ -199,6 +200,14 @@ describe('every refusal code is reached (the closed list, QC-1..QC-7, QC-56)', (
     'effective-before-superseded': () => ({
       ok: false,
       problems: supersedeProblems([demo()], { ...demo(), version: 2, effectiveDate: '2023-12-31' }),
+    }),
+    // LEDGER-26, said before signing: the version already published, or an older one.
+    'version-not-newer': () => ({
+      ok: false,
+      problems: publishProblems(
+        [{ protocol: demo().id, version: 2, effectiveDate: demo().effectiveDate }],
+        demo(),
+      ),
     }),
   };
   it.each(Object.entries(cases))('%s', (code, make) => {

@@ -10,12 +10,14 @@ import type { Json } from '../../../src/core/ledger/types';
 import { qcAll, type CheckedValue, type QcSeriesInput } from '../../../src/core/qc/engine';
 import { QcState } from '../../../src/ui/state/qc.svelte';
 import type { NoCheckedValuesCode } from '../../../src/ui/state/qc-api';
+import type { PublishedVersion } from '../../../src/core/ledger/protocol-order';
 import { demoBatch, indexedDemo } from './demo-index';
 
 async function harness(
   series: QcSeriesInput[],
   batch: ScanBatch,
   role: 'admin' | 'site' = 'admin',
+  published?: () => PublishedVersion[],
 ) {
   const store = new MemoryIndexStore();
   await store.applyBatch(batch);
@@ -34,6 +36,7 @@ async function harness(
     },
     key: async () => new Uint8Array(32).fill(1),
     now: () => new Date('2024-06-01T00:00:00Z'),
+    published,
   });
   return { state: new QcState(service), entries, store };
 }
@@ -81,8 +84,22 @@ describe('QC state and service', async () => {
     expect(await store.listProtocols()).toEqual([]);
   });
 
+  it('a version a peer published (in the ledger, not stored here) is moved forward from (LEDGER-26)', async () => {
+    const peer = { protocol: DEMO_PROTOCOL.id, version: 3, effectiveDate: '2024-05-01' };
+    const { state, entries, store } = await harness(series, batch, 'admin', () => [peer]);
+    await state.load();
+    state.draft = demoText();
+    await state.publishDraft();
+    expect(state.problems[0]?.reason).toMatch(/version 1 is not newer than version 3/);
+    expect(entries).toEqual([]);
+    expect(await store.listProtocols()).toEqual([]);
+    state.draft = JSON.stringify({ ...DEMO_PROTOCOL, version: 4, effectiveDate: '2024-05-01' });
+    await state.publishDraft();
+    expect(state.protocolStatus).toBe('Published demo-onc-imaging version 4.');
+  });
+
   it('a second version applies from its date; the subject view says which applied; diff in words', async () => {
-    const { state } = await harness(series, batch);
+    const { state, entries } = await harness(series, batch);
     state.draft = demoText();
     await state.publishDraft();
     const v2 = { ...DEMO_PROTOCOL, version: 2, effectiveDate: '2024-04-15' };
@@ -93,10 +110,29 @@ describe('QC state and service', async () => {
     expect(rows.find((r) => r.visit === 'baseline' && r.studyDate < '20240415')?.version).toBe(1);
     expect(rows.find((r) => r.studyDate >= '20240415')?.version).toBe(2);
     expect(state.diff.map((c) => c.text)).toEqual(['effective date 2024-01-01 → 2024-04-15']);
-    // Same id and version with other content: refused.
+    // Same id and version with other content: refused before anything is signed, in words
+    // (LEDGER-26), and by the service itself if asked directly.
     state.draft = JSON.stringify({ ...v2, title: 'changed' });
     await state.publishDraft();
-    expect(state.protocolStatus).toMatch(/already published with other content/);
+    expect(state.protocolStatus).toBe('Refused: 1 problem(s); nothing was applied.');
+    expect(state.problems).toEqual([
+      expect.objectContaining({ code: 'version-not-newer', path: '/version' }),
+    ]);
+    expect(state.problems[0]!.reason).toMatch(/version 2 is not newer than version 2/);
+    expect(await state.api.publish(state.draft)).toMatchObject({ code: 'version-conflict' });
+    // An older version, or the next one back-dated, is refused the same way; nothing is signed.
+    const signed = entries.length;
+    state.draft = JSON.stringify({ ...v2, version: 1, title: 'older' });
+    await state.publishDraft();
+    expect(state.problems.map((p) => p.code)).toEqual(['version-not-newer']);
+    expect(await state.api.publish(state.draft)).toMatchObject({ code: 'version-conflict' });
+    state.draft = JSON.stringify({ ...v2, version: 3, effectiveDate: '2024-04-14' });
+    await state.publishDraft();
+    expect(state.problems.map((p) => p.code)).toEqual(['effective-before-superseded']);
+    expect(await state.api.publish(state.draft)).toMatchObject({
+      problems: [expect.objectContaining({ code: 'effective-before-superseded' })],
+    });
+    expect(entries.length).toBe(signed);
   });
 
   it('a QC reviewer signs a fail with a reason: one qc.review entry, series by keyed hash', async () => {

@@ -56,7 +56,7 @@ const codecBench = {
   },
 
   async rates(inputs: CodecInput[], size: number, times: number) {
-    const { decodeFileRate } = await import('../adapters/viewer/cornerstone');
+    const { decodeFileRate } = await import('../adapters/viewer/decode-rate');
     const raw16 = ctPhantom(size, size, Z / (N - 1));
     const copyMbPerSecond = copyRate(size * size * 2);
     const out = [];

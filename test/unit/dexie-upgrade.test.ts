@@ -179,3 +179,89 @@ describe('Dexie schema upgrade v6 -> v7', () => {
     expect(series).toMatchObject({ instances: 2, missing: 2, bytes: 1007, folderIds: ['f1'] });
   });
 });
+
+describe('Dexie schema upgrade v6 -> v7, chunk by chunk', () => {
+  it('packs an index larger than one chunk and every instance, file and problem comes back', async () => {
+    const name = 'upgrade-v6-v7-chunks';
+    const v6 = new TrialbenchDb(name, SCHEMA.findIndex((s) => s.version === 6) + 1);
+    // 11 instances in chunks of 3: one series of 5 spans two chunks, one series sits in
+    // two folders, one file is missing, one instance was written without a file record.
+    const series = (folderId: string, dir: string, uid: string, n: number) =>
+      Array.from({ length: n }, (_, k) =>
+        instanceRow({
+          id: `${folderId}:${dir}/${k + 1}.dcm`,
+          folderId,
+          seriesInstanceUid: uid,
+          instanceNumber: k + 1,
+          geometry: [0, 0, k * 5, 1, 0, 0, 0, 1, 0, 0.5, 0.5],
+          size: 1000 + k,
+        }),
+      );
+    const rows = [
+      ...series('f1', 'a', '1.1', 5),
+      ...series('f1', 'b', '2.2', 2),
+      ...series('f2', 'a', '1.1', 3),
+      instanceRow({ id: 'f2:c/1.dcm', folderId: 'f2', seriesInstanceUid: '3.3', missing: true }),
+    ];
+    const bare = rows[6]!; // f1:b/2.dcm: an instance without a file record
+    const files = [
+      ...rows
+        .filter((r) => r !== bare)
+        .map((r) =>
+          fileRecord({
+            id: r.id,
+            size: r.size,
+            mtime: r.instanceNumber ?? 0,
+            seriesInstanceUid: r.seriesInstanceUid,
+            status: r.missing ? 'missing' : 'indexed',
+          }),
+        ),
+      ...['f1:junk.txt', 'f2:zz.bin'].map((id) =>
+        fileRecord({ id, status: 'problem', problem: { code: 'not-dicom', message: 'not DICOM' } }),
+      ),
+    ];
+    await v6.table('instances').bulkPut(rows);
+    await v6.files.bulkPut(files);
+    const uids = [...new Set(rows.map((r) => r.seriesInstanceUid))];
+    await v6.series.bulkPut(
+      uids.map((uid) => summariseSeries(rows.filter((r) => r.seriesInstanceUid === uid))!),
+    );
+    v6.close();
+
+    const db = new TrialbenchDb(name, SCHEMA.length, { chunkRows: 3 });
+    const store = new DexieIndexStore(db);
+    expect(db.verno).toBe(7);
+    // Chunks really were used: no pack holds more rows than a chunk.
+    const packs = await db.instancePacks.toArray();
+    expect(Math.max(...packs.map((p) => p.ids.length))).toBeLessThanOrEqual(3);
+    expect(packs.flatMap((p) => p.ids).sort()).toEqual(rows.map((r) => r.id).sort());
+
+    const byId = <T extends { id: string }>(list: T[]) =>
+      [...list].sort((a, b) => a.id.localeCompare(b.id));
+    for (const uid of uids) {
+      expect(byId(await store.listInstances(uid))).toEqual(
+        byId(rows.filter((r) => r.seriesInstanceUid === uid)),
+      );
+    }
+    for (const folderId of ['f1', 'f2']) {
+      expect(byId(await store.listFiles(folderId))).toEqual(
+        byId(files.filter((f) => f.folderId === folderId)),
+      );
+    }
+    expect(await store.counts()).toEqual({
+      files: 13,
+      instances: 10,
+      series: 3,
+      problems: 2,
+      dicomdirs: 0,
+      missing: 1,
+    });
+    expect((await store.listProblems('f1')).map((f) => f.path)).toEqual(['junk.txt']);
+    expect((await store.listProblems('f2')).map((f) => f.path)).toEqual(['zz.bin']);
+    // Only the problems keep a file row; the instances' records moved into packs.
+    expect((await db.files.toArray()).map((f) => f.id).sort()).toEqual([
+      'f1:junk.txt',
+      'f2:zz.bin',
+    ]);
+  });
+});

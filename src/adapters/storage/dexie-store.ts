@@ -39,7 +39,13 @@ export interface SchemaVersion {
   version: number;
   /** Dexie store specs; null deletes a table (after that version's upgrade has run). */
   stores: Record<string, string | null>;
-  upgrade?: (tx: Transaction) => Promise<void>;
+  upgrade?: (tx: Transaction, tuning: UpgradeTuning) => Promise<void>;
+}
+
+/** Knobs of the upgrades; only tests change them (to cross a chunk boundary with few rows). */
+export interface UpgradeTuning {
+  /** Old rows an upgrade holds in memory at once (and at most per pack, for v7). */
+  chunkRows: number;
 }
 
 /**
@@ -175,22 +181,7 @@ export const SCHEMA: SchemaVersion[] = [
     // series, at most PACK_ROWS to a pack, with their file records, then drops the table.
     version: 7,
     stores: { instances: null, instancePacks: 'key, seriesInstanceUid, folderId, *ids' },
-    upgrade: async (tx) => {
-      const rows = await tx.table<InstanceRow>('instances').toArray();
-      const files = tx.table<FileRecord>('files');
-      const records = await files.bulkGet(rows.map((r) => r.id));
-      const meta = new Map<string, FileMeta>();
-      rows.forEach((r, k) => {
-        const f = records[k];
-        meta.set(r.id, f ? { mtime: f.mtime, scannedAt: f.scannedAt, size: f.size } : NO_FILE);
-      });
-      const packs: StoredPack[] = [];
-      for (let i = 0; i < rows.length; i += PACK_ROWS) {
-        packs.push(...packsOf(rows.slice(i, i + PACK_ROWS), (r) => meta.get(r.id)!, newPackKey));
-      }
-      await tx.table<StoredPack>('instancePacks').bulkPut(packs);
-      await files.bulkDelete(rows.filter((_, k) => records[k]).map((r) => r.id));
-    },
+    upgrade: (tx, tuning) => packV6Instances(tx, tuning.chunkRows),
   },
 ];
 
@@ -199,6 +190,41 @@ const NO_FILE: FileMeta = { mtime: null, scannedAt: '', size: 0 };
 
 /** Rows per pack written by the v7 upgrade (a scan's packs are bounded by its batch). */
 const PACK_ROWS = 500;
+
+/**
+ * The v7 upgrade: packs v6 instance rows with their file records, `chunkRows` rows at a
+ * time in primary-key order, so memory holds one chunk and not the whole index (an index
+ * of 100k files would otherwise be read into one array). Keys are `folderId:path`, so a
+ * folder's series stay together and mostly land in the same chunk; a series that spans
+ * chunks gets one pack per chunk, which readers already accept (a series may have many
+ * packs). Only Dexie promises are awaited here, so the upgrade transaction stays open.
+ */
+async function packV6Instances(tx: Transaction, chunkRows: number): Promise<void> {
+  const instances = tx.table<InstanceRow, string>('instances');
+  const files = tx.table<FileRecord, string>('files');
+  const packs = tx.table<StoredPack, string>('instancePacks');
+  let after: string | null = null;
+  for (;;) {
+    const from = after === null ? instances.orderBy(':id') : instances.where(':id').above(after);
+    const rows: InstanceRow[] = await from.limit(chunkRows).toArray();
+    const last = rows.at(-1);
+    if (!last) return;
+    const records = await files.bulkGet(rows.map((r) => r.id));
+    const meta = new Map<string, FileMeta>();
+    rows.forEach((r, k) => {
+      const f = records[k];
+      meta.set(r.id, f ? { mtime: f.mtime, scannedAt: f.scannedAt, size: f.size } : NO_FILE);
+    });
+    const chunk: StoredPack[] = [];
+    for (let i = 0; i < rows.length; i += PACK_ROWS) {
+      chunk.push(...packsOf(rows.slice(i, i + PACK_ROWS), (r) => meta.get(r.id)!, newPackKey));
+    }
+    await packs.bulkPut(chunk);
+    await files.bulkDelete(rows.filter((_, k) => records[k]).map((r) => r.id));
+    if (rows.length < chunkRows) return;
+    after = last.id;
+  }
+}
 
 function newPackKey(): string {
   return crypto.randomUUID();
@@ -212,12 +238,17 @@ export class TrialbenchDb extends Dexie {
   series!: Table<SeriesRow, string>;
   protocols!: Table<ProtocolRecord, string>;
 
-  constructor(name = 'trialbench', upTo = SCHEMA.length) {
+  constructor(
+    name = 'trialbench',
+    upTo = SCHEMA.length,
+    tuning: UpgradeTuning = { chunkRows: PACK_ROWS },
+  ) {
     // Strict durability: an acknowledged scan batch survives a crash or power loss.
     super(name, { chromeTransactionDurability: 'strict' });
     for (const s of SCHEMA.slice(0, upTo)) {
       const v = this.version(s.version).stores(s.stores);
-      if (s.upgrade) v.upgrade(s.upgrade);
+      const { upgrade } = s;
+      if (upgrade) v.upgrade((tx) => upgrade(tx, tuning));
     }
   }
 }

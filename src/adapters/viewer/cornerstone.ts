@@ -18,6 +18,8 @@ import * as csTools from '@cornerstonejs/tools';
 import { init as loaderInit, wadouri } from '@cornerstonejs/dicom-image-loader';
 import { headerOf, sliceMetaOfDataSet } from './header';
 import { seriesSuv } from './pet';
+import { modalityScale } from './modality-values';
+import { frameOfImageId, measurementSizes, roiStatsOf, suvTextLines } from './roi';
 import { completeMetas, type MetaOutcome, type SliceMeta } from '../../core/image/slice-meta';
 import type {
   Calibration,
@@ -26,7 +28,7 @@ import type {
   RoiStats,
 } from '../../core/image/measurement';
 import { StackLoader } from '../../core/image/stack-loader';
-import { roiSuv, suvUnavailableText, type SuvResult } from '../../core/qc/suv';
+import type { SuvResult } from '../../core/qc/suv';
 import {
   autoWindow,
   calibrationOf,
@@ -123,8 +125,6 @@ interface Listener {
 }
 
 let paneCounter = 0;
-
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 function reasonOf(e: unknown): string {
   const inner = (e as { error?: unknown })?.error ?? e;
@@ -463,9 +463,7 @@ export class CornerstonePane {
       if (v < min) min = v;
       if (v > max) max = v;
     }
-    const scaled = image.preScale?.scaled;
-    const slope = scaled ? 1 : (image.slope ?? 1);
-    const intercept = scaled ? 0 : (image.intercept ?? 0);
+    const { slope, intercept } = modalityScale(image);
     const w = autoWindow(min * slope + intercept, max * slope + intercept);
     this.setWindow(w.width, w.center);
   }
@@ -506,8 +504,8 @@ export class CornerstonePane {
     const y = Math.round(ij[1]);
     if (x < 0 || y < 0 || x >= image.columns || y >= image.rows) return null;
     const raw = image.getPixelData()[y * image.columns + x] ?? NaN;
-    const scaled = image.preScale?.scaled;
-    const value = scaled ? raw : raw * (image.slope ?? 1) + (image.intercept ?? 0);
+    const { slope, intercept } = modalityScale(image);
+    const value = raw * slope + intercept;
     return { x, y, value, unit: this.metas.get(imageId)?.modality === 'CT' ? 'HU' : '' };
   }
 
@@ -556,14 +554,10 @@ export class CornerstonePane {
       return { x: ij[0], y: ij[1] };
     });
     const c = this.calibration;
-    const mm = (i: number, j: number) =>
-      pts[i] && pts[j]
-        ? Math.hypot((pts[j].x - pts[i].x) * c.colMm, (pts[j].y - pts[i].y) * c.rowMm)
-        : 0;
     const info = this.metas.get(imageId);
     const sop = info?.sopInstanceUid ?? '';
     const seriesUid = info?.seriesInstanceUid ?? '';
-    const frame = Number(/[?&]frame=(\d+)/.exec(imageId)?.[1] ?? 0);
+    const frame = frameOfImageId(imageId);
     const base = {
       id: a.annotationUID ?? '',
       kind,
@@ -574,51 +568,20 @@ export class CornerstonePane {
       label: typeof a.data.label === 'string' && a.data.label ? a.data.label : undefined,
       calibration: c,
     };
-    if (kind === 'length') return { ...base, longMm: mm(0, 1) };
-    if (kind === 'bidirectional') {
-      const l = mm(0, 1);
-      const s = mm(2, 3);
-      return { ...base, longMm: Math.max(l, s), shortMm: Math.min(l, s) };
-    }
-    const a1 = mm(0, 1);
-    const a2 = mm(2, 3);
+    const { areaMm2, ...sizes } = measurementSizes(kind, pts, c);
+    if (kind !== 'ellipse') return { ...base, ...sizes };
     const stats = Object.values(
       (a.data.cachedStats ?? {}) as Record<string, Record<string, unknown>>,
     )[0];
     const roi = stats ? this.roiStats(imageId, stats) : undefined;
-    return {
-      ...base,
-      longMm: Math.max(a1, a2),
-      shortMm: Math.min(a1, a2),
-      stats: roi ? { ...roi, areaMm2: (Math.PI * a1 * a2) / 4 } : undefined,
-    };
+    return { ...base, ...sizes, stats: roi ? { ...roi, areaMm2 } : undefined };
   }
 
-  /**
-   * An ellipse's statistics in modality values (HU, Bq/ml): Cornerstone computes them on the
-   * viewport's pixels, which are the stored values unless the loader pre-scaled them. On PET
-   * they carry SUVbw, or why there is none.
-   */
+  /** An ellipse's statistics in modality values, with SUV on PET (see roiStatsOf). */
   private roiStats(imageId: string, stats: Record<string, unknown>): RoiStats | undefined {
-    const mean = num(stats.mean);
-    if (mean === null) return undefined;
-    const image = cache.getImage(imageId);
-    const scaled = !!image?.preScale?.scaled;
-    const slope = scaled ? 1 : (image?.slope ?? 1);
-    const intercept = scaled ? 0 : (image?.intercept ?? 0);
-    const value = (v: number) => v * slope + intercept;
+    const scale = modalityScale(cache.getImage(imageId));
     const modality = this.metas.get(imageId)?.modality ?? '';
-    const bqml = modality === 'PT' && this.suv?.computable === true;
-    const out: RoiStats = {
-      mean: value(mean),
-      sd: (num(stats.stdDev) ?? 0) * Math.abs(slope),
-      min: value(num(stats.min) ?? 0),
-      max: value(num(stats.max) ?? 0),
-      count: num(stats.count) ?? 0,
-      unit: modality === 'CT' ? 'HU' : bqml ? 'Bq/ml' : '',
-    };
-    if (this.suv) out.suv = roiSuv(out, this.suv);
-    return out;
+    return roiStatsOf(stats, scale, modality, this.suv);
   }
 
   /** SUVbw for a PET stack from its headers; a header that fails to read is left out. */
@@ -642,9 +605,7 @@ export class CornerstonePane {
       const stats = (data as { cachedStats?: Record<string, Record<string, unknown>> })
         .cachedStats?.[targetId];
       const suv = this.suv && stats ? this.roiStats(imageId, stats)?.suv : undefined;
-      if (!suv) return lines;
-      if (!suv.computable) return [...lines, suvUnavailableText(suv)];
-      return [...lines, `SUVmax ${suv.max.toFixed(2)} (bw)`, `SUVmean ${suv.mean.toFixed(2)}`];
+      return suv ? [...lines, ...suvTextLines(suv)] : lines;
     };
   }
 
@@ -662,32 +623,4 @@ export class CornerstonePane {
 export function purgeCaches(): void {
   cache.purgeCache();
   wadouri.dataSetCacheManager.purge();
-}
-
-/**
- * Decodes one file `times` times in the loader's workers: images per second, and the last
- * decode's stored values (the modality LUT undone where the loader applied it), to check.
- */
-export async function decodeFileRate(
-  file: File,
-  times: number,
-): Promise<{ perSecond: number; stored: ArrayLike<number> }> {
-  await initCornerstone();
-  const id = wadouri.fileManager.add(file);
-  await imageLoader.loadImage(id); // warm: workers and codec started, the file parsed
-  let ms = 0;
-  let image: Types.IImage | null = null;
-  for (let i = 0; i < times; i++) {
-    purgeCaches();
-    const t = performance.now();
-    image = await imageLoader.loadImage(id);
-    ms += performance.now() - t;
-  }
-  const px = image!.getPixelData();
-  const slope = image!.slope ?? 1;
-  const intercept = image!.intercept ?? 0;
-  const stored = image!.preScale?.scaled
-    ? Array.from(px, (v) => Math.round((v - intercept) / slope))
-    : px;
-  return { perSecond: times / (ms / 1000), stored };
 }

@@ -51,34 +51,89 @@ export class FolderWriter {
   /**
    * Writes under a temporary name, then renames, so a file appears under its final name
    * only once complete. Where handles cannot move, createWritable alone still commits only
-   * on close(). Returns the handle of the written file, to read it back.
+   * on close(). Returns the handle of the written file and, with `readBack`, its bytes as
+   * read back from the folder.
    */
-  async write(path: string, data: Uint8Array | string): Promise<FileSystemFileHandle> {
+  async write(path: string, data: Uint8Array | string): Promise<FileSystemFileHandle>;
+  async write(
+    path: string,
+    data: Uint8Array,
+    readBack: true,
+  ): Promise<{ handle: FileSystemFileHandle; reread: Uint8Array }>;
+  async write(
+    path: string,
+    data: Uint8Array | string,
+    readBack = false,
+  ): Promise<FileSystemFileHandle | { handle: FileSystemFileHandle; reread: Uint8Array }> {
     const [dir, name] = await this.parent(path);
     const tmp = `${name}${this.tag ? `.${this.tag}` : ''}${TMP_SUFFIX}`;
     const probe = (await dir.getFileHandle(tmp, { create: true })) as Movable;
     const target = probe.move ? probe : await dir.getFileHandle(name, { create: true });
-    const w = await target.createWritable();
-    await w.write(data as FileSystemWriteChunkType);
-    await w.close();
+    const reread = await fill(target, data, readBack);
+    const done = (handle: FileSystemFileHandle) => (reread ? { handle, reread } : handle);
     if (!probe.move) {
       await dir.removeEntry(tmp).catch(() => undefined);
-      return target;
+      return done(target);
     }
+    await this.commit(probe, path);
+    return done(probe);
+  }
+
+  /**
+   * Writes `data` under the temporary name `<name>.<token>.tmp` beside `path`, reads it
+   * back (returned as `reread`) and leaves it there: commit() renames it into place later, or remove its name to let it go. Only
+   * where handles can move (canStage()).
+   */
+  async stage(
+    path: string,
+    token: string,
+    data: Uint8Array,
+  ): Promise<{ handle: FileSystemFileHandle; tmp: string; reread: Uint8Array }> {
+    const [dir, name] = await this.parent(path);
+    const tmp = `${name}.${token}${TMP_SUFFIX}`;
+    const handle = await dir.getFileHandle(tmp, { create: true });
+    const reread = (await fill(handle, data, true))!;
+    return { handle, tmp: path.slice(0, path.length - name.length) + tmp, reread };
+  }
+
+  /** Renames a staged file (a handle from stage() or write()) to `path`, replacing it. */
+  async commit(handle: FileSystemFileHandle, path: string): Promise<void> {
+    const [dir, name] = await this.parent(path);
+    const h = handle as Movable;
+    if (!h.move) throw new Error('FolderWriter.commit: this browser cannot rename files');
     try {
-      await probe.move(name);
+      await h.move(name);
     } catch {
       // A file of that name from an earlier run: replace it.
       await dir.removeEntry(name);
-      await probe.move(name);
+      await h.move(name);
     }
-    return probe;
   }
 
   async remove(path: string): Promise<void> {
     const [dir, name] = await this.parent(path);
     await dir.removeEntry(name).catch(() => undefined);
   }
+}
+
+/** True where file handles can be renamed, so outputs may be staged and committed. */
+export const canStage = (): boolean =>
+  typeof FileSystemFileHandle !== 'undefined' && 'move' in FileSystemFileHandle.prototype;
+
+/**
+ * Writes `data` into `handle` (committed on close()); with `readBack`, also returns the
+ * file's bytes as read from the folder afterwards.
+ */
+async function fill(
+  handle: FileSystemFileHandle,
+  data: Uint8Array | string,
+  readBack = false,
+): Promise<Uint8Array | null> {
+  const w = await handle.createWritable();
+  await w.write(data as FileSystemWriteChunkType);
+  await w.close();
+  // The OS has just written these bytes: reading them back comes from its cache.
+  return readBack ? new Uint8Array(await (await handle.getFile()).arrayBuffer()) : null;
 }
 
 /** Removes every `*.tmp` file under `root` (left by an interrupted run); returns how many. */

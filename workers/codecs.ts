@@ -36,7 +36,10 @@ interface Wasm {
   decoder: string;
 }
 
-const WASM: Record<Exclude<Codec, 'jpeg-lossless'>, Wasm> = {
+/** The codecs that are not Emscripten WASM builds (plain JavaScript decoders). */
+type JsCodec = 'jpeg-lossless' | 'jpeg-extended-12';
+
+const WASM: Record<Exclude<Codec, JsCodec>, Wasm> = {
   'jpeg-baseline': {
     wasm: 'libjpegturbowasm_decode.wasm',
     load: () => import('@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs'),
@@ -67,7 +70,7 @@ export class WasmFrameDecoder implements FrameDecoder {
 
   constructor(private readonly locate: Locate) {}
 
-  private module(codec: Exclude<Codec, 'jpeg-lossless'>): Promise<Record<string, unknown>> {
+  private module(codec: Exclude<Codec, JsCodec>): Promise<Record<string, unknown>> {
     let m = this.modules.get(codec);
     if (!m) {
       const w = WASM[codec];
@@ -90,6 +93,7 @@ export class WasmFrameDecoder implements FrameDecoder {
   async decode(f: EncodedFrame): Promise<DecodedPixels | string> {
     try {
       if (f.codec === 'jpeg-lossless') return await this.lossless(f);
+      if (f.codec === 'jpeg-extended-12') return await this.twelveBit(f);
       return await this.wasm(f.codec, f);
     } catch (e) {
       // A corrupt stream is an expected failure: the reviewer is told, not the console.
@@ -97,7 +101,7 @@ export class WasmFrameDecoder implements FrameDecoder {
     }
   }
 
-  private async wasm(codec: Exclude<Codec, 'jpeg-lossless'>, f: EncodedFrame) {
+  private async wasm(codec: Exclude<Codec, JsCodec>, f: EncodedFrame) {
     const mod = await this.module(codec);
     const Decoder = mod[WASM[codec].decoder] as new () => WasmDecoder;
     const decoder = new Decoder();
@@ -124,6 +128,31 @@ export class WasmFrameDecoder implements FrameDecoder {
     } finally {
       decoder.delete();
     }
+  }
+
+  /**
+   * JPEG Extended 12-bit: the viewer's own decoder for it, the JavaScript JpegImage that
+   * Cornerstone's dicom-image-loader loads for this syntax (decodeJPEGBaseline12Bit-js).
+   * The package's exports do not list it, so it is imported by its file, as the loader does.
+   */
+  private async twelveBit(f: EncodedFrame): Promise<DecodedPixels | string> {
+    const { default: JpegImage } =
+      await import('../node_modules/@cornerstonejs/dicom-image-loader/dist/esm/codecs/jpeg.js');
+    const jpeg = new JpegImage() as InstanceType<typeof JpegImage> & { colorTransform: boolean };
+    jpeg.parse(f.bytes);
+    // As the loader does: samples as stored, no colour transform (grey is all it reads).
+    jpeg.colorTransform = false;
+    const g = f.geometry;
+    const out = jpeg.getData16(g.columns, g.rows);
+    return {
+      columns: jpeg.width as number,
+      rows: jpeg.height as number,
+      components: jpeg.components.length,
+      bytesPerSample: 2,
+      planar: false,
+      rgb: false,
+      data: new Uint8Array(out.buffer, out.byteOffset, out.byteLength),
+    };
   }
 
   private async lossless(f: EncodedFrame): Promise<DecodedPixels | string> {

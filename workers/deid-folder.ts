@@ -51,34 +51,143 @@ export class FolderWriter {
   /**
    * Writes under a temporary name, then renames, so a file appears under its final name
    * only once complete. Where handles cannot move, createWritable alone still commits only
-   * on close(). Returns the handle of the written file, to read it back.
+   * on close(). Returns the handle of the written file and, with `readBack`, its bytes as
+   * read back from the folder.
    */
-  async write(path: string, data: Uint8Array | string): Promise<FileSystemFileHandle> {
+  async write(path: string, data: Uint8Array | string): Promise<FileSystemFileHandle>;
+  async write(
+    path: string,
+    data: Uint8Array,
+    readBack: true,
+  ): Promise<{ handle: FileSystemFileHandle; reread: Uint8Array }>;
+  async write(
+    path: string,
+    data: Uint8Array | string,
+    readBack = false,
+  ): Promise<FileSystemFileHandle | { handle: FileSystemFileHandle; reread: Uint8Array }> {
     const [dir, name] = await this.parent(path);
     const tmp = `${name}${this.tag ? `.${this.tag}` : ''}${TMP_SUFFIX}`;
     const probe = (await dir.getFileHandle(tmp, { create: true })) as Movable;
     const target = probe.move ? probe : await dir.getFileHandle(name, { create: true });
-    const w = await target.createWritable();
-    await w.write(data as FileSystemWriteChunkType);
-    await w.close();
+    const reread = await fill(target, data, readBack, Boolean(probe.move));
+    const done = (handle: FileSystemFileHandle) => (reread ? { handle, reread } : handle);
     if (!probe.move) {
       await dir.removeEntry(tmp).catch(() => undefined);
-      return target;
+      return done(target);
     }
+    await this.commit(probe, path);
+    return done(probe);
+  }
+
+  /**
+   * Writes `data` under the temporary name `<name>.<token>.tmp` beside `path`, reads it
+   * back (returned as `reread`) and leaves it there: commit() renames it into place later, or remove its name to let it go. Only
+   * where handles can move (canStage()).
+   */
+  async stage(
+    path: string,
+    token: string,
+    data: Uint8Array,
+  ): Promise<{ handle: FileSystemFileHandle; tmp: string; reread: Uint8Array }> {
+    const [dir, name] = await this.parent(path);
+    const tmp = `${name}.${token}${TMP_SUFFIX}`;
+    const handle = await dir.getFileHandle(tmp, { create: true });
+    const reread = (await fill(handle, data, true))!;
+    return { handle, tmp: path.slice(0, path.length - name.length) + tmp, reread };
+  }
+
+  /** Renames a staged file (a handle from stage() or write()) to `path`, replacing it. */
+  async commit(handle: FileSystemFileHandle, path: string): Promise<void> {
+    const [dir, name] = await this.parent(path);
+    const h = handle as Movable;
+    if (!h.move) throw new Error('FolderWriter.commit: this browser cannot rename files');
     try {
-      await probe.move(name);
+      await h.move(name);
     } catch {
       // A file of that name from an earlier run: replace it.
       await dir.removeEntry(name);
-      await probe.move(name);
+      await h.move(name);
     }
-    return probe;
   }
 
   async remove(path: string): Promise<void> {
     const [dir, name] = await this.parent(path);
     await dir.removeEntry(name).catch(() => undefined);
   }
+}
+
+/** True where file handles can be renamed, so outputs may be staged and committed. */
+export const canStage = (): boolean =>
+  typeof FileSystemFileHandle !== 'undefined' && 'move' in FileSystemFileHandle.prototype;
+
+interface SyncHandle {
+  truncate(size: number): void;
+  write(data: Uint8Array, options: { at: number }): number;
+  read(into: Uint8Array, options: { at: number }): number;
+  getSize(): number;
+  flush(): void;
+  close(): void;
+}
+
+type Syncable = FileSystemFileHandle & { createSyncAccessHandle?: () => Promise<SyncHandle> };
+
+/** A sync access handle where there is one (OPFS files, in workers); else null. */
+async function syncAccess(handle: FileSystemFileHandle): Promise<SyncHandle | null> {
+  const h = handle as Syncable;
+  if (typeof h.createSyncAccessHandle !== 'function') return null;
+  try {
+    return await h.createSyncAccessHandle();
+  } catch {
+    // Not an OPFS file (a folder the person chose): createWritable below.
+    return null;
+  }
+}
+
+/**
+ * Writes `data` into `handle`; with `readBack`, also returns the file's bytes as read from
+ * it afterwards. In OPFS (from a worker) a sync access handle writes and reads the file in
+ * place, cheaper than createWritable, which stages every file in a swap file and copies it
+ * on close(), and than reading it again through a Blob (bench, 500 CT files: de-identify
+ * 0.47-0.49 of the best copy without, 0.60-0.98 with, the copies writing the same way).
+ * It writes in place, so only into a temporary (`temporary`): elsewhere createWritable,
+ * which commits only on close().
+ */
+async function fill(
+  handle: FileSystemFileHandle,
+  data: Uint8Array | string,
+  readBack = false,
+  temporary = true,
+): Promise<Uint8Array | null> {
+  const access = typeof data === 'string' || !temporary ? null : await syncAccess(handle);
+  if (access && typeof data !== 'string') {
+    try {
+      access.truncate(0);
+      let at = 0;
+      while (at < data.byteLength) {
+        const n = access.write(data.subarray(at), { at });
+        // A handle that writes nothing is out of space (quota), not a reason to spin.
+        if (n <= 0) throw new DOMException('no space left to write', 'QuotaExceededError');
+        at += n;
+      }
+      access.flush();
+      if (!readBack) return null;
+      const reread = new Uint8Array(access.getSize());
+      let got = 0;
+      while (got < reread.length) {
+        const n = access.read(reread.subarray(got), { at: got });
+        if (n <= 0) break;
+        got += n;
+      }
+      return reread.subarray(0, got);
+    } finally {
+      access.close();
+    }
+  }
+  const w = await handle.createWritable();
+  await w.write(data as FileSystemWriteChunkType);
+  await w.close();
+  // The OS has just written these bytes: reading them back comes from its cache.
+  return readBack ? new Uint8Array(await (await handle.getFile()).arrayBuffer()) : null;
 }
 
 /** Removes every `*.tmp` file under `root` (left by an interrupted run); returns how many. */

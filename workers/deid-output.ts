@@ -54,11 +54,9 @@ export class OutputStage {
   async put(t: OutputTask): Promise<OutputResult> {
     const bytes = t.parts.length === 1 ? t.parts[0]! : joined(t.parts);
     const hashing = t.sha256 ? Promise.resolve(t.sha256) : sha256Hex(bytes);
-    const writing = this.writer.write(t.path, bytes);
+    const writing = this.writer.write(t.path, bytes, true);
     const sha256 = await hashing;
-    const handle = await writing;
-    // The OS has just written these bytes: reading them back comes from its cache.
-    const reread = new Uint8Array(await (await handle.getFile()).arrayBuffer());
+    const { reread } = await writing;
     if (sameBytes(reread, bytes)) return { kind: 'ok', sha256 };
     await this.writer.remove(t.path);
     return { kind: 'held', sha256: await sha256Hex(reread), ...changedOnDisk() };

@@ -5,11 +5,13 @@ import {
   runLoop,
   type IoFailure,
   type JournalStore,
+  type FileProcess,
   type OutputFolder,
   type OutputPort,
   type RunHeld,
   type RunJob,
   type RunProgress,
+  type RunSettings,
   type RunSummary,
   type SourceFile,
 } from '../src/core/deid/run';
@@ -21,11 +23,25 @@ export interface DeidJob extends Omit<RunJob, 'tool'> {
   input: FileSystemDirectoryHandle;
   output: FileSystemDirectoryHandle;
   /**
-   * Helper workers that write, read back and check outputs. Absent: chosen from the
-   * machine's cores. 0: all in the run's own worker. The output is the same either way.
+   * Workers that each do the whole per-file work (deid-pool.ts). Absent: one per core, at
+   * most 4. 0: the per-file work in the run's own worker, with `outputWorkers` helpers
+   * writing. The output is the same either way.
+   */
+  fileWorkers?: number;
+  /**
+   * With `fileWorkers: 0` only: helper workers that write, read back and check outputs.
+   * Absent: chosen from the machine's cores. 0: all in the run's own worker.
    */
   outputWorkers?: number;
 }
+
+/**
+ * Where the per-file work runs: in the run's own worker over these output stages, or in a
+ * pool of workers made for the listed sources (FileProcess, DEID-92).
+ */
+export type PerFileWork =
+  | readonly OutputPort[]
+  | { pool: (sources: readonly File[], settings: RunSettings) => FileProcess };
 
 export type DeidProgress = RunProgress;
 
@@ -109,19 +125,22 @@ async function folderProblem(input: FileSystemDirectoryHandle, output: FileSyste
 export async function runDeid(
   job: DeidJob,
   onProgress: (p: DeidProgress) => void,
-  ports: readonly OutputPort[],
+  work: PerFileWork,
   cancel?: { readonly aborted: boolean },
 ): Promise<{ ok: true; value: DeidSummary } | FoldersRefused> {
   const refused = await folderProblem(job.input, job.output);
   if (refused) return { ok: false, code: 'folders-overlap', message: `Refused: ${refused}.` };
   const files: SourceFile[] = [];
-  for await (const { path, file } of walk(job.input))
+  const sources: File[] = [];
+  for await (const { path, file } of walk(job.input)) {
+    sources.push(file);
     files.push({
       path,
       size: file.size,
       modified: file.lastModified,
       read: async () => new Uint8Array(await file.arrayBuffer()),
     });
+  }
   const out = new FolderWriter(job.output);
   const folder: OutputFolder = {
     exists: (path, size) => exists(job.output, path, size),
@@ -131,14 +150,14 @@ export async function runDeid(
     read: (path) => readPath(job.output, path),
     remove: (path) => out.remove(path),
   };
-  const { input: _i, output: _o, outputWorkers: _w, ...settings } = job;
+  const { input: _i, output: _o, outputWorkers: _w, fileWorkers: _f, ...settings } = job;
   const summary = await runLoop(
     { ...settings, tool: 'Trialbench (browser)' },
     {
       files,
       folder,
       journal: journalStore(job.output, out, new Date()),
-      ports,
+      ...('pool' in work ? { process: work.pool(sources, settings) } : { ports: work }),
       sha256Hex,
       inflate: inflateRaw,
       ioFailure: browserIoFailure,

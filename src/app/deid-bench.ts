@@ -10,6 +10,8 @@ import type { DeidWorkerApi } from '../../workers/deid.worker';
 type CorpusParams = Parameters<DemoWorkerApi['writeCorpus']>[1];
 
 interface BenchOptions {
+  /** Workers of the per-file pool; absent: the app's default; 0: the run's own worker. */
+  fileWorkers?: number;
   /** Helper workers for the de-identification's output stage; absent: the app's default. */
   outputWorkers?: number;
   /** Outputs waiting at each output stage; absent: the app's default. */
@@ -70,6 +72,7 @@ async function run(params: CorpusParams, opts: BenchOptions = {}) {
         passBurnedIn: 'generated benchmark corpus',
         waiveFacialRisk: 'generated benchmark corpus',
         runBy: 'bench',
+        ...(opts.fileWorkers !== undefined ? { fileWorkers: opts.fileWorkers } : {}),
         ...(opts.outputWorkers !== undefined ? { outputWorkers: opts.outputWorkers } : {}),
         ...(opts.outputsInFlight !== undefined ? { outputsInFlight: opts.outputsInFlight } : {}),
       },
@@ -103,9 +106,93 @@ async function run(params: CorpusParams, opts: BenchOptions = {}) {
   };
 }
 
+/** Every file under `dir`: path and SHA-256; journal chunks (named by time) as their lines. */
+async function digestFolder(dir: FileSystemDirectoryHandle, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  const hex = (b: ArrayBuffer) =>
+    Array.from(new Uint8Array(b), (x) => x.toString(16).padStart(2, '0')).join('');
+  for await (const e of dir.values()) {
+    const path = prefix + e.name;
+    if (e.kind === 'directory') {
+      out.push(...(await digestFolder(e as FileSystemDirectoryHandle, `${path}/`)));
+      continue;
+    }
+    const file = await (e as FileSystemFileHandle).getFile();
+    if (prefix === '.deid-journal/') {
+      out.push(
+        ...(await file.text())
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => `journal ${l}`),
+      );
+      continue;
+    }
+    let bytes = await file.arrayBuffer();
+    // The record's start and end times are the only thing allowed to differ.
+    if (path === 'DEIDENTIFICATION.json' || path === 'DEIDENTIFICATION.md')
+      bytes = new TextEncoder().encode(
+        (await file.text()).replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, 'TIME'),
+      ).buffer as ArrayBuffer;
+    out.push(`${path} ${hex(await crypto.subtle.digest('SHA-256', bytes))}`);
+  }
+  return out.sort();
+}
+
+/**
+ * The demo archive (sites, held and broken files) de-identified once per pool size in
+ * `fileWorkers` (0: the run's own worker), same key and settings: each output folder as a
+ * sorted list of "path sha256" lines, for a test that they are identical.
+ */
+async function outputs(fileWorkers: number[]) {
+  const input = await freshOpfsFolder('deid-same-in');
+  const demo = new Worker(new URL('../../workers/demo.worker.ts', import.meta.url), {
+    type: 'module',
+  });
+  await Comlink.wrap<DemoWorkerApi>(demo).writeDemo(input);
+  demo.terminate();
+  const worker = new Worker(new URL('../../workers/deid.worker.ts', import.meta.url), {
+    type: 'module',
+  });
+  const api = Comlink.wrap<DeidWorkerApi>(worker);
+  const profile = basicProfile('Basic Profile, modified dates');
+  profile.options.rtnLongModifDatesOpt = true;
+  const key = Uint8Array.from({ length: 32 }, (_, i) => (i * 7 + 3) & 255);
+  const runs: Array<{ fileWorkers: number; written: number; held: number; files: string[] }> = [];
+  for (const n of fileWorkers) {
+    const output = await freshOpfsFolder(`deid-same-out-${n}`);
+    const r = await api.run(
+      {
+        input,
+        output,
+        profile,
+        key,
+        siteRules: [
+          { glob: 'site-101/**', site: '101' },
+          { glob: 'site-102/**', site: '102' },
+        ],
+        trial: {},
+        waiveFacialRisk: 'generated test archive',
+        runBy: 'test',
+        fileWorkers: n,
+      },
+      Comlink.proxy(() => undefined),
+    );
+    if (!r.ok) throw new Error(`the run refused its folders (${r.code})`);
+    const c = r.value.record.counts;
+    runs.push({
+      fileWorkers: n,
+      written: c.written,
+      held: Object.values(c.held).reduce((a, b) => a + (b ?? 0), 0),
+      files: await digestFolder(output),
+    });
+  }
+  worker.terminate();
+  return runs;
+}
+
 declare global {
   interface Window {
-    trialbenchDeid: { run: typeof run };
+    trialbenchDeid: { run: typeof run; outputs: typeof outputs };
   }
 }
-window.trialbenchDeid = { run };
+window.trialbenchDeid = { run, outputs };

@@ -8,7 +8,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import { parseDicomBytes } from '../../src/core/dicom/file';
 import { writePart10, type DataElement } from '../../src/core/dicom/writer';
-import { encodeFrame } from '../fixtures/codecs';
+import { dcmcjpegExtended12, encodeFrame, hasDcmcjpeg } from '../fixtures/codecs';
 import { status, usePickerFolder, waitForScan, writeOpfs } from './app';
 
 const US_SOP = '1.2.840.10008.5.1.4.1.1.6.1';
@@ -35,6 +35,8 @@ function capture(
   instance: number,
   /** Compressed pixel data instead of native: the transfer syntax and its one fragment. */
   encoded?: { ts: string; fragment: Uint8Array },
+  /** 12 bits stored in 16 allocated (native only): the same picture, times 16. */
+  twelveBit = false,
 ): Uint8Array {
   const study = '2.25.77001';
   const ds: DataElement[] = [
@@ -59,14 +61,18 @@ function capture(
     { tag: 0x00280004, vr: 'CS', value: 'MONOCHROME2' },
     { tag: 0x00280010, vr: 'US', value: ROWS },
     { tag: 0x00280011, vr: 'US', value: COLUMNS },
-    { tag: 0x00280100, vr: 'US', value: 8 },
-    { tag: 0x00280101, vr: 'US', value: 8 },
-    { tag: 0x00280102, vr: 'US', value: 7 },
+    { tag: 0x00280100, vr: 'US', value: twelveBit ? 16 : 8 },
+    { tag: 0x00280101, vr: 'US', value: twelveBit ? 12 : 8 },
+    { tag: 0x00280102, vr: 'US', value: twelveBit ? 11 : 7 },
     { tag: 0x00280103, vr: 'US', value: 0 },
     {
       tag: 0x7fe00010,
-      vr: 'OB',
-      value: encoded ? { fragments: [encoded.fragment] } : pixels(),
+      vr: twelveBit ? 'OW' : 'OB',
+      value: encoded
+        ? { fragments: [encoded.fragment] }
+        : twelveBit
+          ? Uint16Array.from(pixels(), (v) => v * 16)
+          : pixels(),
     },
   ];
   return writePart10(ds, encoded ? { transferSyntaxUid: encoded.ts } : {});
@@ -321,4 +327,32 @@ test('review queue: a JPEG series shows its picture; one that cannot be decoded 
 
   await shown.getByRole('button', { name: 'Confirm clean', exact: true }).click();
   await expect(shown).toContainText(/Decided: burned-in confirmed clean by /);
+});
+
+test('review queue: a JPEG Extended 12-bit series shows its picture and offers Confirm clean', async ({
+  page,
+}) => {
+  // No encoder in node_modules writes 12-bit JPEG: DCMTK's dcmcjpeg +ee makes it here.
+  test.skip(!hasDcmcjpeg, 'SKIPPED: dcmcjpeg (DCMTK) is not installed; 12-bit JPEG untested');
+  const twelve = dcmcjpegExtended12(capture(US_SOP, 'US', 905, 1, undefined, true));
+  const parsed = parseDicomBytes(twelve);
+  if (parsed.kind !== 'parsed') throw new Error('dcmcjpeg wrote a file that does not parse');
+  expect(parsed.dicom.transferSyntaxUid).toBe('1.2.840.10008.1.2.4.51');
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Open demo archive' }).click();
+  expect(await waitForScan(page)).toMatch(/^Indexed/);
+  await writeOpfs(page, 'trialbench-demo', [{ path: 'review-12bit/1.dcm', bytes: twelve }]);
+  await page.getByRole('button', { name: 'Rescan Demo archive' }).click();
+  await expect(status(page)).toContainText('Indexed Demo archive: 1 of 1 files read');
+
+  await page.getByRole('tab', { name: 'De-identify' }).click();
+  const item = queue(page).getByRole('listitem', { name: /· series 905 · .* · US · 1 image · #/ });
+  const picture = item.getByLabel(/^Thumbnail of REVIEW-0001 · series 905 ·/);
+  await expect(picture).toHaveAttribute('aria-label', /decoded from JPEG/);
+  await expect(item).not.toContainText('No thumbnail');
+  expect(await levels(page, /Thumbnail of REVIEW-0001 · series 905 ·/)).toBeGreaterThan(20);
+  await item.getByLabel(/Burned-in justification/).fill('No text in the picture');
+  await expect(item.getByRole('button', { name: 'Confirm clean', exact: true })).toBeEnabled();
+  await item.getByRole('button', { name: 'Confirm clean', exact: true }).click();
+  await expect(item).toContainText(/Decided: burned-in confirmed clean by /);
 });

@@ -12,11 +12,13 @@ import {
   type FrameGeometry,
 } from './frame';
 
-export type Codec = 'jpeg-baseline' | 'jpeg-lossless' | 'jpeg-ls' | 'jpeg-2000' | 'htj2k';
+export type Codec =
+  'jpeg-baseline' | 'jpeg-extended-12' | 'jpeg-lossless' | 'jpeg-ls' | 'jpeg-2000' | 'htj2k';
 
 const CODECS: Record<string, Codec> = {
   '1.2.840.10008.1.2.4.50': 'jpeg-baseline',
-  '1.2.840.10008.1.2.4.51': 'jpeg-baseline', // 8-bit only: 12-bit is refused below
+  // 8-bit streams are baseline's; 12-bit ones need the 12-bit decoder (encodedFrame).
+  '1.2.840.10008.1.2.4.51': 'jpeg-baseline',
   '1.2.840.10008.1.2.4.57': 'jpeg-lossless',
   '1.2.840.10008.1.2.4.70': 'jpeg-lossless',
   '1.2.840.10008.1.2.4.80': 'jpeg-ls',
@@ -74,8 +76,8 @@ export function encodedFrame(d: ParsedDicom): EncodedFrame | string {
   if (!px.undefinedLength) return `${name} without encapsulated fragments: no thumbnail`;
   const g = geometryOf(d);
   if (typeof g === 'string') return g;
-  if (d.transferSyntaxUid === '1.2.840.10008.1.2.4.51' && g.bitsStored > 8)
-    return 'JPEG Extended 12-bit: no decoder here';
+  // libjpeg-turbo's 8-bit build cannot read 12-bit samples; the viewer's 12-bit decoder can.
+  const twelve = d.transferSyntaxUid === '1.2.840.10008.1.2.4.51' && g.bitsStored > 8;
   if (g.bitsAllocated > 16) return `${name} with BitsAllocated ${g.bitsAllocated}: no thumbnail`;
   if (g.rows * g.columns * g.samplesPerPixel > MAX_DECODED_SAMPLES)
     return `${name} image too large for a thumbnail`;
@@ -90,7 +92,7 @@ export function encodedFrame(d: ParsedDicom): EncodedFrame | string {
   );
   if (typeof bytes === 'string') return `${name}: ${bytes}`;
   if (bytes.length > MAX_ENCODED_BYTES) return `${name} frame too large for a thumbnail`;
-  return { codec, name, bytes, geometry: g, index };
+  return { codec: twelve ? 'jpeg-extended-12' : codec, name, bytes, geometry: g, index };
 }
 
 /** The decoded samples as a Frame, after checking they are the image the header describes. */

@@ -14,6 +14,7 @@ import {
 import type { FrameDecoder } from '../../../src/core/image/codec';
 import { WasmFrameDecoder } from '../../../workers/codecs';
 import {
+  dcmcjpegExtended12,
   dcmcjpegLossless,
   encodeFrame,
   hasDcmcjpeg,
@@ -228,6 +229,21 @@ describe('compressed thumbnails through the viewer codecs', () => {
         expect(t.mapping).toMatch(/^decoded from JPEG, /);
         expect(maxDiff(t, nativeThumb(p))).toBe(0);
       }
+    },
+  );
+
+  it.skipIf(!hasDcmcjpeg)(
+    'JPEG Extended 12-bit (dcmcjpeg +ee) shows the native picture (within JPEG loss)',
+    async () => {
+      const p: Img = { bits: 16, spp: 1, photometric: 'MONOCHROME2', pixels: grey(16, 2) };
+      const twelve = dcmcjpegExtended12(file(p));
+      const d = parse(twelve);
+      expect(d.transferSyntaxUid).toBe('1.2.840.10008.1.2.4.51');
+      const t = await shown(twelve);
+      expect(t.mapping).toMatch(/^decoded from JPEG, /);
+      // Windowed to 8 bits for display: a lossy 12-bit JPEG of flat blocks stays within a
+      // few grey levels of the source.
+      expect(maxDiff(t, nativeThumb(p))).toBeLessThanOrEqual(6);
     },
   );
 

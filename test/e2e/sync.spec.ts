@@ -24,9 +24,16 @@ type Params = Parameters<Window['trialbenchSync']['open']>[0];
 const open = (page: Page, p: Params) => page.evaluate((p) => window.trialbenchSync.open(p), p);
 const publish = (page: Page, prefix: string, n: number) =>
   page.evaluate(([prefix, n]) => window.trialbenchSync.publish(prefix, n), [prefix, n] as const);
-const waitFor = (page: Page, n: number, ms = 30_000) =>
-  page.evaluate(([n, ms]) => window.trialbenchSync.waitFor(n, ms), [n, ms] as const);
 const received = (page: Page) => page.evaluate(() => window.trialbenchSync.received());
+// No short deadline of our own (it failed a loaded CI run with 0 of 50 after 30 s): a loaded
+// 2-core machine can take long to connect two peers, and how long is not what this checks.
+// The bound is the test's own 15-minute budget, less a margin to report which count hung.
+async function waitFor(page: Page, n: number) {
+  await expect
+    .poll(async () => (await received(page)).entries, { timeout: 600_000 })
+    .toBeGreaterThanOrEqual(n);
+  return received(page);
+}
 const online = (page: Page) =>
   expect.poll(() => page.evaluate(() => window.trialbenchSync.status()?.state)).toBe('online');
 
@@ -78,7 +85,7 @@ test('100,000 entries reach a peer that joins afterwards', async ({ browser }) =
   expect(seeded.seeded).toBe(count);
   await online(a);
   await open(b, { name, password, relays: [relay] });
-  const got = await waitFor(b, count, 200_000);
+  const got = await waitFor(b, count);
   const stats = await b.evaluate(() => window.trialbenchSync.stats());
   const line = `sync-100k-new-peer: ${got.entries} entries, ${(got.bytes / 1e6).toFixed(1)} MB of entry text in ${got.seconds.toFixed(1)} s (${stats.framesReceived} frames, ${stats.dropped} dropped)`;
   console.log(line);

@@ -127,6 +127,18 @@ test('publish, QC of the demo archive flags exactly the planted deviations, revi
   expect(await printedPages(page, 'demo-onc-imaging@2')).toBe(checklist(v2).length);
 });
 
+/** Publishes the demo protocol as version 1 and opens its amendment, version 2, as the draft. */
+async function amendDemo(page: Page) {
+  await page.goto('/');
+  await publish(
+    page,
+    JSON.stringify(DEMO_PROTOCOL, null, 2),
+    /^Published demo-onc-imaging version 1\.$/,
+  );
+  await page.getByRole('button', { name: 'Amend demo-onc-imaging v1' }).click();
+  await expect(protocolStatus(page)).toHaveText(/^Valid: demo-onc-imaging version 2,/);
+}
+
 test('the shipped examples print one checklist page per modality', async ({ page }) => {
   await page.goto('/');
   for (const e of EXAMPLES) {
@@ -139,14 +151,7 @@ test('the shipped examples print one checklist page per modality', async ({ page
 test('the rule editor checks a rule as it is typed, saves it into the draft, and an amendment lists its changes', async ({
   page,
 }) => {
-  await page.goto('/');
-  await publish(
-    page,
-    JSON.stringify(DEMO_PROTOCOL, null, 2),
-    /^Published demo-onc-imaging version 1\.$/,
-  );
-  await page.getByRole('button', { name: 'Amend demo-onc-imaging v1' }).click();
-  await expect(protocolStatus(page)).toHaveText(/^Valid: demo-onc-imaging version 2,/);
+  await amendDemo(page);
 
   const first = DEMO_PROTOCOL.series[0]!;
   await page.getByRole('button', { name: 'Add a rule' }).click();
@@ -187,14 +192,7 @@ test('the rule editor checks a rule as it is typed, saves it into the draft, and
 test('the editor amends visit rules, mandatory fields and the date; the diff names them; QC shows the values a passing series was checked with', async ({
   page,
 }) => {
-  await page.goto('/');
-  await publish(
-    page,
-    JSON.stringify(DEMO_PROTOCOL, null, 2),
-    /^Published demo-onc-imaging version 1\.$/,
-  );
-  await page.getByRole('button', { name: 'Amend demo-onc-imaging v1' }).click();
-  await expect(protocolStatus(page)).toHaveText(/^Valid: demo-onc-imaging version 2,/);
+  await amendDemo(page);
 
   // An effective date before version 1's is refused, with its code, as it is entered.
   const date = page.getByLabel('Effective date');

@@ -3,28 +3,10 @@
 // attribute, a number as text), add / edit / remove, an amendment as the next version and
 // what the draft changes against the published version, in words.
 import { describe, expect, it } from 'vitest';
-import { MemoryIndexStore } from '../../../src/adapters/storage/memory-store';
-import { QcService } from '../../../src/app/qc-service';
+import { draft, setup } from './draft-harness';
 import { DEMO_PROTOCOL } from '../../../src/core/demo/protocol';
-import { qcAll } from '../../../src/core/qc/engine';
 import type { Protocol } from '../../../src/core/protocol/types';
-import { QcState } from '../../../src/ui/state/qc.svelte';
 
-function setup() {
-  const service = new QcService({
-    store: new MemoryIndexStore(),
-    check: async (protocols, inputs) => qcAll(protocols, inputs),
-    record: async () => undefined,
-    key: async () => new Uint8Array(32).fill(1),
-    now: () => new Date('2024-06-01T00:00:00Z'),
-  });
-  const qc = new QcState(service);
-  qc.draft = `${JSON.stringify(DEMO_PROTOCOL, null, 2)}\n`;
-  qc.validateDraft();
-  return { qc, editor: qc.editor };
-}
-
-const draft = (qc: QcState): Protocol => JSON.parse(qc.draft) as Protocol;
 const ruleCount = (p: Protocol) => p.series.reduce((n, s) => n + s.rules.length, 0);
 const firstReq = DEMO_PROTOCOL.series[0]!;
 const firstRule = firstReq.rules[0]!;

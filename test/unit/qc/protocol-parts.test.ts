@@ -4,28 +4,9 @@
 // refused with its code (live, at publish, and by the service itself), and an amendment's
 // changes in words.
 import { describe, expect, it } from 'vitest';
-import { MemoryIndexStore } from '../../../src/adapters/storage/memory-store';
-import { QcService } from '../../../src/app/qc-service';
+import { draft, setup } from './draft-harness';
 import { DEMO_PROTOCOL } from '../../../src/core/demo/protocol';
-import { qcAll } from '../../../src/core/qc/engine';
-import type { Protocol } from '../../../src/core/protocol/types';
-import { QcState } from '../../../src/ui/state/qc.svelte';
 
-function setup() {
-  const service = new QcService({
-    store: new MemoryIndexStore(),
-    check: async (protocols, inputs) => qcAll(protocols, inputs),
-    record: async () => undefined,
-    key: async () => new Uint8Array(32).fill(1),
-    now: () => new Date('2024-06-01T00:00:00Z'),
-  });
-  const qc = new QcState(service);
-  qc.draft = `${JSON.stringify(DEMO_PROTOCOL, null, 2)}\n`;
-  qc.validateDraft();
-  return { qc, service, editor: qc.editor };
-}
-
-const draft = (qc: QcState): Protocol => JSON.parse(qc.draft) as Protocol;
 const codes = (ps: Array<{ code: string }>) => ps.map((p) => p.code);
 
 describe('visit rules in the editor (QC-54, QC-58)', () => {

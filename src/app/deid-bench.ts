@@ -22,24 +22,41 @@ interface BenchOptions {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+/** A fresh OPFS folder filled by the demo worker (generated files, never real data). */
+async function generated(
+  name: string,
+  write: (
+    demo: Comlink.Remote<DemoWorkerApi>,
+    input: FileSystemDirectoryHandle,
+  ) => Promise<unknown>,
+): Promise<FileSystemDirectoryHandle> {
+  const input = await freshOpfsFolder(name);
+  const demo = new Worker(new URL('../../workers/demo.worker.ts', import.meta.url), {
+    type: 'module',
+  });
+  await write(Comlink.wrap<DemoWorkerApi>(demo), input);
+  demo.terminate();
+  return input;
+}
+
+/** The app's de-identification worker and the profile both measurements run with. */
+function deidWorker() {
+  const worker = new Worker(new URL('../../workers/deid.worker.ts', import.meta.url), {
+    type: 'module',
+  });
+  const profile = basicProfile('Basic Profile, modified dates');
+  profile.options.rtnLongModifDatesOpt = true;
+  return { worker, api: Comlink.wrap<DeidWorkerApi>(worker), profile };
+}
+
 /**
  * Rounds of: plain copy, copy with 4 files in flight, de-identification, each into a fresh
  * folder. Medians of the rounds, because the machine is shared and one copy can run at
  * twice the speed of the next.
  */
 async function run(params: CorpusParams, opts: BenchOptions = {}) {
-  const input = await freshOpfsFolder('bench-deid-in');
-  const demo = new Worker(new URL('../../workers/demo.worker.ts', import.meta.url), {
-    type: 'module',
-  });
-  await Comlink.wrap<DemoWorkerApi>(demo).writeCorpus(input, params);
-  demo.terminate();
-  const worker = new Worker(new URL('../../workers/deid.worker.ts', import.meta.url), {
-    type: 'module',
-  });
-  const api = Comlink.wrap<DeidWorkerApi>(worker);
-  const profile = basicProfile('Basic Profile, modified dates');
-  profile.options.rtnLongModifDatesOpt = true;
+  const input = await generated('bench-deid-in', (demo, input) => demo.writeCorpus(input, params));
+  const { worker, api, profile } = deidWorker();
   const key = crypto.getRandomValues(new Uint8Array(32));
   const root = await navigator.storage.getDirectory();
   const copyRates: number[] = [];
@@ -144,18 +161,8 @@ async function digestFolder(dir: FileSystemDirectoryHandle, prefix = ''): Promis
  * sorted list of "path sha256" lines, for a test that they are identical.
  */
 async function outputs(fileWorkers: number[]) {
-  const input = await freshOpfsFolder('deid-same-in');
-  const demo = new Worker(new URL('../../workers/demo.worker.ts', import.meta.url), {
-    type: 'module',
-  });
-  await Comlink.wrap<DemoWorkerApi>(demo).writeDemo(input);
-  demo.terminate();
-  const worker = new Worker(new URL('../../workers/deid.worker.ts', import.meta.url), {
-    type: 'module',
-  });
-  const api = Comlink.wrap<DeidWorkerApi>(worker);
-  const profile = basicProfile('Basic Profile, modified dates');
-  profile.options.rtnLongModifDatesOpt = true;
+  const input = await generated('deid-same-in', (demo, input) => demo.writeDemo(input));
+  const { worker, api, profile } = deidWorker();
   const key = Uint8Array.from({ length: 32 }, (_, i) => (i * 7 + 3) & 255);
   const runs: Array<{ fileWorkers: number; written: number; held: number; files: string[] }> = [];
   for (const n of fileWorkers) {

@@ -19,12 +19,6 @@ import type {
 import { FolderWriter } from './deid-folder';
 import type { DeidFileWorkerApi, FileAnswer, Staged } from './deid-file.worker';
 
-/** Workers for a machine with `cores` cores: one per core but one (the browser's own I/O needs
- * it), at most 4, at least 1. */
-export function poolSize(cores: number | undefined): number {
-  return Math.max(1, Math.min(4, Math.floor(cores ?? 2) - 1));
-}
-
 interface Slot {
   worker: Worker;
   api: Comlink.Remote<DeidFileWorkerApi>;

@@ -6,7 +6,8 @@ import { canStage } from './deid-folder';
 import { OutputStage } from './deid-output';
 import type { DeidOutputWorkerApi } from './deid-output.worker';
 import { copyFolder, runDeid, type DeidJob, type DeidProgress, type OutputPort } from './deid-run';
-import { poolSize, WorkerPool } from './deid-pool';
+import { WorkerPool } from './deid-pool';
+import { poolSize } from '../src/core/deid/run';
 
 export type { DeidJob, DeidProgress, DeidHeld, DeidSummary } from './deid-run';
 

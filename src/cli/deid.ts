@@ -11,6 +11,7 @@ import {
   parseSubjectMapping,
   parseVisitMapping,
   localProcess,
+  poolSize,
   runLoop,
   type IoFailure,
   type ReviewDecisions,
@@ -120,7 +121,7 @@ function loadKey(a: DeidArgs, out: Out): Uint8Array | string {
  * thread costs its own start).
  */
 function defaultWorkers(): number {
-  return Math.max(1, Math.min(4, availableParallelism() - 1));
+  return poolSize(availableParallelism());
 }
 
 /** The bundled CLI's own file, which a thread loads to serve (deid-thread.ts). */

@@ -53,6 +53,16 @@ export interface FileProcess {
   readonly writes: number;
 }
 
+/**
+ * Per-file workers (threads in the CLI, Web Workers in the app) for a machine with `cores`
+ * cores: one per core but one, at least 1, at most 4. The run's own thread keeps a core: it
+ * orders results, renames outputs into place and, in the browser, the platform's own I/O
+ * threads need it too (DEID-92, DEID-93).
+ */
+export function poolSize(cores: number | undefined): number {
+  return Math.max(1, Math.min(4, Math.floor(cores ?? 2) - 1));
+}
+
 /** The DeidRun for these settings; pseudonym collisions are left to the loop's claims. */
 export function deidRunFor(s: RunSettings): DeidRun {
   return new DeidRun({

@@ -192,7 +192,9 @@ function decisionLine(d: SeriesDecision): string {
     d.tool ? `tool: ${d.tool}` : '',
     d.justification ? `justification: ${d.justification}` : '',
   ].filter(Boolean);
-  return `- Series ${d.series} (${d.files} file(s)): ${d.kind} risk ${d.decision}; ${said.join('; ')}. Reasons: ${d.reasons.join('; ')}`;
+  // A file without a Series Instance UID still has a decision to record (it is held).
+  const series = d.series || '(none: the source has no Series Instance UID)';
+  return `- Series ${series} (${d.files} file(s)): ${d.kind} risk ${d.decision}; ${said.join('; ')}. Reasons: ${d.reasons.join('; ')}`;
 }
 
 export function deidentificationMd(r: RunRecord): string {

@@ -5,7 +5,7 @@
 import { parseDicomBytes } from '../../dicom/file';
 import { basicProfile } from '../profile';
 import { RISK_SENTENCES } from '../pixels/risk';
-import { deidentificationJson, deidentificationMd, emptyCounts } from './docs';
+import { deidentificationJson, deidentificationMd, emptyCounts, skipSentence } from './docs';
 import { findLeaks, latin1, wordIndex, type Identifier, type LeakHit } from './leak';
 
 /** Identifiers shorter than this are not searched in free text (they occur by chance). */
@@ -16,8 +16,11 @@ export const TEXT_NUMBER_MIN = 6;
 let vocabulary: string | null = null;
 
 /**
- * The run's own fixed wording (document templates, JSON keys, risk sentences): a name part
- * such as 'Name' or 'Text' found there is the template's word, not a leak.
+ * The run's own fixed wording (document templates, JSON keys, risk sentences, the skipped
+ * sentence): a name part such as 'Name' or 'Text' found there is the template's word, not a
+ * leak. The record below holds one skipped file so its fixed sentence ("not readable as
+ * DICOM") is in the wording: a phantom named "Enhanced Dicom Phantom" had the documents of a
+ * run over vendor files removed for the word "DICOM".
  */
 function templateText(): string {
   if (vocabulary === null) {
@@ -32,7 +35,7 @@ function templateText(): string {
       decisions: [],
       counts: emptyCounts(),
       held: [],
-      skipped: [],
+      skipped: [{ sourceSha256: '', reason: skipSentence('unreadable') }],
       duplicates: [],
       folderCheck: { files: 0, removed: [] },
     };

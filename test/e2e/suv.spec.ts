@@ -45,7 +45,9 @@ test('an ellipse on PET reads SUVmax and SUVmean (body weight), equal to the han
 
   await page.getByRole('button', { name: 'Open in viewer' }).click();
   const viewer = page.getByRole('region', { name: 'Image viewer' });
-  await expect(page.getByTestId('pane-0-state')).toContainText('rendered', { timeout: 240_000 });
+  const state = page.getByTestId('pane-0-state');
+  await expect(state).toContainText('rendered', { timeout: 240_000 });
+  const slice = (await state.textContent())!.trim();
   const canvas = page.locator('.pane .canvas').first();
   await canvas.focus();
   await page.keyboard.press('e');
@@ -69,6 +71,9 @@ test('an ellipse on PET reads SUVmax and SUVmean (body weight), equal to the han
   await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 4 });
   await page.mouse.move(b.x, b.y, { steps: 4 });
   await page.mouse.up();
+
+  // The ellipse lies on the slice first shown: the stack's loading never moved the view.
+  await expect(state).toHaveText(slice);
 
   // The viewer's status line (the pixel probe is a status output too).
   const said = viewer.getByRole('status').filter({ hasNotText: /^Pixel/ });

@@ -166,6 +166,8 @@ export class CornerstonePane {
   private shown: number | null = null;
   private loader: StackLoader | null = null;
   private drawQueued = false;
+  /** False while the viewport's setStack is in flight: a slice change then races it. */
+  private stackReady = false;
   private lastEmitted = '';
   private measureAllowed = true;
   /** What the index (or a header) says of each image id. */
@@ -296,6 +298,7 @@ export class CornerstonePane {
     this.errors.clear();
     this.loader?.stop();
     this.shown = null;
+    this.stackReady = false;
     const first = this.imageIds[0] ? this.metas.get(this.imageIds[0]) : undefined;
     this.calibration = calibrationOf({
       pixelSpacing: first?.pixelSpacing,
@@ -328,9 +331,18 @@ export class CornerstonePane {
       );
       this.loader = loader;
       this.target = start;
+      // Slices decoded before the stack is set wait for it: a setImageIdIndex issued while
+      // setStack runs can land after it, moving the view off the slice it reported shown.
       this.viewport.setStack(ids, start).then(
-        () => undefined,
+        () => {
+          if (this.imageIds !== ids) return;
+          this.stackReady = true;
+          this.queueDraw();
+          this.emit();
+        },
         (e: unknown) => {
+          if (this.imageIds !== ids) return;
+          this.stackReady = true;
           this.errors.set(start, reasonOf(e));
           this.emit();
         },
@@ -358,7 +370,11 @@ export class CornerstonePane {
     requestAnimationFrame(() => {
       this.drawQueued = false;
       const loader = this.loader;
-      if (!loader) return;
+      if (!loader || !this.stackReady) return;
+      // The target on screen stays, even before the loader has recorded its decode (the
+      // viewport's own load of it can finish first): else a neighbour would replace it.
+      if (this.shown === this.target && this.viewport.getCurrentImageIdIndex() === this.target)
+        return;
       const i = loader.stateOf(this.target) === 'done' ? this.target : loader.nearestDone();
       if (i === null || i === this.viewport.getCurrentImageIdIndex()) return;
       this.viewport.setImageIdIndex(i).then(
@@ -390,7 +406,7 @@ export class CornerstonePane {
       invert: !!props.invert,
       zoom,
       error: this.errors.get(i) ?? null,
-      rendered: this.shown === i && !this.errors.has(i),
+      rendered: this.stackReady && this.shown === i && !this.errors.has(i),
     };
     // Every drawn frame raises an event: pass on only what changed.
     const key = JSON.stringify(state);

@@ -1,111 +1,36 @@
 // Cornerstone3D behind the viewer port: one rendering engine, one stack viewport per pane,
-// local File objects through the dicom-image-loader's file manager, decoding in its workers
-// with the WASM codecs served from our own origin (see vite.config.ts, cornerstoneWasm()).
+// local File objects through the dicom-image-loader's file manager, decoding in its workers.
+// The library's start-up is in cornerstone-init.ts, the tools in tools.ts, the stack's order
+// in stack-plan.ts, annotations as measurements in annotation-measure.ts, pixel values in
+// image-values.ts: this file is the pane.
 // Structurally implements ViewerEngine (src/ui/viewer/engine-api.ts); adapters know no UI.
 import {
   RenderingEngine,
   Enums,
-  cache,
   eventTarget,
   getRenderingEngine,
-  getShouldUseCPURendering,
   imageLoader,
-  init as csInit,
-  setUseCPURendering,
   type Types,
 } from '@cornerstonejs/core';
 import * as csTools from '@cornerstonejs/tools';
-import { init as loaderInit, wadouri } from '@cornerstonejs/dicom-image-loader';
 import { headerOf, sliceMetaOfDataSet } from './header';
-import { seriesSuv } from './pet';
-import { modalityScale } from './modality-values';
-import { frameOfImageId, measurementSizes, roiStatsOf, suvTextLines } from './roi';
-import { completeMetas, type MetaOutcome, type SliceMeta } from '../../core/image/slice-meta';
-import type {
-  Calibration,
-  Measurement,
-  MeasurementEvent,
-  RoiStats,
-} from '../../core/image/measurement';
+import { valueAt, windowOfImage } from './image-values';
+import {
+  measurementAnnotations,
+  measurementOf,
+  showSuvOnEllipse,
+  type StackFacts,
+} from './annotation-measure';
+import { ENGINE_ID, decodeWorkers, initCornerstone, type EngineOptions } from './cornerstone-init';
+import { planStack, petSuv, type StackEntry } from './stack-plan';
+import { activateTool, createToolGroup, type ToolName } from './tools';
+import { completeMetas, type SliceMeta } from '../../core/image/slice-meta';
+import type { Calibration, Measurement, MeasurementEvent } from '../../core/image/measurement';
 import { StackLoader } from '../../core/image/stack-loader';
 import type { SuvResult } from '../../core/qc/suv';
-import {
-  autoWindow,
-  calibrationOf,
-  orderSlices,
-  type SliceGeometry,
-} from '../../core/image/viewing';
+import { calibrationOf } from '../../core/image/viewing';
 
-type ToolName = 'windowLevel' | 'pan' | 'zoom' | 'scroll' | 'length' | 'bidirectional' | 'ellipse';
-
-const TOOL_CLASS = {
-  windowLevel: csTools.WindowLevelTool,
-  pan: csTools.PanTool,
-  zoom: csTools.ZoomTool,
-  scroll: csTools.StackScrollTool,
-  length: csTools.LengthTool,
-  bidirectional: csTools.BidirectionalTool,
-  ellipse: csTools.EllipticalROITool,
-} as const;
-const KIND_OF: Record<string, Measurement['kind']> = {
-  [csTools.LengthTool.toolName]: 'length',
-  [csTools.BidirectionalTool.toolName]: 'bidirectional',
-  [csTools.EllipticalROITool.toolName]: 'ellipse',
-};
-
-const ENGINE_ID = 'trialbench-viewer';
-const { MouseBindings } = csTools.Enums;
-let ready: Promise<'gpu' | 'cpu'> | null = null;
-/** Decoding workers the loader runs (each pane keeps one more request than this in flight). */
-let workerCount = 1;
-
-/**
- * WebGL drawn by the CPU (SwiftShader, llvmpipe): every WebGL frame is then read back to be
- * copied on screen, ~20 ms of the main thread per frame in headless Chromium here, while
- * Cornerstone3D's CPU path draws a stack at the display rate (npm run bench, viewer).
- */
-function softwareWebGl(): boolean {
-  const gl = document.createElement('canvas').getContext('webgl2');
-  if (!gl) return false; // no WebGL: Cornerstone3D chooses its CPU path itself
-  const info = gl.getExtension('WEBGL_debug_renderer_info');
-  const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
-  gl.getExtension('WEBGL_lose_context')?.loseContext();
-  return /swiftshader|llvmpipe|softpipe|software/i.test(name);
-}
-
-/**
- * Initialises Cornerstone3D, its loader and tools once; resolves to the backend in use:
- * WebGL unless asked for the CPU path, or (renderer 'auto') WebGL is itself run on the CPU.
- */
-export function initCornerstone(opts: EngineOptions = {}) {
-  ready ??= Promise.resolve().then(() => {
-    csInit();
-    const renderer = opts.renderer ?? 'auto';
-    if (renderer === 'cpu' || (renderer === 'auto' && softwareWebGl())) setUseCPURendering(true);
-    workerCount = opts.workers ?? Math.max(1, Math.min(2, navigator.hardwareConcurrency - 1));
-    loaderInit({
-      maxWebWorkers: workerCount,
-      wasmBasePath: `${import.meta.env.BASE_URL}cornerstone-wasm/`,
-    } as Parameters<typeof loaderInit>[0]);
-    csTools.init();
-    for (const t of Object.values(TOOL_CLASS)) csTools.addTool(t);
-    // Annotation events are global; each pane filters on its own viewport.
-    return getShouldUseCPURendering() ? ('cpu' as const) : ('gpu' as const);
-  });
-  return ready;
-}
-
-export interface EngineOptions {
-  /** 'auto' (the default): WebGL, or the CPU path where WebGL is software-rendered. */
-  renderer?: 'auto' | 'gpu' | 'cpu';
-  workers?: number;
-}
-
-/** A file and the index's description of it (null: read its header). */
-interface StackEntry {
-  file: File;
-  meta: SliceMeta | null;
-}
+export { initCornerstone, purgeCaches, type EngineOptions } from './cornerstone-init';
 
 interface PaneStateOut {
   index: number;
@@ -189,22 +114,9 @@ export class CornerstonePane {
       defaultOptions: { background: [0, 0, 0] as Types.Point3 },
     });
     this.viewport = engine.getViewport(this.id) as Types.IStackViewport;
-    const group = csTools.ToolGroupManager.createToolGroup(`${this.id}-tools`);
-    if (!group) throw new Error('tool group could not be created');
-    this.group = group;
-    for (const t of Object.values(TOOL_CLASS)) group.addTool(t.toolName);
-    group.addViewport(this.id, ENGINE_ID);
-    group.setToolActive(csTools.PanTool.toolName, {
-      bindings: [{ mouseButton: MouseBindings.Auxiliary }],
-    });
-    group.setToolActive(csTools.ZoomTool.toolName, {
-      bindings: [{ mouseButton: MouseBindings.Secondary }],
-    });
-    group.setToolActive(csTools.StackScrollTool.toolName, {
-      bindings: [{ mouseButton: MouseBindings.Wheel }],
-    });
+    this.group = createToolGroup(`${this.id}-tools`, this.id, ENGINE_ID);
     this.setTool('windowLevel');
-    this.showSuvOnEllipse();
+    showSuvOnEllipse(this.group, () => this.facts());
     this.resize.observe(element);
 
     const on = (target: EventTarget, name: string, fn: (e: Event) => void) => {
@@ -260,39 +172,23 @@ export class CornerstonePane {
     return !!ref && this.imageIds.includes(ref);
   }
 
+  /** What measurements on this stack need to know of it. */
+  private facts(): StackFacts {
+    return { calibration: this.calibration, metas: this.metas, suv: this.suv };
+  }
+
   /**
    * Orders and describes the stack from the index (headers are read only for entries it
    * lacks), then loads the slice shown first; the others follow in the background.
    */
   async load(entries: StackEntry[]) {
-    const unreadable: { name: string; reason: string }[] = [];
-    const slices: SliceGeometry[] = [];
     const outcomes = await completeMetas(
       entries,
       async (e) => sliceMetaOfDataSet(await headerOf(e.file)),
       reasonOf,
     );
-    for (const o of outcomes) {
-      if (!o.ok) {
-        unreadable.push({ name: o.entry.file.name, reason: o.reason });
-        continue;
-      }
-      const m = o.meta;
-      const base = wadouri.fileManager.add(o.entry.file);
-      for (let f = 0; f < m.frames; f++) {
-        const id = m.frames > 1 ? `${base}?frame=${f}` : base;
-        this.metas.set(id, m);
-        slices.push({
-          key: id,
-          instanceNumber: m.instanceNumber,
-          position: m.frames > 1 ? null : m.position,
-          orientation: m.orientation,
-          rows: m.rows,
-          columns: m.columns,
-        });
-      }
-    }
-    const order = orderSlices(slices);
+    const { order, metas, unreadable } = planStack(outcomes);
+    for (const [id, m] of metas) this.metas.set(id, m);
     this.imageIds = order.keys;
     this.along = order.along;
     this.errors.clear();
@@ -308,7 +204,7 @@ export class CornerstonePane {
     this.measureAllowed = this.calibration.kind !== 'none';
     // The index does not hold the radiopharmaceutical module, so a PET series' headers are
     // read for SUV (every image's acquisition time counts); other modalities read none.
-    this.suv = first?.modality === 'PT' ? await this.petSuv(outcomes) : null;
+    this.suv = first?.modality === 'PT' ? await petSuv(outcomes) : null;
     if (this.imageIds.length) {
       // Not awaited: the first image's arrival is reported by the viewport's events, and a
       // first image that fails is reported in place like any other.
@@ -327,7 +223,7 @@ export class CornerstonePane {
           },
         },
         reasonOf,
-        workerCount + 1,
+        decodeWorkers() + 1,
       );
       this.loader = loader;
       this.target = start;
@@ -431,34 +327,7 @@ export class CornerstonePane {
   setTool(t: ToolName) {
     if (!this.measureAllowed && (t === 'length' || t === 'bidirectional' || t === 'ellipse'))
       return;
-    for (const name of [
-      'windowLevel',
-      'scroll',
-      'length',
-      'bidirectional',
-      'ellipse',
-      'pan',
-      'zoom',
-    ] as const) {
-      const tool = TOOL_CLASS[name].toolName;
-      if (name === t) continue;
-      const keep =
-        name === 'pan'
-          ? [{ mouseButton: MouseBindings.Auxiliary }]
-          : name === 'zoom'
-            ? [{ mouseButton: MouseBindings.Secondary }]
-            : name === 'scroll'
-              ? [{ mouseButton: MouseBindings.Wheel }]
-              : null;
-      if (keep) this.group.setToolActive(tool, { bindings: keep });
-      else if (KIND_OF[tool]) this.group.setToolPassive(tool);
-      else this.group.setToolDisabled(tool);
-    }
-    const bindings = [{ mouseButton: MouseBindings.Primary }];
-    if (t === 'pan') bindings.push({ mouseButton: MouseBindings.Auxiliary });
-    if (t === 'zoom') bindings.push({ mouseButton: MouseBindings.Secondary });
-    if (t === 'scroll') bindings.push({ mouseButton: MouseBindings.Wheel });
-    this.group.setToolActive(TOOL_CLASS[t].toolName, { bindings });
+    activateTool(this.group, t);
   }
 
   setWindow(width: number, center: number) {
@@ -471,16 +340,7 @@ export class CornerstonePane {
   autoWindow() {
     const image = this.viewport.getCornerstoneImage?.();
     if (!image) return;
-    const px = image.getPixelData();
-    let min = Infinity;
-    let max = -Infinity;
-    for (let k = 0; k < px.length; k++) {
-      const v = px[k]!;
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-    const { slope, intercept } = modalityScale(image);
-    const w = autoWindow(min * slope + intercept, max * slope + intercept);
+    const w = windowOfImage(image);
     this.setWindow(w.width, w.center);
   }
 
@@ -512,39 +372,12 @@ export class CornerstonePane {
     const image = this.viewport.getCornerstoneImage?.();
     const imageId = this.viewport.getCurrentImageId?.();
     if (!image || !imageId || this.errors.has(this.viewport.getCurrentImageIdIndex())) return null;
-    const r = this.element.getBoundingClientRect();
-    const world = this.viewport.canvasToWorld([clientX - r.left, clientY - r.top] as Types.Point2);
-    const ij = this.toImage(world);
-    if (!ij) return null;
-    const x = Math.round(ij[0]);
-    const y = Math.round(ij[1]);
-    if (x < 0 || y < 0 || x >= image.columns || y >= image.rows) return null;
-    const raw = image.getPixelData()[y * image.columns + x] ?? NaN;
-    const { slope, intercept } = modalityScale(image);
-    const value = raw * slope + intercept;
-    return { x, y, value, unit: this.metas.get(imageId)?.modality === 'CT' ? 'HU' : '' };
-  }
-
-  /** World (patient mm) to image pixel coordinates on the shown slice's plane. */
-  private toImage(world: Types.Point3): [number, number] | null {
-    const d = this.viewport.getImageData?.();
-    if (!d) return null;
-    const o = d.origin;
-    const dir = d.direction;
-    const sp = d.spacing;
-    const v = [world[0] - o[0], world[1] - o[1], world[2] - o[2]];
-    const along = (k: number) => v[0]! * dir[k]! + v[1]! * dir[k + 1]! + v[2]! * dir[k + 2]!;
-    return [along(0) / sp[0], along(3) / sp[1]];
+    const at = valueAt(this.viewport, image, this.element, clientX, clientY);
+    return at && { ...at, unit: this.metas.get(imageId)?.modality === 'CT' ? 'HU' : '' };
   }
 
   private annotations(): csTools.Types.Annotation[] {
-    return Object.keys(KIND_OF)
-      .flatMap(
-        (tool) =>
-          (csTools.annotation.state.getAnnotations(tool, this.element) ??
-            []) as csTools.Types.Annotation[],
-      )
-      .filter((a) => this.owns(a));
+    return measurementAnnotations(this.element).filter((a) => this.owns(a));
   }
 
   setLabel(id: string, label: string) {
@@ -562,67 +395,7 @@ export class CornerstonePane {
   }
 
   private toMeasurement(a: csTools.Types.Annotation): Measurement | null {
-    const kind = KIND_OF[a.metadata?.toolName ?? ''];
-    const imageId = a.metadata?.referencedImageId;
-    if (!kind || !imageId || !this.owns(a) || this.calibration.kind === 'none') return null;
-    const pts = (a.data.handles?.points ?? []).map((p) => {
-      const ij = this.toImage(p as Types.Point3) ?? [NaN, NaN];
-      return { x: ij[0], y: ij[1] };
-    });
-    const c = this.calibration;
-    const info = this.metas.get(imageId);
-    const sop = info?.sopInstanceUid ?? '';
-    const seriesUid = info?.seriesInstanceUid ?? '';
-    const frame = frameOfImageId(imageId);
-    const base = {
-      id: a.annotationUID ?? '',
-      kind,
-      sopInstanceUid: sop,
-      seriesInstanceUid: seriesUid,
-      frame,
-      points: pts,
-      label: typeof a.data.label === 'string' && a.data.label ? a.data.label : undefined,
-      calibration: c,
-    };
-    const { areaMm2, ...sizes } = measurementSizes(kind, pts, c);
-    if (kind !== 'ellipse') return { ...base, ...sizes };
-    const stats = Object.values(
-      (a.data.cachedStats ?? {}) as Record<string, Record<string, unknown>>,
-    )[0];
-    const roi = stats ? this.roiStats(imageId, stats) : undefined;
-    return { ...base, ...sizes, stats: roi ? { ...roi, areaMm2 } : undefined };
-  }
-
-  /** An ellipse's statistics in modality values, with SUV on PET (see roiStatsOf). */
-  private roiStats(imageId: string, stats: Record<string, unknown>): RoiStats | undefined {
-    const scale = modalityScale(cache.getImage(imageId));
-    const modality = this.metas.get(imageId)?.modality ?? '';
-    return roiStatsOf(stats, scale, modality, this.suv);
-  }
-
-  /** SUVbw for a PET stack from its headers; a header that fails to read is left out. */
-  private async petSuv(outcomes: MetaOutcome<StackEntry>[]) {
-    const read = await Promise.all(
-      outcomes.map((o) => (o.ok ? headerOf(o.entry.file).catch(() => null) : null)),
-    );
-    return seriesSuv(read.filter((h) => h !== null));
-  }
-
-  /** The ellipse's own text box on a PET series says SUVmax/SUVmean (bw), or why not. */
-  private showSuvOnEllipse() {
-    const tool = this.group.getToolInstance(csTools.EllipticalROITool.toolName) as
-      | { configuration: { getTextLines: (data: unknown, targetId: string) => string[] } }
-      | undefined;
-    if (!tool) return;
-    const base = tool.configuration.getTextLines;
-    tool.configuration.getTextLines = (data, targetId) => {
-      const lines = base(data, targetId);
-      const imageId = targetId.replace(/^imageId:/, '');
-      const stats = (data as { cachedStats?: Record<string, Record<string, unknown>> })
-        .cachedStats?.[targetId];
-      const suv = this.suv && stats ? this.roiStats(imageId, stats)?.suv : undefined;
-      return suv ? [...lines, ...suvTextLines(suv)] : lines;
-    };
+    return this.owns(a) ? measurementOf(a, this.viewport, this.facts()) : null;
   }
 
   destroy() {
@@ -633,10 +406,4 @@ export class CornerstonePane {
     csTools.ToolGroupManager.destroyToolGroup(`${this.id}-tools`);
     this.engine.disableElement(this.id);
   }
-}
-
-/** Empties the decoded-image and parsed-dataset caches (bench: cold decoding). */
-export function purgeCaches(): void {
-  cache.purgeCache();
-  wadouri.dataSetCacheManager.purge();
 }

@@ -1,7 +1,8 @@
 // The thin adapter between the viewer's measurement events (src/core/image/measurement.ts)
 // and the read form: a completed length or bidirectional measurement is offered to the
 // form's selected lesion (src/ui/reading/ReadViewer.svelte wires it).
-import type { ReadingState, ViewerMeasurementLike } from '../state/reading.svelte';
+import type { ReadingState } from '../state/reading.svelte';
+import type { ViewerMeasurementLike } from '../state/reading-form';
 
 /** The viewer's event shape, structurally (no import of the viewer's module). */
 export type ViewerEvent =

@@ -1,29 +1,22 @@
 // The Reads view's state: assignments, the read form (baseline or follow-up) as typed or
 // measured, the live computation (sums, responses: computed, never typed), submitting,
-// unlocking and exports. Components only read this and call its methods.
+// unlocking and exports. Components only read this and call its methods. The form's rows
+// and the read they stand for are in reading-form.ts; the live computation's words in
+// reading-live.ts.
 import type { AuthorKey, EntryId } from '../../core/ledger/types';
 import {
   CRITERIA,
   CRITERIA_VERSION,
   DEFAULT_SETTINGS,
   assessTimepoints,
-  baselineProblems,
-  baselineSumUm,
   followUpProblems,
-  type BaselineLesion,
   type BaselineRead,
   type Blinding,
   type FollowUpRead,
-  type ImagePoint,
   type LesionKind,
-  type MeasurementInput,
-  type NewLesion,
-  type NonTargetStatus,
   type Read,
   type ReadProblem,
   type SubjectSeries,
-  type TargetFollowUp,
-  type TargetStatus,
   type TimepointAssessment,
 } from '../../core/reading';
 import type {
@@ -34,61 +27,23 @@ import type {
   ReadingTimepoint,
 } from './reading-api';
 import { saveBlob } from './download';
-
-/** Where a measurement was made, as the form holds it (1-based image number in a series). */
-interface Position {
-  seriesRef: string;
-  image: string;
-  points: ImagePoint[];
-  frame: number;
-}
-
-export interface LesionRow extends Position {
-  id: string;
-  kind: LesionKind;
-  organ: string;
-  location: string;
-  nodal: boolean;
-  longMm: string;
-  shortMm: string;
-}
-
-export interface TargetRow extends Position {
-  id: string;
-  nodal: boolean;
-  status: TargetStatus;
-  longMm: string;
-  shortMm: string;
-  /** Split: the fragments' diameters in mm, comma separated (long axis; short for nodes). */
-  parts: string;
-  into: string;
-}
-
-export interface NewLesionRow {
-  id: string;
-  location: string;
-  status: 'equivocal' | 'unequivocal';
-}
-
-/** What the viewer reports (its `Measurement`, structurally): see src/ui/reading/from-viewer.ts. */
-export interface ViewerMeasurementLike {
-  sopInstanceUid: string;
-  frame: number;
-  points: ImagePoint[];
-  longMm: number;
-  shortMm?: number;
-  calibration: { kind: string; reason?: string };
-}
-
-const mm = (u: number) => `${(u / 1000).toFixed(1)} mm`;
-const pct = (p: number | null) =>
-  p === null ? 'n/a' : `${p > 0 ? '+' : ''}${(p / 10).toFixed(1)} %`;
-const num = (s: string): number | undefined => {
-  const t = s.trim().replace(',', '.');
-  if (t === '') return undefined;
-  const n = Number(t);
-  return Number.isFinite(n) ? n : NaN;
-};
+import {
+  baselineLesionsOf,
+  blankNonTargetRows,
+  blankTargetRows,
+  defaultPosition,
+  lesionRowsOf,
+  newLesionsOf,
+  targetRowsOf,
+  targetsOf,
+  type LesionRow,
+  type NewLesionRow,
+  type NonTargetRow,
+  type TargetRow,
+  type ViewerMeasurementLike,
+  viewerPosition,
+} from './reading-form';
+import { liveText, readProblems } from './reading-live';
 
 export class ReadingState {
   snapshot = $state<ReadingSnapshot | null>(null);
@@ -103,7 +58,7 @@ export class ReadingState {
   blinding = $state<Blinding>('blinded');
   lesions = $state<LesionRow[]>([]);
   targets = $state<TargetRow[]>([]);
-  nonTargets = $state<{ id: string; status: NonTargetStatus }[]>([]);
+  nonTargets = $state<NonTargetRow[]>([]);
   newLesions = $state<NewLesionRow[]>([]);
   /** The lesion the viewer's calipers are recorded on (a baseline lesion or a target). */
   measuring = $state<string | null>(null);
@@ -218,30 +173,6 @@ export class ReadingState {
     );
   }
 
-  private position(p: Position): Omit<MeasurementInput, 'longMm'> | null {
-    const series = this.timepoint?.series.find((s) => s.seriesRef === p.seriesRef);
-    const n = Number(p.image);
-    const img = series && Number.isInteger(n) && n >= 1 ? series.images[n - 1] : undefined;
-    return {
-      sopInstanceUid: img?.ref ?? '',
-      seriesInstanceUid: series?.seriesRef,
-      frame: p.frame,
-      points: p.points,
-    };
-  }
-
-  private measurement(p: Position, longMm: string, shortMm: string): MeasurementInput | null {
-    const l = num(longMm);
-    if (l === undefined) return null;
-    const pos = this.position(p);
-    if (!pos) return null;
-    const m: MeasurementInput = { ...pos, longMm: l };
-    if (m.seriesInstanceUid === undefined) delete m.seriesInstanceUid;
-    const s = num(shortMm);
-    if (s !== undefined) m.shortMm = s;
-    return m;
-  }
-
   /** The read as the form now stands, or null when no assignment is open. */
   get read(): Read | null {
     const a = this.open;
@@ -256,75 +187,21 @@ export class ReadingState {
       timepoint: a.timepoint,
       day: tp.day,
     };
-    if (this.kind === 'baseline') {
-      const lesions: BaselineLesion[] = this.lesions.map((l) => ({
-        id: l.id.trim(),
-        kind: l.kind,
-        organ: l.nodal ? 'lymph node' : l.organ.trim(),
-        location: l.location.trim(),
-        nodal: l.nodal,
-        measurement: this.measurement(l, l.longMm, l.shortMm),
-        sliceThicknessMm:
-          this.timepoint?.series.find((s) => s.seriesRef === l.seriesRef)?.sliceThicknessMm ?? null,
-      }));
-      return { ...head, kind: 'baseline', lesions };
-    }
-    const targets: TargetFollowUp[] = this.targets.map((t): TargetFollowUp => {
-      switch (t.status) {
-        case 'measured': {
-          const m = this.measurement(t, t.longMm, t.shortMm);
-          return m
-            ? { id: t.id, status: 'measured', measurement: m }
-            : { id: t.id, status: 'not-evaluable' };
-        }
-        case 'split': {
-          const pos = this.position(t);
-          const parts = t.parts
-            .split(/[;\s]+/)
-            .map((x) => num(x))
-            .filter((x): x is number => x !== undefined)
-            .map((v) => ({ ...pos!, longMm: v, ...(t.nodal ? { shortMm: v } : {}) }));
-          return { id: t.id, status: 'split', parts };
-        }
-        case 'merged':
-          return { id: t.id, status: 'merged', into: t.into };
-        default:
-          return { id: t.id, status: t.status };
-      }
-    });
-    const newLesions: NewLesion[] = this.newLesions.map((n) => ({
-      id: n.id.trim(),
-      location: n.location.trim(),
-      status: n.status,
-    }));
+    if (this.kind === 'baseline')
+      return { ...head, kind: 'baseline', lesions: baselineLesionsOf(tp, this.lesions) };
     return {
       ...head,
       kind: 'follow-up',
-      targets,
+      targets: targetsOf(tp, this.targets),
       nonTargets: this.nonTargets.map((n) => ({ ...n })),
-      newLesions,
+      newLesions: newLesionsOf(this.newLesions),
     };
   }
 
   /** Every problem the form has now, each with its rule (RECIST-n). */
   get problems(): ReadProblem[] {
     const r = this.read;
-    if (!r) return [];
-    const out: ReadProblem[] = [];
-    if (!r.protocolVersion)
-      out.push({ rule: 'RECIST-1', lesion: null, message: 'Enter the protocol version.' });
-    if (r.kind === 'baseline') return [...out, ...baselineProblems(r)];
-    const b = this.baseline;
-    if (!b)
-      return [
-        ...out,
-        {
-          rule: 'RECIST-8',
-          lesion: null,
-          message: 'Submit your baseline read of this subject first.',
-        },
-      ];
-    return [...out, ...followUpProblems(b, r)];
+    return r ? readProblems(r, () => this.baseline) : [];
   }
 
   /** This follow-up computed against the baseline and my earlier follow-ups. */
@@ -342,22 +219,7 @@ export class ReadingState {
   /** The live computation in words (the role=status region). */
   get live(): string {
     const r = this.read;
-    if (!r) return '';
-    if (r.kind === 'baseline') {
-      if (baselineProblems(r).some((p) => p.rule === 'RECIST-9'))
-        return 'Sum of diameters: waiting for valid measurements.';
-      const n = r.lesions.filter((l) => l.kind === 'target').length;
-      return `Baseline sum of diameters: ${mm(baselineSumUm(r))} over ${n} target lesion${n === 1 ? '' : 's'}.`;
-    }
-    const a = this.assessment;
-    if (!a) return 'Response: waiting for every baseline lesion to be assessed.';
-    return [
-      `Sum of diameters: ${mm(a.sumUm)}${a.complete ? '' : ` (not evaluable: ${a.notEvaluable.join(', ')})`}.`,
-      `From baseline ${mm(a.baselineSumUm)}: ${pct(a.changeFromBaselinePermille)}.`,
-      `From nadir ${mm(a.nadirUm)}: ${pct(a.changeFromNadirPermille)} (${a.changeFromNadirUm >= 0 ? '+' : ''}${mm(a.changeFromNadirUm)}).`,
-      `Target response: ${a.target}. Non-target response: ${a.nonTarget}. New lesions: ${a.newLesions}.`,
-      `Overall response: ${a.overall}.`,
-    ].join(' ');
+    return r ? liveText(r, () => this.assessment) : '';
   }
 
   // ---- opening a read ----
@@ -381,85 +243,18 @@ export class ReadingState {
     this.lesions = [];
     this.newLesions = [];
     const b = this.kind === 'follow-up' ? this.baseline : null;
-    this.targets = (b?.lesions ?? [])
-      .filter((l) => l.kind === 'target')
-      .map((l) => ({
-        ...this.defaultPosition(),
-        id: l.id,
-        nodal: l.nodal,
-        status: 'measured',
-        longMm: '',
-        shortMm: '',
-        parts: '',
-        into: '',
-      }));
-    this.nonTargets = (b?.lesions ?? [])
-      .filter((l) => l.kind === 'non-target')
-      .map((l) => ({ id: l.id, status: 'non-CR/non-PD' }));
-  }
-
-  /** The middle image of the timepoint's first series, until the reader picks another. */
-  private defaultPosition(): Position {
-    const first = this.timepoint?.series[0];
-    return {
-      ...emptyPosition(),
-      seriesRef: first?.seriesRef ?? '',
-      image: first ? String(Math.ceil(first.images.length / 2)) : '',
-    };
-  }
-
-  private rowPosition(m: MeasurementInput | null): Position {
-    if (!m) return emptyPosition();
-    for (const s of this.timepoint?.series ?? []) {
-      const i = s.images.findIndex((img) => img.ref === m.sopInstanceUid);
-      if (i >= 0)
-        return { seriesRef: s.seriesRef, image: String(i + 1), points: m.points, frame: m.frame };
-    }
-    return { ...emptyPosition(), points: m.points, frame: m.frame };
+    this.targets = blankTargetRows(this.timepoint, b);
+    this.nonTargets = blankNonTargetRows(b);
   }
 
   private fromRead(r: Read): void {
     this.protocolVersion = r.protocolVersion;
     this.blinding = r.blinding;
     if (r.kind === 'baseline') {
-      this.lesions = r.lesions.map((l) => ({
-        ...this.rowPosition(l.measurement),
-        id: l.id,
-        kind: l.kind,
-        organ: l.organ,
-        location: l.location,
-        nodal: l.nodal,
-        longMm: l.measurement ? String(l.measurement.longMm) : '',
-        shortMm: l.measurement?.shortMm !== undefined ? String(l.measurement.shortMm) : '',
-      }));
+      this.lesions = lesionRowsOf(this.timepoint, r);
       return;
     }
-    const lesions = this.baseline?.lesions ?? [];
-    const nodal = { get: (id: string) => lesions.find((l) => l.id === id)?.nodal };
-    this.targets = r.targets.map((t) => {
-      const m =
-        t.status === 'measured'
-          ? t.measurement
-          : t.status === 'split'
-            ? (t.parts[0] ?? null)
-            : null;
-      return {
-        ...this.rowPosition(m),
-        id: t.id,
-        nodal: nodal.get(t.id) ?? false,
-        status: t.status,
-        longMm: t.status === 'measured' ? String(t.measurement.longMm) : '',
-        shortMm:
-          t.status === 'measured' && t.measurement.shortMm !== undefined
-            ? String(t.measurement.shortMm)
-            : '',
-        parts:
-          t.status === 'split'
-            ? t.parts.map((p) => String(nodal.get(t.id) ? p.shortMm : p.longMm)).join('; ')
-            : '',
-        into: t.status === 'merged' ? t.into : '',
-      };
-    });
+    this.targets = targetRowsOf(this.timepoint, r, this.baseline?.lesions ?? []);
     this.nonTargets = r.nonTargets.map((n) => ({ ...n }));
     this.newLesions = r.newLesions.map((n) => ({ ...n }));
   }
@@ -471,7 +266,7 @@ export class ReadingState {
     let n = 1;
     while (this.lesions.some((l) => l.id === `${prefix}${n}`)) n++;
     this.lesions.push({
-      ...this.defaultPosition(),
+      ...defaultPosition(this.timepoint),
       id: `${prefix}${n}`,
       kind,
       organ: nodal ? 'lymph node' : '',
@@ -505,32 +300,25 @@ export class ReadingState {
       this.status = `Not recorded: ${m.calibration.reason ?? 'the image has no pixel spacing'}.`;
       return false;
     }
-    for (const s of this.timepoint?.series ?? []) {
-      const i = s.images.findIndex((img) => img.sopInstanceUid === m.sopInstanceUid);
-      if (i < 0) continue;
-      const pos = {
-        seriesRef: s.seriesRef,
-        image: String(i + 1),
-        points: m.points,
-        frame: m.frame,
-      };
-      const row =
-        this.kind === 'baseline'
-          ? this.lesions.find((l) => l.id === lesionId)
-          : this.targets.find((t) => t.id === lesionId);
-      if (!row) return false;
-      Object.assign(row, pos, {
-        longMm: m.longMm.toFixed(1),
-        shortMm: m.shortMm === undefined ? '' : m.shortMm.toFixed(1),
-      });
-      if ('status' in row) row.status = 'measured';
-      this.status = `${lesionId}: ${m.longMm.toFixed(1)} mm${
-        m.shortMm === undefined ? '' : ` x ${m.shortMm.toFixed(1)} mm`
-      } recorded from the viewer (image ${i + 1}).`;
-      return true;
+    const pos = viewerPosition(this.timepoint, m);
+    if (!pos) {
+      this.status = 'Not recorded: the measured image is not of this timepoint.';
+      return false;
     }
-    this.status = 'Not recorded: the measured image is not of this timepoint.';
-    return false;
+    const row =
+      this.kind === 'baseline'
+        ? this.lesions.find((l) => l.id === lesionId)
+        : this.targets.find((t) => t.id === lesionId);
+    if (!row) return false;
+    Object.assign(row, pos, {
+      longMm: m.longMm.toFixed(1),
+      shortMm: m.shortMm === undefined ? '' : m.shortMm.toFixed(1),
+    });
+    if ('status' in row) row.status = 'measured';
+    this.status = `${lesionId}: ${m.longMm.toFixed(1)} mm${
+      m.shortMm === undefined ? '' : ` x ${m.shortMm.toFixed(1)} mm`
+    } recorded from the viewer (image ${pos.image}).`;
+    return true;
   }
 
   async saveDraft(): Promise<void> {
@@ -596,24 +384,19 @@ export class ReadingState {
   }
 
   exportSr(id: EntryId): Promise<void> {
-    return this.run(async () => {
-      const f = await this.api.exportSr(id);
-      if (!f.ok) return `Not exported: ${f.message}`;
-      saveBlob(f.value.blob, f.value.name);
-      return `Exported ${f.value.name}.`;
-    });
+    return this.exportWith(() => this.api.exportSr(id));
   }
 
   exportJson(id: EntryId): Promise<void> {
+    return this.exportWith(() => this.api.exportJson(id));
+  }
+
+  private exportWith(make: () => ReturnType<ReadingApi['exportSr' | 'exportJson']>) {
     return this.run(async () => {
-      const f = await this.api.exportJson(id);
+      const f = await make();
       if (!f.ok) return `Not exported: ${f.message}`;
       saveBlob(f.value.blob, f.value.name);
       return `Exported ${f.value.name}.`;
     });
   }
-}
-
-function emptyPosition(): Position {
-  return { seriesRef: '', image: '', points: [], frame: 0 };
 }

@@ -1,14 +1,17 @@
 // The structured editors of a protocol draft end to end (QC-54): a series requirement added
-// by keyboard, a rule put into it with the mouse, a manual QC item; each problem shown beside
-// its field in words (the field's accessible description), then the amendment published and
-// its changes read back in the diff between versions; then an edited old version refused.
+// by keyboard, a rule put into it with the mouse, a manual QC item, a selection check that
+// narrows which series a requirement applies to; each problem shown beside its field in words
+// (the field's accessible description), then the amendment published, its changes read back
+// in the diff between versions and the exported file; then an edited old version refused.
+import { readFile } from 'node:fs/promises';
 import { test, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { DEMO_PROTOCOL } from '../../src/core/demo/protocol';
+import type { Protocol } from '../../src/core/protocol/types';
 
 const protocolStatus = (page: Page) => page.getByRole('status', { name: 'Protocol status' });
 
-test('a series requirement, a rule in it and a manual item, edited in forms, published and diffed', async ({
+test('a series requirement, a rule in it, a manual item and a selection check, edited in forms, published and diffed', async ({
   page,
 }) => {
   await page.goto('/');
@@ -78,10 +81,49 @@ test('a series requirement, a rule in it and a manual item, edited in forms, pub
     'Manual item CHM-1 added in the draft.',
   );
 
+  // A selection check narrows CT-CAP to portal-venous series, in the rule form's check
+  // fields: an unsafe pattern is named beside its field, then corrected.
+  await page.getByRole('button', { name: 'Add a selection check' }).click();
+  const sel = page.getByRole('form', { name: 'New selection check' });
+  await sel.getByLabel('Series requirement').selectOption('CT-CAP');
+  await sel.getByRole('combobox', { name: 'Check', exact: true }).selectOption('regex');
+  await sel.getByLabel('Attribute keyword').fill('SeriesDescription');
+  await sel.getByRole('textbox', { name: 'Regular expression' }).fill('(ven+)+$');
+  await expect(
+    sel.getByRole('textbox', { name: 'Regular expression' }),
+  ).toHaveAccessibleDescription('a repeated group contains a repetition or alternation');
+  await expect(sel.getByRole('button', { name: 'Save selection check' })).toBeDisabled();
+  await sel.getByRole('textbox', { name: 'Regular expression' }).fill('ven|portal');
+  await sel.getByLabel('Ignore case').check();
+  await expect(
+    sel.getByRole('textbox', { name: 'Regular expression' }),
+  ).toHaveAccessibleDescription('');
+  await sel.getByRole('button', { name: 'Save selection check' }).click();
+  await expect(page.getByRole('status', { name: 'Selection check status' })).toHaveText(
+    'Selection check of CT-CAP added in the draft.',
+  );
+  // In words, in the selection table and in the requirement's row.
+  const selRow = page
+    .getByRole('table', { name: 'Draft selection checks' })
+    .getByRole('row')
+    .filter({ hasText: 'CT-CAP#' });
+  await expect(selRow).toHaveCount(1);
+  await expect(selRow).toContainText('SeriesDescription matches /ven|portal/i');
+  await expect(
+    selRow.getByRole('button', { name: /^Edit selection check \d+ of CT-CAP$/ }),
+  ).toBeVisible();
+  await expect(
+    page.getByRole('table', { name: 'Draft series requirements' }).getByRole('row').filter({
+      hasText: 'applies to series where SeriesDescription matches /ven|portal/i',
+    }),
+  ).toHaveCount(1);
+  await expect(protocolStatus(page)).toHaveText(/^Valid: demo-onc-imaging version 2,/);
+
   const added = [
     /^series requirement CT-CHEST added \(CT: Chest CT\)/,
     /^CHEST-1 added to CT-CHEST/,
     /^manual item CHM-1 added/,
+    /^series requirement CT-CAP changed: applies to every CT series → SeriesDescription matches \/ven\|portal\/i/,
   ];
   const changes = page.getByRole('list', { name: 'Draft changes' }).getByRole('listitem');
   for (const a of added) await expect(changes.filter({ hasText: a })).toHaveCount(1);
@@ -89,6 +131,13 @@ test('a series requirement, a rule in it and a manual item, edited in forms, pub
   await expect(protocolStatus(page)).toHaveText('Published demo-onc-imaging version 2.');
   const diff = page.getByRole('list', { name: 'Protocol differences' }).getByRole('listitem');
   for (const a of added) await expect(diff.filter({ hasText: a })).toHaveCount(1);
+  // The published file holds the selection the form made.
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export demo-onc-imaging v2' }).click();
+  const file = JSON.parse(await readFile(await (await download).path(), 'utf8')) as Protocol;
+  expect(file.series.find((x) => x.id === 'CT-CAP')?.select).toEqual([
+    { kind: 'regex', attribute: 'SeriesDescription', pattern: 'ven|portal', ignoreCase: true },
+  ]);
 
   // A version is never edited, only superseded (LEDGER-26): the app refuses, in words, what
   // the ledger would refuse, before anything is signed.

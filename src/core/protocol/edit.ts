@@ -6,13 +6,11 @@ import type { Check, GeometryMeasure, Rule, Severity, Unit } from './types';
 
 export type CheckKind = Check['kind'];
 
-/** The rule form: every field a string as typed, so a half-typed number is not lost. */
-export interface RuleForm {
-  requirement: string;
-  id: string;
-  severity: Severity;
-  text: string;
-  source: string;
+/**
+ * A check as typed: every field a string, so a half-typed number is not lost. The rule form
+ * and a series requirement's selection form (edit-select.ts) both hold one.
+ */
+export interface CheckForm {
   kind: CheckKind;
   attribute: string;
   /** equals: the value; oneOf: values separated by commas. */
@@ -24,6 +22,15 @@ export interface RuleForm {
   pattern: string;
   ignoreCase: boolean;
   measure: GeometryMeasure;
+}
+
+/** The rule form: the rule's own fields and its check's. */
+export interface RuleForm extends CheckForm {
+  requirement: string;
+  id: string;
+  severity: Severity;
+  text: string;
+  source: string;
 }
 
 export const CHECK_KINDS: CheckKind[] = [
@@ -63,7 +70,7 @@ export const MEASURES: GeometryMeasure[] = [
 ];
 
 /** Which form fields a check kind uses (the form shows only these). */
-export function fieldsOf(kind: CheckKind): Array<keyof RuleForm> {
+export function fieldsOf(kind: CheckKind): Array<keyof CheckForm> {
   switch (kind) {
     case 'present':
       return ['attribute'];
@@ -81,31 +88,26 @@ export function fieldsOf(kind: CheckKind): Array<keyof RuleForm> {
   }
 }
 
+export const emptyCheckForm = (): CheckForm => ({
+  kind: 'present',
+  attribute: '',
+  value: '',
+  min: '',
+  max: '',
+  tolerance: '',
+  unit: 'mm',
+  pattern: '',
+  ignoreCase: false,
+  measure: 'coverage',
+});
+
 export function emptyForm(requirement = ''): RuleForm {
-  return {
-    requirement,
-    id: '',
-    severity: 'major',
-    text: '',
-    source: '',
-    kind: 'present',
-    attribute: '',
-    value: '',
-    min: '',
-    max: '',
-    tolerance: '',
-    unit: 'mm',
-    pattern: '',
-    ignoreCase: false,
-    measure: 'coverage',
-  };
+  return { requirement, id: '', severity: 'major', text: '', source: '', ...emptyCheckForm() };
 }
 
-export function formOf(requirement: string, r: Rule): RuleForm {
-  const f = { ...emptyForm(requirement), id: r.id, severity: r.severity, text: r.text };
-  f.source = r.source ?? '';
-  const c = r.check;
-  f.kind = c.kind;
+/** The form fields of a check (what the form does not use stays as an empty form has it). */
+export function checkFormOf(c: Check): CheckForm {
+  const f = { ...emptyCheckForm(), kind: c.kind };
   if ('attribute' in c) f.attribute = c.attribute;
   if (c.kind === 'equals') f.value = c.value;
   if (c.kind === 'oneOf') f.value = c.values.join(', ');
@@ -123,14 +125,20 @@ export function formOf(requirement: string, r: Rule): RuleForm {
   return f;
 }
 
+export function formOf(requirement: string, r: Rule): RuleForm {
+  const { id, severity, text } = r;
+  return { requirement, id, severity, text, source: r.source ?? '', ...checkFormOf(r.check) };
+}
+
+/** What in a form is not yet a check; only a check's own fields can be wrong before the validator. */
 export interface FormProblem {
-  field: keyof RuleForm;
+  field: keyof CheckForm;
   reason: string;
 }
 
 /** A number as typed: blank is "not given"; anything else must be a finite decimal. */
 function numberField(
-  form: RuleForm,
+  form: CheckForm,
   field: 'min' | 'max' | 'tolerance',
   problems: FormProblem[],
 ): number | undefined {
@@ -141,57 +149,55 @@ function numberField(
   return Number.isFinite(n) ? n : undefined;
 }
 
-/** The rule a form describes, or what in the form is not yet a rule (numbers as text). */
-export function ruleOf(
-  form: RuleForm,
-): { ok: true; rule: Rule } | { ok: false; problems: FormProblem[] } {
+export type CheckBuilt = { ok: true; check: Check } | { ok: false; problems: FormProblem[] };
+
+/** The check a form describes, or what in the form is not yet a check (numbers as text). */
+export function checkOf(form: CheckForm): CheckBuilt {
   const problems: FormProblem[] = [];
   const attribute = form.attribute.trim();
   const min = numberField(form, 'min', problems);
   const max = numberField(form, 'max', problems);
   const tolerance = numberField(form, 'tolerance', problems);
+  if (problems.length) return { ok: false, problems };
   const limits = {
     ...(min === undefined ? {} : { min }),
     ...(max === undefined ? {} : { max }),
     ...(tolerance === undefined ? {} : { tolerance }),
   };
-  let check: Check;
   switch (form.kind) {
     case 'present':
-      check = { kind: 'present', attribute };
-      break;
+      return { ok: true, check: { kind: 'present', attribute } };
     case 'equals':
-      check = { kind: 'equals', attribute, value: form.value.trim() };
-      break;
-    case 'oneOf':
-      check = {
-        kind: 'oneOf',
-        attribute,
-        values: form.value
-          .split(',')
-          .map((v) => v.trim())
-          .filter(Boolean),
-      };
-      break;
+      return { ok: true, check: { kind: 'equals', attribute, value: form.value.trim() } };
+    case 'oneOf': {
+      const values = form.value
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean);
+      return { ok: true, check: { kind: 'oneOf', attribute, values } };
+    }
     case 'range':
-      check = { kind: 'range', attribute, ...limits, unit: form.unit };
-      break;
-    case 'regex':
-      check = {
-        kind: 'regex',
-        attribute,
-        pattern: form.pattern,
-        ...(form.ignoreCase ? { ignoreCase: true } : {}),
+      return { ok: true, check: { kind: 'range', attribute, ...limits, unit: form.unit } };
+    case 'regex': {
+      const ignoreCase = form.ignoreCase ? { ignoreCase: true } : {};
+      return {
+        ok: true,
+        check: { kind: 'regex', attribute, pattern: form.pattern, ...ignoreCase },
       };
-      break;
+    }
     case 'geometry':
-      check = { kind: 'geometry', measure: form.measure, ...limits };
-      break;
+      return { ok: true, check: { kind: 'geometry', measure: form.measure, ...limits } };
     case 'suv-computable':
-      check = { kind: 'suv-computable' };
-      break;
+      return { ok: true, check: { kind: 'suv-computable' } };
   }
-  if (problems.length) return { ok: false, problems };
+}
+
+/** The rule a form describes, or what in the form is not yet a rule (numbers as text). */
+export function ruleOf(
+  form: RuleForm,
+): { ok: true; rule: Rule } | { ok: false; problems: FormProblem[] } {
+  const built = checkOf(form);
+  if (!built.ok) return built;
   const source = form.source.trim();
   return {
     ok: true,
@@ -200,7 +206,7 @@ export function ruleOf(
       severity: form.severity,
       text: form.text.trim(),
       ...(source ? { source } : {}),
-      check,
+      check: built.check,
     },
   };
 }

@@ -1,12 +1,14 @@
 // The protocol editor's state (QC-54): the draft's rules as a list, a rule form validated as
 // you type (the candidate file goes through the same validator as an import), add, edit,
 // remove, an amendment started from a published version, and what the draft changes against
-// the published version it amends, in words. Visit rules, mandatory fields, the header and
-// normalisation entries have their own editors; every list shares PartEditor (protocol-parts).
+// the published version it amends, in words. Series requirements, their selection checks,
+// manual items, visit rules, mandatory fields, the header and normalisation entries have their
+// own editors; every list shares PartEditor (protocol-parts).
 import { diffProtocols, type ProtocolChange } from '../../core/protocol/diff';
 import { nextVersion, requirementsOf, type RuleForm } from '../../core/protocol/edit';
 import { lastPublished } from '../../core/ledger/protocol-order';
 import type {
+  Check,
   ManualItem,
   MandatoryField,
   Rule,
@@ -15,6 +17,7 @@ import type {
 } from '../../core/protocol/types';
 import type { MandatoryForm, VisitForm } from '../../core/protocol/edit-parts';
 import type { ManualForm, RequirementForm } from '../../core/protocol/edit-series';
+import type { SelectForm } from '../../core/protocol/edit-select';
 import type { QcState } from './qc.svelte';
 import { PartEditor, pretty } from './protocol-parts.svelte';
 import {
@@ -22,6 +25,7 @@ import {
   MANUAL_SPEC,
   REQUIREMENT_SPEC,
   RULE_SPEC,
+  SELECT_SPEC,
   VISIT_SPEC,
 } from './protocol-specs';
 import { HeaderEditor } from './protocol-header.svelte';
@@ -41,6 +45,8 @@ export class ProtocolEditor extends PartEditor<RuleForm, Rule> {
   readonly mandatory: PartEditor<MandatoryForm, MandatoryField>;
   readonly requirementsEditor: PartEditor<RequirementForm, SeriesRequirement>;
   readonly manual: PartEditor<ManualForm, ManualItem>;
+  /** Which series each requirement applies to beyond its modality (its selection checks). */
+  readonly selection: PartEditor<SelectForm, Check>;
   readonly header: HeaderEditor;
 
   constructor(qc: QcState) {
@@ -49,7 +55,20 @@ export class ProtocolEditor extends PartEditor<RuleForm, Rule> {
     this.mandatory = new PartEditor(qc, MANDATORY_SPEC);
     this.requirementsEditor = new PartEditor(qc, REQUIREMENT_SPEC);
     this.manual = new PartEditor(qc, MANUAL_SPEC);
+    this.selection = new PartEditor(qc, SELECT_SPEC);
     this.header = new HeaderEditor(qc);
+  }
+
+  /** Every list editor of the draft (an amendment closes their forms). */
+  private get lists(): Array<{ cancel(): void }> {
+    return [
+      this,
+      this.visits,
+      this.mandatory,
+      this.requirementsEditor,
+      this.selection,
+      this.manual,
+    ];
   }
 
   /** The draft's series requirements (id and title), for the forms' requirement choice. */
@@ -106,8 +125,7 @@ export class ProtocolEditor extends PartEditor<RuleForm, Rule> {
     next.version = latest.version + 1;
     this.qc.draft = pretty(next);
     this.qc.validateDraft();
-    for (const e of [this, this.visits, this.mandatory, this.requirementsEditor, this.manual])
-      e.cancel();
+    for (const e of this.lists) e.cancel();
     this.status = `Draft of ${v.protocol.id} version ${latest.version + 1} from version ${v.protocol.version}: set its effective date, edit, then publish.`;
   }
 

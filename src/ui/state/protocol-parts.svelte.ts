@@ -43,7 +43,7 @@ export interface PartPreview<F> {
   blocked: string;
 }
 
-export class PartEditor<F extends { id: string }, T extends { id: string }> {
+export class PartEditor<F extends object, T> {
   form: F;
   /** The item being edited (its id as it was), or null when adding a new one. */
   editing = $state<string | null>(null);
@@ -134,7 +134,7 @@ export class PartEditor<F extends { id: string }, T extends { id: string }> {
     const verb = this.editing === null ? 'added' : 'changed';
     this.qc.draft = p.text;
     this.qc.validateDraft();
-    this.status = `${this.name(this.form.id.trim())} ${verb} in the draft.`;
+    this.status = `${this.name(this.spec.idOf(this.form))} ${verb} in the draft.`;
     this.open = false;
     this.editing = null;
     return true;
@@ -148,7 +148,7 @@ export class PartEditor<F extends { id: string }, T extends { id: string }> {
     }
     this.qc.draft = pretty(r.data);
     this.qc.validateDraft();
-    if (this.editing === id) this.cancel();
+    if (this.editing === id || (this.spec.positional && this.editing !== null)) this.cancel();
     this.status = `${this.name(id)} removed from the draft.`;
   }
 }

@@ -1,6 +1,7 @@
 // What each list of a protocol draft is to the one generic editor (PartEditor): where its
 // items live in the draft, how a form becomes an item and back, and how a row reads in words.
-// Series rules, series requirements, manual items, visit rules and mandatory fields.
+// Series rules, series requirements, their selection checks, manual items, visit rules and
+// mandatory fields.
 import { checkText, visitWords } from '../../core/protocol/describe';
 import {
   emptyForm,
@@ -43,6 +44,16 @@ import {
   type ManualForm,
   type RequirementForm,
 } from '../../core/protocol/edit-series';
+import {
+  emptySelectForm,
+  parseSelectKey,
+  putSelection,
+  removeSelection,
+  selectFormOf,
+  selectionsOf,
+  selectOf,
+  type SelectForm,
+} from '../../core/protocol/edit-select';
 import type {
   Check,
   ManualItem,
@@ -60,15 +71,24 @@ export interface PartRow {
   level: string;
   words: string;
   text: string;
-  /** The series requirement the item belongs to (rules, manual items). */
+  /** The series requirement the item belongs to (rules, manual items, selection checks). */
   requirement?: string;
+  /** How the item's buttons name it, when its id is not a name (default: the id). */
+  name?: string;
 }
 
-export interface PartSpec<F extends { id: string }, T extends { id: string }> {
+export interface PartSpec<F, T> {
   /** "visit rule", "mandatory field". */
   noun: string;
-  /** How a status names an item (default: the noun and the id). */
+  /** How a status names an item by its id (default: the noun and the id). */
   name?: (id: string) => string;
+  /** The id a status names a saved form by (its ID field, for items that have one). */
+  idOf(form: F): string;
+  /**
+   * Ids are places in a list (selection checks have no IDs): removing one moves the ones
+   * after it, so an open form must not keep pointing at a place.
+   */
+  positional?: boolean;
   /** Why the draft cannot take an item when `items` finds no list. */
   missing: string;
   /** The form's fields (problems are shown beside these). */
@@ -94,6 +114,9 @@ function wordsOr(f: () => string): string {
   }
 }
 
+/** The id of an item that has an ID field. */
+const byId = (form: { id: string }): string => form.id.trim();
+
 /** A top-level list of the draft (visits, mandatory). */
 function topList(list: ListName, noun: string) {
   return {
@@ -103,6 +126,7 @@ function topList(list: ListName, noun: string) {
       putItem(data, list, item, replacing),
     remove: (data: unknown, id: string) => removeItem(data, list, id),
     noun,
+    idOf: byId,
   };
 }
 
@@ -162,6 +186,7 @@ function rulesOf(data: unknown): Json[] | null {
 export const RULE_SPEC: PartSpec<RuleForm, Rule> = {
   noun: 'rule',
   name: (id) => id,
+  idOf: byId,
   missing: 'The draft has no series list.',
   fields: (f) => ['requirement', 'id', 'severity', 'text', 'source', 'kind', ...fieldsOf(f.kind)],
   items: rulesOf,
@@ -184,6 +209,7 @@ export const RULE_SPEC: PartSpec<RuleForm, Rule> = {
 
 export const REQUIREMENT_SPEC: PartSpec<RequirementForm, SeriesRequirement> = {
   noun: 'series requirement',
+  idOf: byId,
   missing: 'The draft has no series list.',
   fields: () => ['id', 'modality', 'title'],
   items: requirementsOf,
@@ -202,6 +228,7 @@ export const REQUIREMENT_SPEC: PartSpec<RequirementForm, SeriesRequirement> = {
 
 export const MANUAL_SPEC: PartSpec<ManualForm, ManualItem> = {
   noun: 'manual item',
+  idOf: byId,
   missing: 'The draft has no series list.',
   fields: () => ['requirement', 'id', 'text'],
   items: (data) => manualsOf(data)?.map((m) => ({ ...m.item, requirement: m.requirement })) ?? null,
@@ -217,5 +244,37 @@ export const MANUAL_SPEC: PartSpec<ManualForm, ManualItem> = {
     words: str(m.text),
     text: '',
     requirement: str(m.requirement),
+  }),
+};
+
+export const SELECT_SPEC: PartSpec<SelectForm, Check> = {
+  noun: 'selection check',
+  name: (key) => {
+    const k = parseSelectKey(key);
+    return k ? `Selection check ${k.place} of ${k.requirement}` : `Selection check of ${key}`;
+  },
+  idOf: (f) => f.requirement,
+  positional: true,
+  missing: 'The draft has no series list.',
+  fields: (f) => ['requirement', 'kind', ...fieldsOf(f.kind)],
+  items: (data) =>
+    selectionsOf(data)?.map((s) => ({
+      ...s.check,
+      id: s.key,
+      requirement: s.requirement,
+      place: s.place,
+    })) ?? null,
+  put: (data, check, form, replacing) => putSelection(data, form.requirement, check, replacing),
+  remove: removeSelection,
+  empty: (first) => emptySelectForm(first),
+  formOf: (c) => selectFormOf(String(c.requirement), c as unknown as Check),
+  build: selectOf,
+  row: (c) => ({
+    id: str(c.id),
+    name: `selection check ${str(c.place)} of ${str(c.requirement)}`,
+    level: str(c.requirement),
+    words: wordsOr(() => checkText(c as unknown as Check)),
+    text: '',
+    requirement: str(c.requirement),
   }),
 };

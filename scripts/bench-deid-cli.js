@@ -10,6 +10,10 @@
 //   [--cpu-prof DIR] (one more CLI run under node --cpu-prof, main thread and output threads;
 //   its self-time shares are printed, so a change can be judged by where the time went)
 //   [--workers N] (the CLI's --workers)
+//   [--baseline FILE] (an earlier build of dist-cli/main.js, copied aside: run in the same
+//   rounds, alternately first and second, so a change is judged against it in one sitting)
+// Beside the rounds it prints the fixed costs, timed apart: node's own start, the CLI's start
+// (--help), and a run over one file with and without a worker thread.
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
   existsSync,
@@ -122,6 +126,60 @@ for (const f of files) {
 }
 `;
 
+/**
+ * What a run costs whatever its size, in CPU seconds (medians of 3): node's own start, the
+ * CLI's (bundle loaded, --help), and a whole run over one file, with its one worker thread
+ * (started, the bundle loaded again in it) and without.
+ */
+function fixedCosts(work, cli, input) {
+  const one = join(work, 'one');
+  rmSync(one, { recursive: true, force: true });
+  mkdirSync(one);
+  const first = readdirSync(input ?? join(work, 'in'), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath ?? e.path, e.name))
+    .sort()[0];
+  writeFileSync(join(one, 'x.dcm'), readFileSync(first));
+  const cpu = (args) => {
+    const usage = join(work, 'fixed.txt');
+    const t0 = performance.now();
+    spawnSync('/usr/bin/time', ['-f', '%U %S', '-o', usage, 'node', ...args], { stdio: 'ignore' });
+    const wall = (performance.now() - t0) / 1000;
+    const [u, s] = readFileSync(usage, 'utf8').trim().split('\n').pop().split(' ').map(Number);
+    return { cpu: u + s, wall };
+  };
+  const med = (f) => {
+    const xs = [f(), f(), f()];
+    const m = (k) => xs.map((x) => x[k]).sort((a, b) => a - b)[1];
+    return { cpu: m('cpu'), wall: m('wall') };
+  };
+  const run1 = (workers) => () => {
+    rmSync(join(work, 'one-out'), { recursive: true, force: true });
+    rmSync(join(work, 'one-out.deid-key'), { force: true });
+    return cpu([
+      cli,
+      'deid',
+      one,
+      join(work, 'one-out'),
+      '--site-rule',
+      '**=1',
+      '--quiet',
+      '--workers',
+      workers,
+    ]);
+  };
+  const withThread = med(run1('1'));
+  const without = med(run1('0'));
+  return {
+    node: med(() => cpu(['-e', '0'])).cpu,
+    help: med(() => cpu([cli, '--help'])).cpu,
+    one: withThread.cpu,
+    oneWall: withThread.wall,
+    oneNoThread: without.cpu,
+    oneNoThreadWall: without.wall,
+  };
+}
+
 export async function benchDeidCli(count = 400, opts = {}) {
   if (!has('gdcmanon')) {
     console.log(
@@ -181,8 +239,15 @@ export async function benchDeidCli(count = 400, opts = {}) {
     };
     const cli = join(root, 'bin', 'trialbench.js');
     execFileSync('node', [cli, '--help'], { stdio: 'ignore' }); // build outside the timing
-    const tbArgs = (out) => [
-      cli,
+    // A baseline bundle runs through a runner of its own (bin/ would run dist-cli).
+    const baseRunner = join(work, 'baseline.mjs');
+    if (opts.baseline)
+      writeFileSync(
+        baseRunner,
+        `const { main } = await import(${JSON.stringify(pathToFileURL(opts.baseline).href)});\nprocess.exitCode = await main(process.argv.slice(2));\n`,
+      );
+    const tbArgs = (out, entry = cli) => [
+      entry,
       'deid',
       input,
       out,
@@ -196,16 +261,20 @@ export async function benchDeidCli(count = 400, opts = {}) {
       ...(opts.workers !== undefined ? ['--workers', String(opts.workers)] : []),
     ];
     writeFileSync(join(work, 'floor.mjs'), FLOOR_SCRIPT);
-    const fresh = () => {
-      rmSync(join(work, 'floor'), { recursive: true, force: true });
-      rmSync(join(work, 'gdcm'), { recursive: true, force: true });
-      rmSync(join(work, 'tb'), { recursive: true, force: true });
-      rmSync(join(work, 'tb.deid-key'), { force: true });
+    // Each tool's earlier output is removed just before it runs, not all at the start of a
+    // round: this VM hands memory that stays free for a while back to its host, and a
+    // tool writing into such memory ran up to 1.8 times slower (measured: whichever of
+    // two builds ran second in a round was the slow one). Each tool thus writes into the
+    // memory its own earlier output just gave up.
+    const clear = (name) => {
+      rmSync(join(work, name), { recursive: true, force: true });
+      rmSync(join(work, `${name}.deid-key`), { force: true });
     };
+    const fresh = () => ['floor', 'gdcm', 'tb', 'base'].forEach(clear);
     const mb = bytes / 1e6;
     const runs = [];
     for (let i = 0; i < runsWanted; i++) {
-      fresh();
+      clear('gdcm');
       const g = time('gdcmanon', [
         '-e',
         '-c',
@@ -223,14 +292,33 @@ export async function benchDeidCli(count = 400, opts = {}) {
             e.isFile(),
           ).length
         : 0;
+      // The baseline, if any, goes first in every other round: neither always gets the
+      // page cache and the free memory the other left.
+      const base = () => {
+        clear('base');
+        const b = time('node', tbArgs(join(work, 'base'), baseRunner));
+        if (b.status !== 0) throw new Error(`the baseline exited ${b.status}: ${b.stderr}`);
+        return b;
+      };
+      const b0 = opts.baseline && i % 2 === 1 ? base() : null;
+      clear('tb');
       const t = time('node', tbArgs(join(work, 'tb')));
       if (t.status !== 0) throw new Error(`trialbench deid exited ${t.status}: ${t.stderr}`);
+      const b = b0 ?? (opts.baseline ? base() : null);
+      clear('floor');
       const f = time('node', [join(work, 'floor.mjs'), input, join(work, 'floor')]);
       if (f.status !== 0) throw new Error(`the I/O floor script exited ${f.status}: ${f.stderr}`);
-      runs.push({ gdcm: g.seconds, tb: t.seconds, gdcmCpu: g.cpu, tbCpu: t.cpu, floor: f.seconds });
+      runs.push({
+        gdcm: g.seconds,
+        tb: t.seconds,
+        gdcmCpu: g.cpu,
+        tbCpu: t.cpu,
+        floor: f.seconds,
+        ...(b ? { base: b.seconds, baseCpu: b.cpu } : {}),
+      });
       if (opts.verbose)
         console.log(
-          `run ${i + 1}: trialbench ${t.seconds.toFixed(2)} s (${(mb / t.seconds).toFixed(0)} MB/s, CPU ${t.cpu.toFixed(2)} s), gdcmanon ${g.seconds.toFixed(2)} s (${(mb / g.seconds).toFixed(0)} MB/s, CPU ${g.cpu.toFixed(2)} s, ${gdcmFiles} files written), I/O floor ${f.seconds.toFixed(2)} s (CPU ${f.cpu.toFixed(2)} s), ratio ${(g.seconds / t.seconds).toFixed(2)}`,
+          `run ${i + 1}: trialbench ${t.seconds.toFixed(2)} s (${(mb / t.seconds).toFixed(0)} MB/s, CPU ${t.cpu.toFixed(2)} s), gdcmanon ${g.seconds.toFixed(2)} s (${(mb / g.seconds).toFixed(0)} MB/s, CPU ${g.cpu.toFixed(2)} s, ${gdcmFiles} files written), I/O floor ${f.seconds.toFixed(2)} s (CPU ${f.cpu.toFixed(2)} s), ratio ${(g.seconds / t.seconds).toFixed(2)}${b ? `; baseline ${b.seconds.toFixed(2)} s (CPU ${b.cpu.toFixed(2)} s, ratio ${(g.seconds / b.seconds).toFixed(2)})${i % 2 ? ', ran first' : ''}` : ''}`,
         );
     }
     if (opts.cpuProf) {
@@ -247,6 +335,10 @@ export async function benchDeidCli(count = 400, opts = {}) {
       console.table(p.rows);
     }
     const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const fixed = fixedCosts(work, cli, opts.corpus ? input : null);
+    console.log(
+      `\nFixed costs (CPU, medians of 3): node start ${fixed.node.toFixed(2)} s, CLI start (--help) ${fixed.help.toFixed(2)} s, a 1-file run ${fixed.one.toFixed(2)} s with one thread and ${fixed.oneNoThread.toFixed(2)} s without (wall ${fixed.oneWall.toFixed(2)} s and ${fixed.oneNoThreadWall.toFixed(2)} s)`,
+    );
     const g = median(runs.map((r) => r.gdcm));
     const t = median(runs.map((r) => r.tb));
     const gc = median(runs.map((r) => r.gdcmCpu));
@@ -255,6 +347,13 @@ export async function benchDeidCli(count = 400, opts = {}) {
     console.log(
       `\nDe-identification CLI: ${count} CT 512x512 files, ${mb.toFixed(0)} MB; medians of ${runs.length}: trialbench ${t.toFixed(2)} s (${(mb / t).toFixed(0)} MB/s, process start included), gdcmanon basic profile ${g.toFixed(2)} s (${(mb / g).toFixed(0)} MB/s); CPU time trialbench ${tc.toFixed(2)} s, gdcmanon ${gc.toFixed(2)} s (ratio ${(gc / tc).toFixed(2)}); I/O floor (read, hash, write, read back, hash, rename; one thread) ${f.toFixed(2)} s (${(mb / f).toFixed(0)} MB/s)`,
     );
+    if (opts.baseline) {
+      const bw = median(runs.map((r) => r.base));
+      const bc = median(runs.map((r) => r.baseCpu));
+      console.log(
+        `Baseline ${opts.baseline}: ${bw.toFixed(2)} s (${(mb / bw).toFixed(0)} MB/s, CPU ${bc.toFixed(2)} s), ${(g / bw).toFixed(2)}x gdcmanon; this build ${t.toFixed(2)} s (CPU ${tc.toFixed(2)} s), ${(g / t).toFixed(2)}x gdcmanon`,
+      );
+    }
     return { vsGdcmanon: g / t, vsFloor: f / t };
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -269,6 +368,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       corpus: { type: 'string' },
       'cpu-prof': { type: 'string' },
       workers: { type: 'string' },
+      baseline: { type: 'string' },
     },
   });
   const n = Number(positionals[0] ?? 400);
@@ -278,6 +378,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     ...(values.corpus ? { corpus: values.corpus } : {}),
     ...(values['cpu-prof'] ? { cpuProf: values['cpu-prof'] } : {}),
     ...(values.workers ? { workers: Number(values.workers) } : {}),
+    ...(values.baseline ? { baseline: values.baseline } : {}),
   });
   if (x !== null) {
     console.log(`bench deid-cli-vs-gdcmanon: ${x.vsGdcmanon.toFixed(2)} x`);

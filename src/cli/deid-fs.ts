@@ -182,10 +182,16 @@ async function writeTemporary(
   target: string,
   parts: readonly Uint8Array[],
 ): Promise<string> {
-  await fs.mkdir(dirname(target));
   const tmp = temporary(target);
   try {
-    await fs.writeFile(tmp, parts);
+    try {
+      await fs.writeFile(tmp, parts);
+    } catch (e) {
+      // Its folder is made when the first file in it finds none, not asked for every file.
+      if ((e as { code?: unknown } | null)?.code !== 'ENOENT') throw e;
+      await fs.mkdir(dirname(target));
+      await fs.writeFile(tmp, parts);
+    }
     return tmp;
   } catch (e) {
     await fs.rm(tmp).catch(() => undefined);

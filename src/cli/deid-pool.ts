@@ -14,6 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import type {
   FileProcess,
+  Identifier,
   OutputResult,
   Prepared,
   ProcessFailure,
@@ -42,7 +43,13 @@ export interface Staged {
 
 export type ThreadReply =
   | { id: number; ready: true }
-  | { id: number; prepared: Prepared; staged?: Staged }
+  | {
+      id: number;
+      prepared: Prepared;
+      staged?: Staged;
+      /** The outcome's identifiers are the ones this thread sent last (deid-thread.ts). */
+      sameIds?: true;
+    }
   | { id: number; error: { message: string; code?: string } };
 
 export interface PoolOptions {
@@ -71,6 +78,8 @@ interface Slot {
   started: boolean;
   /** Why the pool itself is ending it, if it is. */
   ending: 'hung' | 'closing' | null;
+  /** The identifiers this thread sent last, for answers that say `sameIds`. */
+  ids: Identifier[];
 }
 
 /** 2 minutes plus 100 ms per MB: far beyond any real file, short of a hang. */
@@ -113,7 +122,7 @@ export class ThreadPool implements FileProcess {
         maxOldGenerationSizeMb: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
       },
     });
-    const slot: Slot = { worker, queue: [], timer: null, started: false, ending: null };
+    const slot: Slot = { worker, queue: [], timer: null, started: false, ending: null, ids: [] };
     let error = '';
     worker.on('message', (r: ThreadReply) => this.answer(slot, r));
     worker.on('error', (e) => (error = e.message));
@@ -131,6 +140,11 @@ export class ThreadPool implements FileProcess {
     if (!p || p.req.id !== r.id) return;
     slot.queue.shift();
     this.watch(slot);
+    if ('prepared' in r && r.prepared.kind === 'ready' && 'ids' in r.prepared.outcome) {
+      // In the order the thread sent them, so its last list is the one it means.
+      if (r.sameIds) r.prepared.outcome.ids = slot.ids;
+      else slot.ids = r.prepared.outcome.ids;
+    }
     p.ok(r);
   }
 

@@ -7,12 +7,22 @@
 // time, in the order they came, so the pool knows which file a thread was on when it died.
 import { join } from 'node:path';
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { localProcess, type OutputPort } from '../core/deid/run';
+import { localProcess, type Identifier, type OutputPort, type Prepared } from '../core/deid/run';
 import { inflateNode, readSource, sha256Hex, stageOutput } from './deid-fs';
 import { nodeIoFailure } from './exit';
 import type { FileRef, ThreadData, ThreadReply, ThreadRequest } from './deid-pool';
 
 const message = (e: unknown): string => String((e as Error | null)?.message ?? e);
+
+export function sameIdentifiers(a: readonly Identifier[], b: readonly Identifier[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) {
+    const x = a[k]!;
+    const y = b[k]!;
+    if (x.value !== y.value || x.kind !== y.kind || x.from !== y.from) return false;
+  }
+  return true;
+}
 
 export function serve(port: MessagePort, d: ThreadData['trialbenchDeidThread']): void {
   /** The temporary the last staged output went to (one request at a time). */
@@ -33,16 +43,30 @@ export function serve(port: MessagePort, d: ThreadData['trialbenchDeidThread']):
   });
   const source = (f: FileRef) => ({ ...f, read: async () => readSource(join(d.input, f.path)) });
   const reply = (r: ThreadReply) => port.postMessage(r);
+  /**
+   * The identifiers last sent: every slice of a series has the same, and copying them
+   * (some 80 small objects) into each answer cost more than the rest of it. The pool keeps
+   * each thread's last list and puts it back where an answer says `sameIds`.
+   */
+  let lastIds: readonly Identifier[] | null = null;
+  const lighter = (p: Prepared): { prepared: Prepared; sameIds?: true } => {
+    if (p.kind !== 'ready' || !('ids' in p.outcome)) return { prepared: p };
+    const ids = p.outcome.ids;
+    if (lastIds && sameIdentifiers(ids, lastIds))
+      return { prepared: { ...p, outcome: { ...p.outcome, ids: [] } }, sameIds: true };
+    lastIds = ids;
+    return { prepared: p };
+  };
   const handle = async (m: ThreadRequest): Promise<void> => {
     try {
       const prepared = await proc.prepare(m.i, source(m.file));
       if (prepared.kind !== 'ready' || prepared.outcome.kind !== 'written') {
-        reply({ id: m.id, prepared });
+        reply({ id: m.id, ...lighter(prepared) });
         return;
       }
       staged = null;
       const result = await proc.write(m.i);
-      reply({ id: m.id, prepared, staged: { tmp: staged, result } });
+      reply({ id: m.id, ...lighter(prepared), staged: { tmp: staged, result } });
     } catch (e) {
       // An I/O failure of the output (a full disk): the run stops on it, with its code.
       const code = (e as { code?: unknown } | null)?.code;

@@ -96,3 +96,50 @@ describe('DEID-92 the thread pool', () => {
     expect(r.recordWritten).toBe(true);
   });
 });
+
+/**
+ * A thread that sends its identifiers once, then answers `sameIds` with an empty list, as
+ * deid-thread.ts does for every further slice of a series.
+ */
+const idsThread = join(dir, 'ids.mjs');
+writeFileSync(
+  idsThread,
+  `import { parentPort } from 'node:worker_threads';
+let first = true;
+parentPort.on('message', (m) => {
+  const ids = first ? [{ value: 'DOE^JOHN', kind: 'name', from: 'PatientName' }] : [];
+  const outcome = { kind: 'held', category: 'unsafe', sourceSha256: 'ab', series: 's', reasons: ['r'], decisions: [], ids };
+  parentPort.postMessage({ id: m.id, prepared: { kind: 'ready', bytesRead: 1, outcome }, ...(first ? {} : { sameIds: true }) });
+  first = false;
+});
+parentPort.postMessage({ id: -1, ready: true });
+`,
+);
+
+describe('DEID-92 the thread protocol', () => {
+  it("an answer with sameIds gets the thread's last identifiers back (the folder check needs them)", async () => {
+    const pool = new ThreadPool({
+      threads: 1,
+      script: idsThread,
+      input: dir,
+      output: join(dir, 'out-ids'),
+      settings: job(),
+    });
+    try {
+      const file = (path: string) => ({
+        path,
+        size: 1,
+        modified: 0,
+        read: async () => new Uint8Array(1),
+      });
+      const a = await pool.prepare(0, file('a.dcm'));
+      const b = await pool.prepare(1, file('b.dcm'));
+      const idsOf = (p: typeof a) =>
+        p.kind === 'ready' && 'ids' in p.outcome ? p.outcome.ids.map((i) => i.value) : null;
+      expect(idsOf(a)).toEqual(['DOE^JOHN']);
+      expect(idsOf(b)).toEqual(['DOE^JOHN']);
+    } finally {
+      await pool.close();
+    }
+  });
+});

@@ -191,9 +191,42 @@ const tokensOf = remembered((value: string): readonly string[] =>
  */
 export function collectIdentifiers(parsed: ParsedDicom, profile: DeidProfile): Identifier[] {
   const stream = parsed.datasetBytes;
+  const texts: TextValue[] = [];
+  // What the identifiers depend on, in walk order: each text value with its tag, VR and
+  // whether the profile keeps it. Every slice of a series brings the same again.
+  let key = '';
+  walk(parsed.dataset, (ds, el) => {
+    const vr = knownVr(el);
+    if (!TEXT_VRS.has(vr) && !(vr === 'DA' && el.tag === 0x00100030)) return;
+    const value = stringValue(stream, el, ds);
+    if (!value.trim()) return;
+    const kept = resolveAction(profile, el.tag).action === 'K';
+    texts.push({ tag: el.tag, vr, value, kept });
+    key += `${el.tag},${vr},${kept ? 1 : 0},${value.length}:${value}`;
+  });
+  const known = identifiersByTexts.get(key);
+  if (known) return [...known];
+  const made = identifiersOf(texts);
+  if (identifiersByTexts.size >= 256) identifiersByTexts.clear();
+  identifiersByTexts.set(key, made);
+  return [...made];
+}
+
+interface TextValue {
+  tag: number;
+  vr: string;
+  value: string;
+  /** The profile keeps this element as it is (action K). */
+  kept: boolean;
+}
+
+/** collectIdentifiers' results by their texts: a pure function of them, so remembered. */
+const identifiersByTexts = new Map<string, readonly Identifier[]>();
+
+function identifiersOf(values: readonly TextValue[]): readonly Identifier[] {
   const found = new Map<string, Identifier>();
-  const add = (values: string[], kind: IdentifierKind, from: string): void => {
-    for (const v of values) {
+  const add = (forms: readonly string[], kind: IdentifierKind, from: string): void => {
+    for (const v of forms) {
       const t = v.trim();
       if (searchable(t) && !found.has(t.toLowerCase()))
         found.set(t.toLowerCase(), { value: t, kind, from });
@@ -201,26 +234,23 @@ export function collectIdentifiers(parsed: ParsedDicom, profile: DeidProfile): I
   };
   const texts: Array<{ value: string; from: string }> = [];
   const keptPlain = new Set<string>();
-  walk(parsed.dataset, (ds, el) => {
-    const vr = knownVr(el);
-    if (!TEXT_VRS.has(vr) && !(vr === 'DA' && el.tag === 0x00100030)) return;
-    const keyword = keywordOf(el.tag);
-    const from = keyword || formatTag(el.tag);
-    const value = stringValue(stream, el, ds);
-    if (!value.trim()) return;
+  for (const { tag, vr, value, kept } of values) {
+    const keyword = keywordOf(tag);
+    const from = keyword || formatTag(tag);
     texts.push({ value, from });
-    if (vr !== 'PN' && !KINDS[keyword] && resolveAction(profile, el.tag).action === 'K') {
-      keptPlain.add(value.trim().toLowerCase());
+    if (vr !== 'PN' && !KINDS[keyword] && kept) keptPlain.add(value.trim().toLowerCase());
+    if (vr === 'PN') {
+      add(value.split('\\').flatMap(nameForms), 'name', from);
+      continue;
     }
-    if (vr === 'PN') return add(value.split('\\').flatMap(nameForms), 'name', from);
     const kind = KINDS[keyword];
-    if (!kind) return;
-    if (kind === 'institution' && resolveAction(profile, el.tag).action === 'K') return;
+    if (!kind) continue;
+    if (kind === 'institution' && kept) continue;
     if (kind === 'birth-date') add(dateForms(value), kind, from);
     else if (kind === 'address' || kind === 'institution') add(addressForms(value), kind, from);
     else if (kind === 'phone') add(phoneForms(value), kind, from);
     else add(idForms(value), kind, from);
-  });
+  }
   // An institution value that is also a kept, non-identifying value (a manufacturer's
   // own hospital, say) is what the profile deliberately keeps; names and IDs never are.
   for (const [k, id] of found) {

@@ -1,6 +1,8 @@
 // The review queue's state: the at-risk series of the input folder, the answer a person is
 // drafting for each, and the signed decisions the run carries (keyed by SOURCE series UID).
-// Decisions stay changeable until the run; each one is saved locally and recorded.
+// Decisions stay changeable until the run. Each one is recorded in the audit trail first and
+// counts only once it is: a decision shown as made but never recorded (the page closed or
+// reloaded while the entry was being written) would be a decision the trail cannot prove.
 import type { Region } from '../../core/deid/pixels/types';
 import type { BurnedInAnswer, FacialAnswer, ReviewDecision } from '../../core/deid/run/review';
 import type { DeidReviewApi, ReviewItem, ReviewKind } from './deid-review-api';
@@ -50,6 +52,8 @@ export class DeidReviewState {
   drafts = $state<Record<string, ReviewDraft>>({});
   loading = $state(false);
   status = $state('');
+  /** Series whose answer is being recorded; their buttons wait for it. */
+  recording = $state<Record<string, true>>({});
   private folder = '';
 
   constructor(readonly api: DeidReviewApi) {}
@@ -154,6 +158,7 @@ export class DeidReviewState {
     draft: ReviewDraft = this.draft(item.series),
   ): string {
     const d = draft;
+    if (this.recording[item.series]) return 'Recording the answer in the audit trail…';
     if (kind === 'burned-in') {
       if (!d.burnedJustification.trim()) return 'Write a justification first.';
       if (action === 'pass' && this.unseen(item)) return this.unseen(item);
@@ -193,15 +198,17 @@ export class DeidReviewState {
     d.regions = d.regions.filter((_, i) => i !== index);
   }
 
-  /** Records one answer for one series, made from `d` (its own draft, or the one applied). */
+  /**
+   * Records one answer for one series, made from `d` (its own draft, or the one applied),
+   * then applies it. False, with the reason in `status`, when it could not be recorded.
+   */
   private async answer(
     item: ReviewItem,
     kind: ReviewKind,
     action: BurnedAction | FacialAction,
     d: ReviewDraft,
     signed: { by: string; at: string },
-  ): Promise<void> {
-    const current = { ...this.decisions[item.series] };
+  ): Promise<boolean> {
     let answer: BurnedInAnswer | FacialAnswer;
     if (kind === 'burned-in') {
       const a: BurnedInAnswer = {
@@ -210,7 +217,7 @@ export class DeidReviewState {
         ...signed,
       };
       if (a.action === 'mask' && d.regions.length) a.regions = d.regions.map((r) => ({ ...r }));
-      current.burnedIn = answer = a;
+      answer = a;
     } else {
       const a: FacialAnswer = {
         action: action as FacialAction,
@@ -218,10 +225,56 @@ export class DeidReviewState {
         ...signed,
       };
       if (a.action === 'defaced') a.tool = d.tool.trim();
-      current.facial = answer = a;
+      answer = a;
     }
+    if (!(await this.recorded(item, kind, answer))) return false;
+    const current = { ...this.decisions[item.series] };
+    if (kind === 'burned-in') current.burnedIn = answer as BurnedInAnswer;
+    else current.facial = answer as FacialAnswer;
     this.decisions = { ...this.decisions, [item.series]: current };
-    await this.persist(item, kind, answer);
+    await this.saveHere();
+    return true;
+  }
+
+  async withdraw(item: ReviewItem, kind: ReviewKind): Promise<void> {
+    if (!(await this.recorded(item, kind, null))) return;
+    const current = { ...this.decisions[item.series] };
+    if (kind === 'burned-in') delete current.burnedIn;
+    else delete current.facial;
+    const next = { ...this.decisions };
+    if (current.burnedIn || current.facial) next[item.series] = current;
+    else delete next[item.series];
+    this.decisions = next;
+    await this.saveHere();
+    this.status = `${item.label}: ${kind} decision withdrawn. ${this.summary}.`;
+  }
+
+  /** The audit entry for an answer (null: withdrawn); false with the reason when it failed. */
+  private async recorded(
+    item: ReviewItem,
+    kind: ReviewKind,
+    answer: BurnedInAnswer | FacialAnswer | null,
+  ): Promise<boolean> {
+    this.recording = { ...this.recording, [item.series]: true };
+    try {
+      await this.api.record(item.series, kind, answer);
+      return true;
+    } catch (e) {
+      this.status = `${item.label}: not ${answer ? 'decided' : 'withdrawn'}, because the audit trail did not record it (${e instanceof Error ? e.message : String(e)}). Try again.`;
+      return false;
+    } finally {
+      const { [item.series]: _, ...rest } = this.recording;
+      this.recording = rest;
+    }
+  }
+
+  /** Keeps the decisions on this device, so a reload finds them before the run. */
+  private async saveHere(): Promise<void> {
+    try {
+      await this.api.save(this.folder, Object.entries($state.snapshot(this.decisions)));
+    } catch (e) {
+      this.status = `Recorded in the audit trail, but not kept on this device for the run: ${e instanceof Error ? e.message : String(e)}`;
+    }
   }
 
   async decide(
@@ -234,11 +287,11 @@ export class DeidReviewState {
       this.status = why;
       return;
     }
-    await this.answer(item, kind, action, this.draft(item.series), {
+    const done = await this.answer(item, kind, action, this.draft(item.series), {
       by: await this.api.by(),
       at: nowIso(),
     });
-    this.status = `${item.label}: ${this.describe(item.series, kind)}. ${this.summary}.`;
+    if (done) this.status = `${item.label}: ${this.describe(item.series, kind)}. ${this.summary}.`;
   }
 
   /**
@@ -260,37 +313,15 @@ export class DeidReviewState {
     const signed = { by: await this.api.by(), at: nowIso() };
     const others = this.similar(item, kind);
     const fits = others.filter((o) => !this.blocker(o, kind, action, d));
-    for (const target of [item, ...fits]) await this.answer(target, kind, action, d, signed);
+    for (const target of [item, ...fits]) {
+      // The first answer that cannot be recorded stops the rest; its reason stays shown.
+      if (!(await this.answer(target, kind, action, d, signed))) return;
+    }
     const left = others.length - fits.length;
     this.status =
       `${kind} ${action} applied to ${fits.length + 1} series, recorded for each` +
       (left ? `; ${left} similar series need their own answer (see each)` : '') +
       `. ${this.summary}.`;
-  }
-
-  async withdraw(item: ReviewItem, kind: ReviewKind): Promise<void> {
-    const current = { ...this.decisions[item.series] };
-    if (kind === 'burned-in') delete current.burnedIn;
-    else delete current.facial;
-    const next = { ...this.decisions };
-    if (current.burnedIn || current.facial) next[item.series] = current;
-    else delete next[item.series];
-    this.decisions = next;
-    await this.persist(item, kind, null);
-    this.status = `${item.label}: ${kind} decision withdrawn. ${this.summary}.`;
-  }
-
-  private async persist(
-    item: ReviewItem,
-    kind: ReviewKind,
-    answer: BurnedInAnswer | FacialAnswer | null,
-  ): Promise<void> {
-    try {
-      await this.api.save(this.folder, Object.entries($state.snapshot(this.decisions)));
-      await this.api.record(item.series, kind, answer);
-    } catch (e) {
-      this.status = `Decision kept here but not recorded: ${e instanceof Error ? e.message : String(e)}`;
-    }
   }
 
   /** The decision for one risk of a series, in words; '' when undecided. */

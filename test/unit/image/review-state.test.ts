@@ -36,16 +36,24 @@ function item(series: string, shown: boolean): ReviewItem {
   };
 }
 
-function harness(items: ReviewItem[], saved: Array<[string, ReviewDecision]> = []) {
+function harness(
+  items: ReviewItem[],
+  saved: Array<[string, ReviewDecision]> = [],
+  record: DeidReviewApi['record'] = async () => {},
+) {
   const recorded: string[] = [];
+  const kept: Array<Array<[string, ReviewDecision]>> = [];
   const api: DeidReviewApi = {
     queue: async () => ({ ok: true, value: items }),
     load: async () => saved,
-    save: async () => {},
+    save: async (_, d) => void kept.push(d),
     by: async () => 'Dr Reviewer',
-    record: async (series, kind, answer) => void recorded.push(`${series}:${answer?.action}`),
+    record: async (series, kind, answer) => {
+      await record(series, kind, answer);
+      recorded.push(`${series}:${answer?.action ?? 'withdrawn'}`);
+    },
   };
-  return { state: new DeidReviewState(api), recorded };
+  return { state: new DeidReviewState(api), recorded, kept };
 }
 
 const pass = (by = 'A'): ReviewDecision => ({
@@ -106,5 +114,68 @@ describe('DeidReviewState: confirm clean only what was shown', () => {
     // Even a pass put into the state by other means does not reach the run.
     state.decisions = { ...state.decisions, '6': pass('someone') };
     expect(state.forRun().map(([s]) => s)).toEqual(['7']);
+  });
+});
+
+// A decision shown as made must be one the audit trail holds: a reload while the entry was
+// being written lost it (CI, deid-review.spec), so the answer is recorded first.
+describe('DeidReviewState: an answer counts once the audit trail has it', () => {
+  it('is not shown, counted or kept before its entry is recorded', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const seen = item('8', true);
+    const { state, recorded, kept } = harness([seen], [], () => gate);
+    await state.load('in');
+    state.drafts['8']!.burnedJustification = 'operator text';
+    const pending = state.decide(seen, 'burned-in', 'exclude');
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(state.decisions['8']).toBeUndefined();
+    expect(state.summary).toBe('0 of 1 series decided');
+    expect(kept).toEqual([]);
+    // Meanwhile every button of the series waits, saying why.
+    expect(state.blocker(seen, 'burned-in', 'exclude')).toMatch(/Recording the answer/);
+    release();
+    await pending;
+    expect(recorded).toEqual(['8:exclude']);
+    expect(state.decisions['8']?.burnedIn?.action).toBe('exclude');
+    expect(state.summary).toBe('1 of 1 series decided');
+    expect(kept.at(-1)?.map(([s]) => s)).toEqual(['8']);
+    expect(state.blocker(seen, 'burned-in', 'exclude')).toBe('');
+  });
+
+  it('an answer the trail refuses is not applied, and the reason is shown', async () => {
+    const seen = item('9', true);
+    let refuse = true;
+    const { state, kept } = harness([seen], [], async () => {
+      if (refuse) throw new Error('Not recorded: this role may not review');
+    });
+    await state.load('in');
+    state.drafts['9']!.burnedJustification = 'operator text';
+    await state.decide(seen, 'burned-in', 'exclude');
+    expect(state.decisions['9']).toBeUndefined();
+    expect(kept).toEqual([]);
+    expect(state.status).toMatch(/not decided, because the audit trail did not record it/);
+    expect(state.status).toMatch(/this role may not review/);
+    // A withdrawal the trail refuses leaves the decision standing.
+    refuse = false;
+    await state.decide(seen, 'burned-in', 'exclude');
+    refuse = true;
+    await state.withdraw(seen, 'burned-in');
+    expect(state.decisions['9']?.burnedIn?.action).toBe('exclude');
+    expect(state.status).toMatch(/not withdrawn/);
+  });
+
+  it('apply to similar stops at the first answer the trail refuses', async () => {
+    const items = [item('10', true), item('11', true), item('12', true)];
+    const { state, recorded } = harness(items, [], async (series) => {
+      if (series === '11') throw new Error('disk full');
+    });
+    await state.load('in');
+    state.drafts['10']!.burnedJustification = 'same worklist screen';
+    await state.decideSimilar(items[0]!, 'burned-in', 'exclude');
+    expect(recorded).toEqual(['10:exclude']);
+    expect(Object.keys(state.decisions)).toEqual(['10']);
+    expect(state.status).toMatch(/series 11: not decided.*disk full/);
   });
 });

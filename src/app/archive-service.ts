@@ -144,9 +144,11 @@ export class ArchiveService implements ArchiveApi {
     const dir = await freshOpfsFolder(DEMO_FOLDER);
     try {
       // Generated of total files, as the worker writes them.
-      await this.deps.writeDemo(dir, signal, (written, total) =>
-        onProgress(withRates({ ...preparing, done: written, total, now: Date.now() })),
-      );
+      // A count the worker sent before Cancel may arrive after it: it is dropped.
+      await this.deps.writeDemo(dir, signal, (written, total) => {
+        if (!signal.aborted)
+          onProgress(withRates({ ...preparing, done: written, total, now: Date.now() }));
+      });
     } catch (e) {
       if (!signal.aborted) throw e;
       const cancelled = withRates(startCounts('cancelled', 'the demo archive', Date.now()));

@@ -148,16 +148,26 @@ export class ArchiveState {
     if (this.busy) return;
     this.busy = true;
     this.controller = new AbortController();
-    const onProgress = (p: ScanProgress) => {
+    const show = (p: ScanProgress) => {
       this.progress = p;
       this.status = describeProgress(p);
     };
+    // Progress comes from workers as messages; one already queued when the run ended
+    // (cancelled, done or failed) must not replace its outcome (seen in CI: "Preparing the
+    // demo archive: 50 of 1921" shown after Cancel).
+    let ended = false;
+    const onProgress = (p: ScanProgress) => {
+      if (!ended) show(p);
+    };
     try {
       const result = await task(onProgress, this.controller.signal);
-      if (result) onProgress(result);
+      ended = true;
+      if (result) show(result);
     } catch (e) {
+      ended = true;
       this.status = `Could not open the folder: ${e instanceof Error ? e.message : String(e)}`;
     } finally {
+      ended = true;
       this.busy = false;
       this.controller = null;
       await this.refresh();

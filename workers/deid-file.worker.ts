@@ -65,6 +65,32 @@ async function stageOutput(
   };
 }
 
+/**
+ * TEST BUILD ONLY (a compile-time false in production): a file in a folder named
+ * `trialbench-test-crash` kills this worker as a crash would (an error no one catches), one
+ * in `trialbench-test-crash-staged` does so once its output is staged under its temporary
+ * name, and one in `trialbench-test-hang` keeps the worker busy for good, so browser tests
+ * can prove that the pool holds that file alone, loses no other and leaves no temporary.
+ */
+async function injectedFailure(path: string, phase: 'start' | 'staged'): Promise<void> {
+  const crash =
+    phase === 'start'
+      ? path.includes('trialbench-test-crash/')
+      : path.includes('trialbench-test-crash-staged/');
+  if (crash) {
+    setTimeout(() => {
+      throw new Error('injected crash (test build)');
+    });
+    await new Promise<never>(() => undefined);
+  }
+  if (phase === 'start' && path.includes('trialbench-test-hang/')) {
+    const start = Date.now();
+    while (Date.now() >= start) {
+      // Busy, never answering: only the pool's watchdog ends it.
+    }
+  }
+}
+
 const api = {
   init(settings: RunSettings, output: FileSystemDirectoryHandle, workerTag: string): void {
     tag = workerTag;
@@ -99,6 +125,7 @@ const api = {
   /** Prepares input `i` from its File and, when it is to be written, stages its output. */
   async prepare(i: number, file: File, ref: FileRef): Promise<FileAnswer> {
     if (!proc || !writer) throw new Error('deid file worker: init first');
+    if (__TEST_BUILD__) await injectedFailure(ref.path, 'start');
     const prepared = await proc.prepare(i, {
       ...ref,
       read: async () => new Uint8Array(await file.arrayBuffer()),
@@ -107,6 +134,7 @@ const api = {
     const mine = `${tag}-${i}`;
     token = mine;
     const result = await proc.write(i);
+    if (__TEST_BUILD__) await injectedFailure(ref.path, 'staged');
     const tmp = stagedBy.get(mine) ?? null;
     stagedBy.delete(mine);
     return { prepared, staged: { tmp, result } };

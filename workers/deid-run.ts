@@ -33,6 +33,8 @@ export interface DeidJob extends Omit<RunJob, 'tool'> {
    * Absent: chosen from the machine's cores. 0: all in the run's own worker.
    */
   outputWorkers?: number;
+  /** With the pool: how long one file may keep its worker (ms); absent: by the file's size. */
+  fileLimitMs?: number;
 }
 
 /**
@@ -150,7 +152,14 @@ export async function runDeid(
     read: (path) => readPath(job.output, path),
     remove: (path) => out.remove(path),
   };
-  const { input: _i, output: _o, outputWorkers: _w, fileWorkers: _f, ...settings } = job;
+  const {
+    input: _i,
+    output: _o,
+    outputWorkers: _w,
+    fileWorkers: _f,
+    fileLimitMs: _l,
+    ...settings
+  } = job;
   const summary = await runLoop(
     { ...settings, tool: 'Trialbench (browser)' },
     {

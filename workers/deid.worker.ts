@@ -48,7 +48,10 @@ async function run(job: DeidJob, onProgress: (p: DeidProgress) => void) {
         job,
         onProgress,
         {
-          pool: (sources, settings) => (pool = new WorkerPool(sources, settings, job.output, size)),
+          pool: (sources, settings) =>
+            (pool = new WorkerPool(sources, settings, job.output, size, {
+              ...(job.fileLimitMs ? { limitMs: () => job.fileLimitMs! } : {}),
+            })),
         },
         abort.signal,
       );

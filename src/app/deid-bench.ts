@@ -197,9 +197,64 @@ async function outputs(fileWorkers: number[]) {
   return runs;
 }
 
+/**
+ * A small generated folder with one file in each of `trialbench-test-crash/`,
+ * `trialbench-test-crash-staged/` and `trialbench-test-hang/` (the test build's per-file
+ * worker crashes, crashes once the output is staged, or hangs on those),
+ * de-identified by a pool of two workers with a per-file limit of `limitMs`, and by the
+ * run's own worker (which does not inject): each run's held files with their reasons, and
+ * its output folder's DICOM files as "path sha256" lines.
+ */
+async function poolFailures(limitMs: number) {
+  const corpus = (seed: number, count: number, folder: string) =>
+    ({ modality: 'CT', count, rows: 64, columns: 64, seed, seriesSize: 20, folder }) as const;
+  const input = await generated('deid-fail-in', async (demo, input) => {
+    await demo.writeCorpus(input, corpus(1, 60, 'ct'));
+    await demo.writeCorpus(input, corpus(2, 1, 'trialbench-test-crash'));
+    await demo.writeCorpus(input, corpus(3, 1, 'trialbench-test-hang'));
+    await demo.writeCorpus(input, corpus(4, 1, 'trialbench-test-crash-staged'));
+  });
+  const { worker, api, profile } = deidWorker();
+  const key = Uint8Array.from({ length: 32 }, (_, i) => (i * 5 + 1) & 255);
+  const out = [];
+  for (const fileWorkers of [2, 0]) {
+    const output = await freshOpfsFolder(`deid-fail-out-${fileWorkers}`);
+    const r = await api.run(
+      {
+        input,
+        output,
+        profile,
+        key,
+        siteRules: [{ glob: '**', site: '101' }],
+        trial: {},
+        passBurnedIn: 'generated test corpus',
+        waiveFacialRisk: 'generated test corpus',
+        runBy: 'test',
+        fileWorkers,
+        fileLimitMs: limitMs,
+      },
+      Comlink.proxy(() => undefined),
+    );
+    if (!r.ok) throw new Error(`the run refused its folders (${r.code})`);
+    out.push({
+      fileWorkers,
+      inputs: r.value.record.counts.inputs,
+      written: r.value.record.counts.written,
+      held: r.value.held.map((h) => ({ path: h.path, reasons: h.reasons })),
+      removedTemporaries: r.value.removedTemporaries,
+      ...(await digestFolder(output).then((files) => ({
+        dicom: files.filter((f) => /\.dcm /.test(f)),
+        temporaries: files.filter((f) => /\.tmp /.test(f)),
+      }))),
+    });
+  }
+  worker.terminate();
+  return out;
+}
+
 declare global {
   interface Window {
-    trialbenchDeid: { run: typeof run; outputs: typeof outputs };
+    trialbenchDeid: { run: typeof run; outputs: typeof outputs; poolFailures: typeof poolFailures };
   }
 }
-window.trialbenchDeid = { run, outputs };
+window.trialbenchDeid = { run, outputs, poolFailures };

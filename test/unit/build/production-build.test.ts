@@ -1,4 +1,5 @@
-// The production build ships neither the test hook nor the benchmark page; the test build
+// The production build ships neither the test hooks (the page's and the de-identification
+// pool's injected failures) nor the benchmark page; the test build
 // (TRIALBENCH_TEST_BUILD=1, used by Playwright and `npm run bench`) has both.
 import { describe, expect, it } from 'vitest';
 import { build } from 'vite';
@@ -39,8 +40,12 @@ describe('production build', () => {
       expect(existsSync(join(prod, 'bench.html'))).toBe(false);
       expect(shipped(prod)).not.toContain('__trialbenchTest');
       expect(shipped(prod)).not.toContain('trialbench.testHooks');
+      // The de-identification pool's injected crash and hang (deid-file.worker.ts).
+      expect(shipped(prod)).not.toContain('trialbench-test-crash');
+      expect(shipped(prod)).not.toContain('trialbench-test-hang');
       expect(existsSync(join(test, 'bench.html'))).toBe(true);
       expect(shipped(test)).toContain('__trialbenchTest');
+      expect(shipped(test)).toContain('trialbench-test-crash');
     } finally {
       rmSync(prod, { recursive: true, force: true });
       rmSync(test, { recursive: true, force: true });

@@ -4,7 +4,10 @@
 // when gdcmanon is not installed. Beside it, `bench deid-cli-vs-io-floor: <x> x`: against a
 // one-thread Node script doing only what every output needs whatever the de-identification
 // (read, SHA-256, write a temporary, read back and compare, SHA-256, rename), so what the
-// de-identification itself costs can be told from what the machine's I/O and hashing cost. Usage: node scripts/bench-deid-cli.js [files, default 400]
+// de-identification itself costs can be told from what the machine's I/O and hashing cost;
+// and `bench deid-cli-io-floor-vs-gdcmanon: <x> x`: that floor on one thread per core against
+// gdcmanon, the ceiling of any tool that hashes, writes and reads back every output here.
+// Usage: node scripts/bench-deid-cli.js [files, default 400]
 //   [--runs N] (default 3; the median counts: the machine is shared and noisy)
 //   [--corpus DIR] (keep the generated files there and reuse them on the next call)
 //   [--cpu-prof DIR] (one more CLI run under node --cpu-prof, main thread and output threads;
@@ -25,7 +28,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -104,25 +107,46 @@ async function generate(work, input, count) {
   return bytes;
 }
 
-/** The floor: the I/O and hashing every output needs, one file at a time, one thread. */
+/**
+ * The floor: the I/O and hashing every output needs, whatever the de-identification, one
+ * file at a time. With a third argument N > 0 the files are dealt round-robin to N worker
+ * threads: the most this machine's cores give that work (the CLI's ceiling).
+ */
 const FLOOR_SCRIPT = `
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-const [input, output] = process.argv.slice(2);
-const files = readdirSync(input, { recursive: true, withFileTypes: true })
-  .filter((e) => e.isFile())
-  .map((e) => join(e.parentPath ?? e.path, e.name))
-  .sort();
-for (const f of files) {
-  const b = readFileSync(f);
-  createHash('sha256').update(b).digest('hex');
-  const out = join(output, relative(input, f));
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out + '.tmp', b);
-  if (!readFileSync(out + '.tmp').equals(b)) throw new Error('read-back differs');
-  createHash('sha256').update(b).digest('hex');
-  renameSync(out + '.tmp', out);
+import { Worker, isMainThread, workerData } from 'node:worker_threads';
+const [input, output, threads = '0'] = process.argv.slice(2);
+const copy = (files) => {
+  for (const f of files) {
+    const b = readFileSync(f);
+    createHash('sha256').update(b).digest('hex');
+    const out = join(output, relative(input, f));
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out + '.tmp', b);
+    if (!readFileSync(out + '.tmp').equals(b)) throw new Error('read-back differs');
+    createHash('sha256').update(b).digest('hex');
+    renameSync(out + '.tmp', out);
+  }
+};
+if (!isMainThread) copy(workerData);
+else {
+  const files = readdirSync(input, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath ?? e.path, e.name))
+    .sort();
+  const n = Number(threads);
+  if (n <= 0) copy(files);
+  else
+    await Promise.all(
+      Array.from({ length: n }, (_, k) => new Promise((ok, no) =>
+        new Worker(new URL(import.meta.url), {
+          workerData: files.filter((_, i) => i % n === k),
+          argv: process.argv.slice(2),
+        }).on('error', no).on('exit', (c) => (c === 0 ? ok() : no(new Error('exit ' + c)))),
+      )),
+    );
 }
 `;
 
@@ -270,7 +294,8 @@ export async function benchDeidCli(count = 400, opts = {}) {
       rmSync(join(work, name), { recursive: true, force: true });
       rmSync(join(work, `${name}.deid-key`), { force: true });
     };
-    const fresh = () => ['floor', 'gdcm', 'tb', 'base'].forEach(clear);
+    const fresh = () => ['floor', 'floorN', 'gdcm', 'tb', 'base'].forEach(clear);
+    const cores = availableParallelism();
     const mb = bytes / 1e6;
     const runs = [];
     for (let i = 0; i < runsWanted; i++) {
@@ -308,17 +333,27 @@ export async function benchDeidCli(count = 400, opts = {}) {
       clear('floor');
       const f = time('node', [join(work, 'floor.mjs'), input, join(work, 'floor')]);
       if (f.status !== 0) throw new Error(`the I/O floor script exited ${f.status}: ${f.stderr}`);
+      clear('floorN');
+      const fN = time('node', [
+        join(work, 'floor.mjs'),
+        input,
+        join(work, 'floorN'),
+        String(cores),
+      ]);
+      if (fN.status !== 0)
+        throw new Error(`the threaded I/O floor script exited ${fN.status}: ${fN.stderr}`);
       runs.push({
         gdcm: g.seconds,
         tb: t.seconds,
         gdcmCpu: g.cpu,
         tbCpu: t.cpu,
         floor: f.seconds,
+        floorN: fN.seconds,
         ...(b ? { base: b.seconds, baseCpu: b.cpu } : {}),
       });
       if (opts.verbose)
         console.log(
-          `run ${i + 1}: trialbench ${t.seconds.toFixed(2)} s (${(mb / t.seconds).toFixed(0)} MB/s, CPU ${t.cpu.toFixed(2)} s), gdcmanon ${g.seconds.toFixed(2)} s (${(mb / g.seconds).toFixed(0)} MB/s, CPU ${g.cpu.toFixed(2)} s, ${gdcmFiles} files written), I/O floor ${f.seconds.toFixed(2)} s (CPU ${f.cpu.toFixed(2)} s), ratio ${(g.seconds / t.seconds).toFixed(2)}${b ? `; baseline ${b.seconds.toFixed(2)} s (CPU ${b.cpu.toFixed(2)} s, ratio ${(g.seconds / b.seconds).toFixed(2)})${i % 2 ? ', ran first' : ''}` : ''}`,
+          `run ${i + 1}: trialbench ${t.seconds.toFixed(2)} s (${(mb / t.seconds).toFixed(0)} MB/s, CPU ${t.cpu.toFixed(2)} s), gdcmanon ${g.seconds.toFixed(2)} s (${(mb / g.seconds).toFixed(0)} MB/s, CPU ${g.cpu.toFixed(2)} s, ${gdcmFiles} files written), I/O floor ${f.seconds.toFixed(2)} s (CPU ${f.cpu.toFixed(2)} s), on ${cores} threads ${fN.seconds.toFixed(2)} s (CPU ${fN.cpu.toFixed(2)} s), ratio ${(g.seconds / t.seconds).toFixed(2)}${b ? `; baseline ${b.seconds.toFixed(2)} s (CPU ${b.cpu.toFixed(2)} s, ratio ${(g.seconds / b.seconds).toFixed(2)})${i % 2 ? ', ran first' : ''}` : ''}`,
         );
     }
     if (opts.cpuProf) {
@@ -344,8 +379,12 @@ export async function benchDeidCli(count = 400, opts = {}) {
     const gc = median(runs.map((r) => r.gdcmCpu));
     const tc = median(runs.map((r) => r.tbCpu));
     const f = median(runs.map((r) => r.floor));
+    const fN = median(runs.map((r) => r.floorN));
+    // Per round, then the median: the floor and gdcmanon ran side by side in each round.
+    const ceilings = runs.map((r) => r.gdcm / r.floorN);
+    const ceiling = median(ceilings);
     console.log(
-      `\nDe-identification CLI: ${count} CT 512x512 files, ${mb.toFixed(0)} MB; medians of ${runs.length}: trialbench ${t.toFixed(2)} s (${(mb / t).toFixed(0)} MB/s, process start included), gdcmanon basic profile ${g.toFixed(2)} s (${(mb / g).toFixed(0)} MB/s); CPU time trialbench ${tc.toFixed(2)} s, gdcmanon ${gc.toFixed(2)} s (ratio ${(gc / tc).toFixed(2)}); I/O floor (read, hash, write, read back, hash, rename; one thread) ${f.toFixed(2)} s (${(mb / f).toFixed(0)} MB/s)`,
+      `\nDe-identification CLI: ${count} CT 512x512 files, ${mb.toFixed(0)} MB; medians of ${runs.length}: trialbench ${t.toFixed(2)} s (${(mb / t).toFixed(0)} MB/s, process start included), gdcmanon basic profile ${g.toFixed(2)} s (${(mb / g).toFixed(0)} MB/s); CPU time trialbench ${tc.toFixed(2)} s, gdcmanon ${gc.toFixed(2)} s (ratio ${(gc / tc).toFixed(2)}); I/O floor (read, hash, write, read back, hash, rename; one thread) ${f.toFixed(2)} s (${(mb / f).toFixed(0)} MB/s), on ${cores} threads ${fN.toFixed(2)} s (${(mb / fN).toFixed(0)} MB/s, ${ceiling.toFixed(2)}x gdcmanon, per round ${Math.min(...ceilings).toFixed(2)}-${Math.max(...ceilings).toFixed(2)}: the most any tool doing that I/O and hashing could reach here)`,
     );
     if (opts.baseline) {
       const bw = median(runs.map((r) => r.base));
@@ -354,7 +393,7 @@ export async function benchDeidCli(count = 400, opts = {}) {
         `Baseline ${opts.baseline}: ${bw.toFixed(2)} s (${(mb / bw).toFixed(0)} MB/s, CPU ${bc.toFixed(2)} s), ${(g / bw).toFixed(2)}x gdcmanon; this build ${t.toFixed(2)} s (CPU ${tc.toFixed(2)} s), ${(g / t).toFixed(2)}x gdcmanon`,
       );
     }
-    return { vsGdcmanon: g / t, vsFloor: f / t };
+    return { vsGdcmanon: g / t, vsFloor: f / t, floorVsGdcmanon: ceiling };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -383,5 +422,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   if (x !== null) {
     console.log(`bench deid-cli-vs-gdcmanon: ${x.vsGdcmanon.toFixed(2)} x`);
     console.log(`bench deid-cli-vs-io-floor: ${x.vsFloor.toFixed(2)} x`);
+    console.log(`bench deid-cli-io-floor-vs-gdcmanon: ${x.floorVsGdcmanon.toFixed(2)} x`);
   }
 }

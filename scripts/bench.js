@@ -317,6 +317,7 @@ try {
     if (x !== null) {
       headline.push(['deid-cli-vs-gdcmanon', x.vsGdcmanon.toFixed(2), 'x']);
       headline.push(['deid-cli-vs-io-floor', x.vsFloor.toFixed(2), 'x']);
+      headline.push(['deid-cli-io-floor-vs-gdcmanon', x.floorVsGdcmanon.toFixed(2), 'x']);
     }
   }
 

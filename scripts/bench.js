@@ -40,6 +40,12 @@ const deidCount = arg('deid', 500);
 // --qc N: series of 50 instances QC-checked in the worker (default 2000: 100,000 instances).
 const qcSeries = arg('qc', 2000);
 const deidWorkers = arg('deid-workers', undefined);
+// --deid-rounds N: rounds of copy, copy with 4 in flight and de-identify (default 3).
+// --deid-in-flight N: outputs waiting at each output stage (default: the app's).
+const deidRounds = arg('deid-rounds', 3);
+const deidInFlight = arg('deid-in-flight', undefined);
+// --deid-file-workers N: the per-file pool's workers (default: the app's; 0: the run's own).
+const deidFileWorkers = arg('deid-file-workers', undefined);
 // --deid-cli N: CT files (512x512) through `trialbench deid` vs gdcmanon (default 400; 0: off).
 const deidCliCount = arg('deid-cli', 400);
 // --viewer N: slices of the 512x512 CT stack the viewer opens and scrolls (default 300; 0
@@ -280,12 +286,17 @@ try {
 
   if (deidCount) {
     const d = await page.evaluate(
-      ([count, outputWorkers]) =>
+      ([count, outputWorkers, rounds, inFlight, fileWorkers]) =>
         window.trialbenchDeid.run(
           { modality: 'CT', count, rows: 256, columns: 256, seed: 11, phantom: false },
-          outputWorkers === null ? {} : { outputWorkers },
+          {
+            rounds,
+            ...(outputWorkers === null ? {} : { outputWorkers }),
+            ...(inFlight === null ? {} : { outputsInFlight: inFlight }),
+            ...(fileWorkers === null ? {} : { fileWorkers }),
+          },
         ),
-      [deidCount, deidWorkers ?? null],
+      [deidCount, deidWorkers ?? null, deidRounds, deidInFlight ?? null, deidFileWorkers ?? null],
     );
     console.log(
       `\nDe-identification: ${d.files} files written (${d.held} held, ${d.leakChecked} read back and leak-checked), ${d.megabytes.toFixed(0)} MB; medians of ${d.rounds} rounds (copy, copy with 4 in flight, de-identify)`,

@@ -143,6 +143,33 @@ async function syncAccess(handle: FileSystemFileHandle): Promise<SyncHandle | nu
   }
 }
 
+function writeAll(access: SyncHandle, data: Uint8Array): void {
+  let at = 0;
+  while (at < data.byteLength) {
+    const n = access.write(data.subarray(at), { at });
+    // A handle that writes nothing is out of space (quota), not a reason to spin.
+    if (n <= 0) throw new DOMException('no space left to write', 'QuotaExceededError');
+    at += n;
+  }
+}
+
+/**
+ * The file's bytes, asking for `expected` + 1 so that a longer file shows: read() fills the
+ * buffer unless the file ends first, so a read that stops at `expected` bytes has reached
+ * the end, and asking again (or asking the size first) would be a round trip for nothing.
+ */
+function readAll(access: SyncHandle, expected: number): Uint8Array {
+  const buf = new Uint8Array(expected + 1);
+  let got = 0;
+  while (got < buf.length) {
+    const n = access.read(buf.subarray(got), { at: got });
+    if (n <= 0) break;
+    got += n;
+    if (got === expected) break;
+  }
+  return buf.subarray(0, got);
+}
+
 /**
  * Writes `data` into `handle`; with `readBack`, also returns the file's bytes as read from
  * it afterwards. In OPFS (from a worker) a sync access handle writes and reads the file in
@@ -161,24 +188,19 @@ async function fill(
   const access = typeof data === 'string' || !temporary ? null : await syncAccess(handle);
   if (access && typeof data !== 'string') {
     try {
-      access.truncate(0);
-      let at = 0;
-      while (at < data.byteLength) {
-        const n = access.write(data.subarray(at), { at });
-        // A handle that writes nothing is out of space (quota), not a reason to spin.
-        if (n <= 0) throw new DOMException('no space left to write', 'QuotaExceededError');
-        at += n;
-      }
+      // A read-back proves the length too (readAll asks for one byte more), so a temporary
+      // that is read back is not cut first: a stale longer one (a run that died) shows up
+      // there and is cut then. In a private profile (the bench's) each call here is a round
+      // trip to the browser: this and getSize are two fewer per output.
+      if (!readBack) access.truncate(0);
+      writeAll(access, data);
       access.flush();
       if (!readBack) return null;
-      const reread = new Uint8Array(access.getSize());
-      let got = 0;
-      while (got < reread.length) {
-        const n = access.read(reread.subarray(got), { at: got });
-        if (n <= 0) break;
-        got += n;
-      }
-      return reread.subarray(0, got);
+      const reread = readAll(access, data.length);
+      if (reread.length <= data.length) return reread;
+      access.truncate(data.length);
+      access.flush();
+      return readAll(access, data.length);
     } finally {
       access.close();
     }
@@ -221,10 +243,21 @@ export async function exists(
   }
 }
 
-/** Every file under `root`, folder-relative with '/', in a stable order. */
-export async function listAll(root: FileSystemDirectoryHandle): Promise<string[]> {
+/**
+ * Every file under `root`, folder-relative with '/', in the order walk() gives. Names only:
+ * opening each file as walk() does cost the whole-folder check a round trip per output
+ * (about 0.5 ms each, 500 CT files: 0.2 s of the run's finishing).
+ */
+export async function listAll(root: FileSystemDirectoryHandle, prefix = ''): Promise<string[]> {
+  const entries: FileSystemHandle[] = [];
+  for await (const e of root.values()) entries.push(e);
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const out: string[] = [];
-  for await (const { path } of walk(root)) out.push(path);
+  for (const e of entries) {
+    if (e.kind === 'directory')
+      out.push(...(await listAll(e as FileSystemDirectoryHandle, `${prefix}${e.name}/`)));
+    else out.push(prefix + e.name);
+  }
   return out;
 }
 

@@ -6,6 +6,7 @@ import { freshOpfsFolder } from '../adapters/fs/folders';
 import { basicProfile } from '../core/deid/profile';
 import type { DemoWorkerApi } from '../../workers/demo.worker';
 import type { DeidWorkerApi } from '../../workers/deid.worker';
+import { OutputHelper } from '../../workers/deid-output-helper';
 
 type CorpusParams = Parameters<DemoWorkerApi['writeCorpus']>[1];
 
@@ -252,9 +253,44 @@ async function poolFailures(limitMs: number) {
   return out;
 }
 
+/**
+ * The output stage over a temporary that is already there and longer than the output (a
+ * run that died mid-write under the same name): the stage does not cut a temporary before
+ * writing it, so the read-back must see the stale tail, cut it and prove the file again.
+ * Returns the stage's answer and what the output folder then holds, as "path size" lines.
+ */
+async function stageOverStale() {
+  const output = await freshOpfsFolder('deid-stale-out');
+  const dir = await output.getDirectoryHandle('s', { create: true });
+  const stale = await (await dir.getFileHandle('a.dcm.w0.tmp', { create: true })).createWritable();
+  await stale.write(new Uint8Array(5000).fill(7));
+  await stale.close();
+  const helper = new OutputHelper(output, 'w0', 'deid-stale-test');
+  await helper.ready;
+  const bytes = Uint8Array.from({ length: 3000 }, (_, i) => (i * 13) & 255);
+  const answer = await helper.put({ path: 's/a.dcm', parts: [bytes.slice()], ids: [] });
+  helper.terminate();
+  const files: string[] = [];
+  for await (const e of dir.values())
+    files.push(`${e.name} ${(await (e as FileSystemFileHandle).getFile()).size}`);
+  const written = new Uint8Array(
+    await (await (await dir.getFileHandle('a.dcm')).getFile()).arrayBuffer(),
+  );
+  return {
+    answer,
+    files: files.sort(),
+    same: written.length === bytes.length && written.every((b, i) => b === bytes[i]),
+  };
+}
+
 declare global {
   interface Window {
-    trialbenchDeid: { run: typeof run; outputs: typeof outputs; poolFailures: typeof poolFailures };
+    trialbenchDeid: {
+      run: typeof run;
+      outputs: typeof outputs;
+      poolFailures: typeof poolFailures;
+      stageOverStale: typeof stageOverStale;
+    };
   }
 }
-window.trialbenchDeid = { run, outputs, poolFailures };
+window.trialbenchDeid = { run, outputs, poolFailures, stageOverStale };

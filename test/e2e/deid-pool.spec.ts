@@ -60,3 +60,17 @@ test('a crash or a hang in the pool holds that file alone; every other file is w
   for (const line of pool!.dicom) expect(inThread!.dicom).toContain(line);
   expect(pool!.temporaries).toEqual([]);
 });
+
+// The output stage does not cut a temporary before writing it (a round trip to the browser
+// saved per file): its read-back, which asks for one byte more than it wrote, must catch a
+// longer temporary left under the same name, cut it, and prove the file again.
+test('a longer temporary left under the same name is cut, and the output proven', async ({
+  page,
+}) => {
+  await page.goto('/bench.html');
+  await page.waitForFunction(() => 'trialbenchDeid' in window);
+  const r = await page.evaluate(() => window.trialbenchDeid.stageOverStale());
+  expect(r.answer.kind).toBe('ok');
+  expect(r.files).toEqual(['a.dcm 3000']);
+  expect(r.same).toBe(true);
+});

@@ -51,6 +51,12 @@ export interface FileProcess {
   readonly ahead: number;
   /** Writes the loop may have outstanding at once. */
   readonly writes: number;
+  /**
+   * Bytes of output the loop may have outstanding at once, where they wait in memory: past
+   * it, the loop hands the next output only once all but the last one handed are written.
+   * Absent: only `writes` bounds them.
+   */
+  readonly writeBytes?: number;
 }
 
 /**
@@ -109,6 +115,8 @@ export interface LocalProcessIo {
   ioFailure(e: unknown): IoFailure | null;
   /** Writes each stage may have waiting (default 3). */
   perPort?: number;
+  /** Bytes of output waiting for the stages at once (default 256 MB). */
+  writeBytes?: number;
   /** Inputs in prepare at once (default 4). */
   ahead?: number;
 }
@@ -137,6 +145,9 @@ export function localProcess(settings: RunSettings, io: LocalProcessIo): LocalPr
   return {
     ahead: io.ahead ?? 4,
     writes: io.ports.length * (io.perPort ?? 3),
+    // Outputs handed to the stages wait in memory until written: with more of them in
+    // flight, large files must not add up to more than this.
+    writeBytes: io.writeBytes ?? 256 * 1024 * 1024,
     has: (i) => held.has(i),
     async prepare(i, file) {
       let bytes: Uint8Array;

@@ -399,6 +399,8 @@ export async function runLoop(job: RunJob, io: RunIo): Promise<RunSummary> {
     }
   };
   const inFlight = new Set<Promise<void>>();
+  /** Output bytes handed to proc.write and not yet written (for proc.writeBytes). */
+  let writing = 0;
   let failure: Stop | null = null;
 
   const holdLocal = (
@@ -563,13 +565,19 @@ export async function runLoop(job: RunJob, io: RunIo): Promise<RunSummary> {
         },
       );
       inFlight.add(task);
+      writing += o.size;
       // A task that threw (a bug) stays in the set: the next race or the final wait throws it.
       task.then(
-        () => inFlight.delete(task),
+        () => {
+          inFlight.delete(task);
+          writing -= o.size;
+        },
         () => undefined,
       );
       lap('deid');
-      while (inFlight.size >= proc.writes) await Promise.race(inFlight);
+      const cap = proc.writeBytes ?? Infinity;
+      while (inFlight.size >= proc.writes || (inFlight.size > 1 && writing > cap))
+        await Promise.race(inFlight);
       if (lines.length >= JOURNAL_CHUNK) await flush();
       progress();
       lap('outputWait');

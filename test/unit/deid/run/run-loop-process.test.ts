@@ -150,3 +150,41 @@ describe('DEID-92 the run loop over its per-file port', () => {
     expect(c.written + held + c.skipped + (c.duplicate ?? 0)).toBe(corpus.size);
   });
 });
+
+describe('outputs waiting in memory', () => {
+  /** Output stages that count how many outputs they hold at once. */
+  function counting(io: RunIo) {
+    let now = 0;
+    let most = 0;
+    const ports: OutputPort[] = (io.ports ?? []).map((port) => ({
+      put: async (t) => {
+        most = Math.max(most, ++now);
+        await new Promise((go) => setTimeout(go, 2));
+        const r = await port.put(t);
+        now--;
+        return r;
+      },
+    }));
+    return { ports, most: () => most };
+  }
+
+  it('many writes may wait at once, but past writeBytes only the one just handed waits', async () => {
+    const free = memoryIo(corpus, new MemDisk());
+    const a = counting(free);
+    await runLoop(job(), {
+      ...free,
+      process: localProcess(job(), { ...free, ports: a.ports, perPort: 8 }),
+    });
+    expect(a.most()).toBeGreaterThan(2);
+
+    const capped = memoryIo(corpus, new MemDisk());
+    const b = counting(capped);
+    const r = await runLoop(job(), {
+      ...capped,
+      process: localProcess(job(), { ...capped, ports: b.ports, perPort: 8, writeBytes: 1 }),
+    });
+    // Past the cap, the output just handed waits only for the one before it.
+    expect(b.most()).toBe(2);
+    expect(r.record.counts.written).toBeGreaterThan(5);
+  });
+});

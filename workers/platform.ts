@@ -1,5 +1,7 @@
 // The two platform edges the indexing worker needs, written against web standards that
-// exist in every worker: Blob reads and a size-capped DecompressionStream.
+// exist in every worker: Blob reads and a size-capped inflate (DecompressionStream, with
+// pako where Chromium is stricter than zlib).
+import { Inflate as PakoInflate } from 'pako';
 import type { ByteSource, Inflate } from '../src/core/index/record';
 
 export function blobSource(blob: Blob): ByteSource {
@@ -14,8 +16,25 @@ export class InflateLimitError extends Error {
   readonly code = 'ERR_BUFFER_TOO_LARGE';
 }
 
-/** Inflates raw DEFLATE data, stopping as soon as the output would pass `maxBytes`. */
+/**
+ * Inflates raw DEFLATE data, stopping as soon as the output would pass `maxBytes`.
+ *
+ * The browser's own inflater goes first because it is fast. Chromium's refuses any byte after
+ * the end of the deflate stream, which zlib ignores; real writers leave such bytes (pydicom's
+ * image_dfl.dcm carries 8), and the CLI (Node's zlib) reads those files. So when the native
+ * inflater refuses, pako, a port of zlib, decides: it reads to the end of the stream and
+ * ignores what follows, so the app and the CLI accept and refuse the same files.
+ */
 export const inflateRaw: Inflate = async (data, maxBytes) => {
+  try {
+    return await nativeInflate(data, maxBytes);
+  } catch (e) {
+    if (e instanceof InflateLimitError) throw e;
+    return zlibInflate(data, maxBytes);
+  }
+};
+
+async function nativeInflate(data: Uint8Array, maxBytes: number): Promise<Uint8Array> {
   const stream = new Blob([data as Uint8Array<ArrayBuffer>])
     .stream()
     .pipeThrough(new DecompressionStream('deflate-raw'));
@@ -32,6 +51,37 @@ export const inflateRaw: Inflate = async (data, maxBytes) => {
     }
     chunks.push(value);
   }
+  return join(chunks, total);
+}
+
+/** zlib's rules (via pako): bytes after the stream's end are ignored; a stream cut short is not. */
+export function zlibInflate(data: Uint8Array, maxBytes: number): Uint8Array {
+  const inflater = new PakoInflate({ raw: true, chunkSize: 1 << 16 });
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  inflater.onData = (chunk) => {
+    const bytes = chunk as Uint8Array;
+    total += bytes.byteLength;
+    if (total > maxBytes) throw new InflateLimitError(`inflated data exceeds ${maxBytes} bytes`);
+    chunks.push(bytes);
+  };
+  let status: number | undefined;
+  inflater.onEnd = (s) => {
+    status = s;
+  };
+  inflater.push(data, true);
+  // onEnd says 0 only once the stream's final block was read; a stream cut short never ends,
+  // a damaged one ends with a negative status.
+  if (status !== 0) throw new InflateCorruptError('deflate stream is damaged');
+  return join(chunks, total);
+}
+
+/** An inflater's refusal of damaged data (not a limit). */
+export class InflateCorruptError extends Error {
+  readonly code = 'Z_DATA_ERROR';
+}
+
+function join(chunks: Uint8Array[], total: number): Uint8Array {
   const out = new Uint8Array(total);
   let at = 0;
   for (const c of chunks) {
@@ -39,4 +89,4 @@ export const inflateRaw: Inflate = async (data, maxBytes) => {
     at += c.byteLength;
   }
   return out;
-};
+}

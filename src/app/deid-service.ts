@@ -5,6 +5,7 @@ import type { IndexStore } from '../core/ports/store';
 import type { Json } from '../core/ledger/types';
 import type { DeidJob, DeidSummary, DeidWorkerApi } from '../../workers/deid.worker';
 import type { ThumbnailWorkerApi } from '../../workers/thumbnail.worker';
+import { inflateRaw } from '../../workers/platform';
 import { keyFingerprint, siteFor } from '../core/deid/run';
 import type {
   DeidApi,
@@ -56,6 +57,7 @@ export class DeidService implements DeidApi {
       key: () => deps.keys.key(),
       record: deps.record,
       runBy: deps.runBy,
+      inflate: inflateRaw,
       thumbnail: (bytes) =>
         this.thumbnailWorker().thumbnail(Comlink.transfer(bytes, [bytes.buffer as ArrayBuffer])),
     });
@@ -211,14 +213,19 @@ export class DeidService implements DeidApi {
       req.siteRules,
       req.mapping,
     )?.site;
-    return previewRows(new Uint8Array(await file.arrayBuffer()), req.profile, {
-      key,
-      subjectId: site
-        ? (pseudonymFor(key, site, inst.patientId ?? '', req.mapping, req.pseudonymPrefix) ??
-          '(not in the mapping)')
-        : '(no site: set a folder-to-site rule)',
-      trial: { ...req.trial, ...(site ? { siteId: site } : {}) },
-    });
+    return previewRows(
+      new Uint8Array(await file.arrayBuffer()),
+      req.profile,
+      {
+        key,
+        subjectId: site
+          ? (pseudonymFor(key, site, inst.patientId ?? '', req.mapping, req.pseudonymPrefix) ??
+            '(not in the mapping)')
+          : '(no site: set a folder-to-site rule)',
+        trial: { ...req.trial, ...(site ? { siteId: site } : {}) },
+      },
+      inflateRaw,
+    );
   }
 }
 

@@ -18,10 +18,12 @@ import { protocolPublishBody, qcAutoBody, qcReviewBody, type ReviewInput } from 
 import { sha256, utf8 } from '../core/deid/sha256';
 import { hex } from '../core/protocol/validate';
 import type { Json } from '../core/ledger/types';
-import { parseDicomBytes } from '../core/dicom/file';
+import { parseSource } from '../core/deid/engine';
+import { inflateRaw } from '../../workers/platform';
 import { renderThumbnail, type NoThumbnail, type Thumbnail } from '../core/image/thumbnail';
 import type { ProtocolStore } from '../core/ports/protocol-store';
 import type { IndexStore } from '../core/ports/store';
+import { hasPixelData } from '../core/index/record';
 import type {
   ImportResult,
   NoCheckedValues,
@@ -244,7 +246,7 @@ export class QcService implements QcApi {
     const { readFile, store } = this.deps;
     if (!readFile) return { code: 'unreadable', reason: 'no thumbnail: files cannot be read here' };
     const inst = (await store.listInstances(seriesInstanceUid))
-      .filter((i) => !i.missing && i.pixelDataOffset !== null)
+      .filter((i) => !i.missing && hasPixelData(i))
       .sort((a, b) => (a.instanceNumber ?? 0) - (b.instanceNumber ?? 0));
     const middle = inst[Math.floor(inst.length / 2)];
     if (!middle)
@@ -258,7 +260,7 @@ export class QcService implements QcApi {
         reason: 'no thumbnail: the file cannot be read now (open its folder again)',
       };
     }
-    const parsed = parseDicomBytes(bytes);
+    const parsed = await parseSource(bytes, inflateRaw);
     if (parsed.kind !== 'parsed')
       return { code: 'unreadable', reason: 'no thumbnail: the file no longer parses' };
     return renderThumbnail(parsed.dicom);

@@ -1,19 +1,21 @@
 // Preview (issue 4 item 6): every attribute of one file with its action and its value
 // before and after, so a coordinator checks the profile on real data before a run.
 import { formatTag, keywordOf } from '../../core/dicom/dictionary';
-import { parseDicomBytes } from '../../core/dicom/file';
 import { displayValue } from '../../core/dicom/values';
-import { deidentifyDataset, type DeidContext } from '../../core/deid/engine';
+import { deidentifyDataset, parseSource, type DeidContext } from '../../core/deid/engine';
+import type { Inflate } from '../../core/index/record';
 import type { DeidProfile } from '../../core/deid/profile';
 import type { PreviewRow } from '../../ui/state/deid-api';
 import { fail, ok, type DeidResult } from '../../ui/state/deid-result';
 
-export function previewRows(
+export async function previewRows(
   bytes: Uint8Array,
   profile: DeidProfile,
   ctx: DeidContext,
-): DeidResult<PreviewRow[], 'unreadable-file'> {
-  const outcome = parseDicomBytes(bytes);
+  /** The run's inflater, so a deflated file previews as the run will read it. */
+  inflate?: Inflate,
+): Promise<DeidResult<PreviewRow[], 'unreadable-file'>> {
+  const outcome = await parseSource(bytes, inflate);
   if (outcome.kind !== 'parsed')
     return fail('unreadable-file', `This file cannot be previewed (${outcome.kind}).`);
   const parsed = outcome.dicom;

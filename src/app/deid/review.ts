@@ -3,6 +3,10 @@
 // thumbnail), with the pixel rules' regions; decisions kept per folder in localStorage and
 // recorded in the ledger by a keyed hash of the series, never its UID.
 import { parseDicomBytes } from '../../core/dicom/file';
+import type { ParsedDicom } from '../../core/dicom/types';
+
+import { parseSource } from '../../core/deid/engine';
+import { hasPixelData, type Inflate } from '../../core/index/record';
 import { geometryFromDicom, pixelAttrsFromDicom } from '../../core/deid/pixels/from-dicom';
 import { matchRules, regionsToMask } from '../../core/deid/pixels/match';
 import { burnedInRisk, facialRisk } from '../../core/deid/pixels/risk';
@@ -28,6 +32,8 @@ export interface ReviewDeps {
    * thumbnail worker and the viewer's codecs); absent: native and RLE only, drawn here.
    */
   thumbnail?: (bytes: Uint8Array) => Promise<Thumbnail | NoThumbnail>;
+  /** Inflates deflated files (the run's own inflater); absent: deflated series are unread. */
+  inflate?: Inflate;
 }
 
 const STORAGE_PREFIX = 'trialbench.deid.review.';
@@ -55,8 +61,16 @@ export function reviewOf(
     > & { codes: string[] })
   | null {
   const out = parseDicomBytes(bytes);
-  if (out.kind !== 'parsed' || !out.dicom.pixelData) return null;
-  const d = out.dicom;
+  return out.kind === 'parsed' ? reviewOfDicom(out.dicom, instances, draw) : null;
+}
+
+/** reviewOf for a file already parsed (a deflated one, inflated first). */
+function reviewOfDicom(
+  d: ParsedDicom,
+  instances: number,
+  draw: boolean,
+): ReturnType<typeof reviewOf> {
+  if (!d.pixelData) return null;
   const attrs = pixelAttrsFromDicom(d);
   const burned = burnedInRisk(attrs);
   const facial = facialRisk(attrs, geometryFromDicom(d, instances));
@@ -117,15 +131,24 @@ export class DeidReview implements DeidReviewApi {
         .filter((i) => i.folderId === inputId && !i.missing)
         .sort((a, b) => (a.instanceNumber ?? 0) - (b.instanceNumber ?? 0));
       const middle = inst[Math.floor(inst.length / 2)];
-      if (!middle || middle.pixelDataOffset === null) continue;
+      if (!middle || !hasPixelData(middle)) continue;
+      // A deflated file's header is compressed: it is read whole.
+      const deflated = middle.pixelDataOffset === null;
       let found: ReturnType<typeof reviewOf>;
       let bytes: Uint8Array;
       try {
         const file = await readFile(root, middle.path);
         // The header alone says whether the series is at risk; pixels only for those that are.
-        if (!atRisk(await bytesOf(file.slice(0, middle.pixelDataOffset)), inst.length)) continue;
+        const header = file.slice(0, middle.pixelDataOffset ?? file.size);
+        if (!deflated && !atRisk(await bytesOf(header), inst.length)) continue;
         bytes = await bytesOf(file);
-        found = reviewOf(bytes, inst.length, !this.deps.thumbnail);
+        // Deflated files are inflated here as the run inflates them: a series the run holds
+        // must never be missing from the only place where it can be decided.
+        const parsed = await parseSource(bytes, this.deps.inflate);
+        found =
+          parsed.kind === 'parsed'
+            ? reviewOfDicom(parsed.dicom, inst.length, !this.deps.thumbnail)
+            : null;
       } catch {
         continue; // gone since the scan: the run will report it
       }

@@ -1,6 +1,7 @@
 // What indexing one file yields. These shapes are the contract between the parser
 // (src/core/dicom), the index store (src/adapters/storage) and the UI.
 
+import { DEFLATED_EXPLICIT_VR_LE } from '../dicom/transfer-syntax';
 /** One attribute as shown in a series detail: where it came from and its display text. */
 export interface IndexedAttribute {
   /** 8 hex digits, upper case, e.g. "00180050". Nested values use a path, e.g. "00540016[0].00181072". */
@@ -71,6 +72,19 @@ export interface InstanceFields {
   pixelDataOffset: number | null;
   /** Every attribute that was extracted, for the series detail view. */
   attributes: IndexedAttribute[];
+}
+
+/**
+ * Whether an indexed instance has pixels to show. A deflated file's pixels lie inside its
+ * compressed stream, so it has no pixelDataOffset; its Rows say it is an image.
+ */
+export function hasPixelData(
+  i: Pick<InstanceFields, 'pixelDataOffset' | 'transferSyntaxUid' | 'rows'>,
+): boolean {
+  return (
+    i.pixelDataOffset !== null ||
+    (i.transferSyntaxUid === DEFLATED_EXPLICIT_VR_LE && i.rows !== null)
+  );
 }
 
 /**

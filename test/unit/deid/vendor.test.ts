@@ -9,11 +9,17 @@ import { deidentifiedTail } from '../../../src/core/deid/method';
 import { basicProfile, type DeidProfile } from '../../../src/core/deid/profile';
 import { isWellKnownUid, keyedHash, remapUid } from '../../../src/core/deid/uid';
 import { DeidRun, type FileOutcome } from '../../../src/core/deid/run/run';
-import { inflateRaw } from '../../../workers/platform';
+import {
+  InflateCorruptError,
+  InflateLimitError,
+  inflateRaw,
+  zlibInflate,
+} from '../../../workers/platform';
 import * as V from '../../fixtures/vendor';
 import { inflate as inflateNode } from '../dicom/inflate';
 import { DCIODVFY, DCMDUMP, hasDciodvfy, hasDcmdump, tempFiles } from '../../fixtures/tools';
 import { spawnSync } from 'node:child_process';
+import { inflateRawSync } from 'node:zlib';
 import { errorClasses } from './survey';
 
 const KEY = new Uint8Array(32).fill(7);
@@ -171,6 +177,35 @@ describe('DEID-61 deflated input', () => {
     corrupt.fill(0xff, corrupt.length - 200);
     const bad = await parseSource(corrupt, inflateRaw);
     expect(bad.kind === 'problem' && bad.problem.code).toMatch(/deflate-corrupt|truncated/);
+  });
+});
+
+describe("DEID-94 zlib's rules for a deflate stream, in the app as in the CLI", () => {
+  const stream = (f: Uint8Array) => {
+    const first = parseDicomBytes(f);
+    if (first.kind !== 'deflated') throw new Error('not deflated');
+    return f.subarray(first.streamOffset);
+  };
+
+  test('bytes after the end of the stream are ignored, as zlib ignores them', async () => {
+    const plain = zlibInflate(stream(V.deflated()), 1 << 24);
+    const trailing = zlibInflate(stream(V.deflatedWithTrailingBytes()), 1 << 24);
+    expect(Buffer.from(trailing).equals(Buffer.from(plain))).toBe(true);
+    expect(
+      Buffer.from(inflateRawSync(stream(V.deflatedWithTrailingBytes()))).equals(Buffer.from(plain)),
+    ).toBe(true);
+    const outcome = await parseSource(V.deflatedWithTrailingBytes(), inflateRaw);
+    expect(outcome.kind).toBe('parsed');
+  });
+
+  test('a stream cut short or damaged is refused; the size cap still holds', async () => {
+    expect(() => zlibInflate(stream(V.deflatedTruncated()), 1 << 24)).toThrow(InflateCorruptError);
+    const damaged = stream(V.deflated()).slice();
+    damaged.fill(0xff, 0, 16);
+    expect(() => zlibInflate(damaged, 1 << 24)).toThrow(InflateCorruptError);
+    expect(() => zlibInflate(stream(V.deflated()), 1000)).toThrow(InflateLimitError);
+    const cut = await parseSource(V.deflatedTruncated(), inflateRaw);
+    expect(cut.kind === 'problem' && cut.problem.code).toBe('deflate-corrupt');
   });
 });
 

@@ -4,6 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { DeidReview } from '../../../src/app/deid/review';
 import { parseDicomBytes } from '../../../src/core/dicom/file';
+import { parseSource } from '../../../src/core/deid/engine';
+import { inflateRaw } from '../../../workers/platform';
+import { deflateRawSync } from 'node:zlib';
 import { writePart10, TS, type DataElement } from '../../../src/core/dicom/writer';
 import { renderThumbnailWith } from '../../../src/core/image/thumbnail';
 import type { DeidResult } from '../../../src/ui/state/deid-result';
@@ -19,7 +22,12 @@ import { encodeFrame, locateWasm } from '../../fixtures/codecs';
 const JPEG_BASELINE = '1.2.840.10008.1.2.4.50';
 
 /** An ultrasound image (at burned-in risk), 64x64 grey, native or JPEG Baseline. */
-async function us(series: string, sop: string, jpeg: boolean): Promise<Uint8Array> {
+async function us(
+  series: string,
+  sop: string,
+  jpeg: boolean,
+  deflated = false,
+): Promise<Uint8Array> {
   const pixels = Uint8Array.from({ length: 64 * 64 }, (_, i) => ((i >> 3) % 4) * 60);
   const ds: DataElement[] = [
     { tag: 0x00080008, vr: 'CS', value: ['ORIGINAL', 'PRIMARY'] },
@@ -53,6 +61,11 @@ async function us(series: string, sop: string, jpeg: boolean): Promise<Uint8Arra
         : pixels,
     },
   ];
+  if (deflated)
+    return writePart10(ds, {
+      transferSyntaxUid: TS.deflatedLE,
+      deflate: (d) => new Uint8Array(deflateRawSync(d)),
+    });
   return writePart10(ds, { transferSyntaxUid: jpeg ? JPEG_BASELINE : TS.explicitLE });
 }
 
@@ -60,6 +73,7 @@ interface Fixture {
   uid: string;
   description: string;
   jpeg: boolean;
+  deflated?: boolean;
 }
 
 async function folder(list: Fixture[]) {
@@ -70,9 +84,9 @@ async function folder(list: Fixture[]) {
     const rows: InstanceRow[] = [];
     for (let n = 1; n <= 2; n++) {
       const path = `${s.uid}/${n}.dcm`;
-      const bytes = await us(s.uid, `${s.uid}.${n}`, s.jpeg);
+      const bytes = await us(s.uid, `${s.uid}.${n}`, s.jpeg, s.deflated);
       files.set(path, bytes);
-      const p = parseDicomBytes(bytes);
+      const p = await parseSource(bytes, inflateRaw);
       if (p.kind !== 'parsed') throw new Error(p.kind);
       rows.push({
         id: `in:${path}`,
@@ -80,7 +94,10 @@ async function folder(list: Fixture[]) {
         path,
         missing: false,
         instanceNumber: n,
-        pixelDataOffset: p.dicom.pixelData!.offset,
+        transferSyntaxUid: p.dicom.transferSyntaxUid,
+        rows: 64,
+        // As the indexer stores it: a deflated file has no offset to its pixels.
+        pixelDataOffset: p.dicom.deflated ? null : p.dicom.pixelData!.offset,
       } as InstanceRow);
     }
     instances.set(s.uid, rows);
@@ -111,10 +128,11 @@ async function folder(list: Fixture[]) {
   };
 }
 
-function review(f: Awaited<ReturnType<typeof folder>>, decode: boolean) {
+function review(f: Awaited<ReturnType<typeof folder>>, decode: boolean, inflate = false) {
   const decoder = new WasmFrameDecoder(locateWasm);
   return new DeidReview({
     ...f,
+    ...(inflate ? { inflate: inflateRaw } : {}),
     key: async () => new Uint8Array(32).fill(3),
     record: async () => {},
     runBy: async () => 'Dr Reviewer',
@@ -159,6 +177,17 @@ describe('review queue items', () => {
       expect(drawn!.thumbnail.mapping).toMatch(/^decoded from JPEG Baseline/);
       expect([drawn!.thumbnail.columns, drawn!.thumbnail.rows]).toEqual([64, 64]);
     }
+  });
+
+  it('a deflated series is listed and drawn, as the run that holds it reads it', async () => {
+    const f = await folder([
+      { uid: '2.25.4001', description: 'echo', jpeg: false, deflated: true },
+    ]);
+    const [item] = valueOf(await review(f, false, true).queue('in'));
+    expect(item?.burnedIn.length).toBeGreaterThan(0);
+    expect('reason' in item!.thumbnail).toBe(false);
+    if (!('reason' in item!.thumbnail))
+      expect([item!.thumbnail.columns, item!.thumbnail.rows]).toEqual([64, 64]);
   });
 
   it('a decoder that fails leaves a reason, not a picture and not a throw', async () => {

@@ -1,7 +1,6 @@
 // The two platform edges the indexing worker needs, written against web standards that
 // exist in every worker: Blob reads and a size-capped inflate (DecompressionStream, with
 // pako where Chromium is stricter than zlib).
-import { Inflate as PakoInflate } from 'pako';
 import type { ByteSource, Inflate } from '../src/core/index/record';
 
 export function blobSource(blob: Blob): ByteSource {
@@ -54,8 +53,13 @@ async function nativeInflate(data: Uint8Array, maxBytes: number): Promise<Uint8A
   return join(chunks, total);
 }
 
-/** zlib's rules (via pako): bytes after the stream's end are ignored; a stream cut short is not. */
-export function zlibInflate(data: Uint8Array, maxBytes: number): Uint8Array {
+/**
+ * zlib's rules (via pako): bytes after the stream's end are ignored; a stream cut short is
+ * not. pako is loaded only when needed, so the workers that rarely meet a deflated file do
+ * not carry it.
+ */
+export async function zlibInflate(data: Uint8Array, maxBytes: number): Promise<Uint8Array> {
+  const { Inflate: PakoInflate } = await import('pako');
   const inflater = new PakoInflate({ raw: true, chunkSize: 1 << 16 });
   const chunks: Uint8Array[] = [];
   let total = 0;

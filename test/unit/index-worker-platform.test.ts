@@ -1,5 +1,5 @@
-// blobSource reads whole files and prefixes without slicing (see workers/platform.ts): the
-// bytes must be exactly those a slice would give, across stream chunk boundaries too.
+// blobSource reads a whole file without slicing (see workers/platform.ts): the bytes must be
+// exactly those a slice would give, for whole files, prefixes and reads from an offset.
 import { describe, expect, test } from 'vitest';
 import { blobSource } from '../../workers/platform';
 

@@ -196,6 +196,7 @@ try {
     const rate = (r) => r.files / (r.ms / 1000);
     const probeRates = [];
     const indexRates = [];
+    const listRates = [];
     const ratios = [];
     let index = null;
     for (let k = 0; k < rounds; k++) {
@@ -205,6 +206,7 @@ try {
       if (k % 2 === 1) p = await call('probe', name, poolSize);
       probeRates.push(rate(p));
       indexRates.push(rate(index));
+      listRates.push(index.files / (index.listMs / 1000));
       ratios.push(rate(index) / rate(p));
     }
     const inMemory = await call('index', name, poolSize, 'none');
@@ -224,6 +226,7 @@ try {
       `${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}`,
       (inMemory.files / (inMemory.ms / 1000)).toFixed(0),
       `${index.indexed}/${index.files}`,
+      median(listRates).toFixed(0),
     ]);
     headline.push([`index-${modality.toLowerCase()}`, indexRate.toFixed(0), 'files/s']);
     headline.push([`index-${modality.toLowerCase()}-vs-prefix-read`, ratio.toFixed(2), 'x']);
@@ -247,6 +250,7 @@ try {
       'ratio range': r[7],
       'index files/s, no store': r[8],
       indexed: r[9],
+      'listing files/s': r[10],
     })),
   );
 

@@ -1,0 +1,116 @@
+// Listing with getFile() calls in flight (src/adapters/fs/folders.ts): the same entries in the
+// same order as one call at a time, whatever the window and however slowly each call answers;
+// a failing getFile fails the walk at its turn; a stopped walk leaves nothing unhandled.
+import { describe, expect, test, vi } from 'vitest';
+import { walkDirectory, type ListedEntry } from '../../../src/adapters/fs/folders';
+
+type Node = { dir: Record<string, Node> } | { file: number } | { fails: true };
+
+/** A directory handle over a tree; each getFile answers after a seeded, uneven delay. */
+function handle(tree: Record<string, Node>, calls: { started: number; max: number; open: number }) {
+  let seed = 7;
+  const delay = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % 5;
+  const dir = (entries: Record<string, Node>): FileSystemDirectoryHandle =>
+    ({
+      kind: 'directory',
+      async *values() {
+        for (const [name, node] of Object.entries(entries)) {
+          if ('dir' in node) yield { ...(dir(node.dir) as object), name };
+          else
+            yield {
+              kind: 'file',
+              name,
+              getFile: async () => {
+                calls.started++;
+                calls.open++;
+                calls.max = Math.max(calls.max, calls.open);
+                await new Promise((r) => setTimeout(r, delay()));
+                calls.open--;
+                if ('fails' in node) throw new DOMException('gone', 'NotFoundError');
+                return new File([new Uint8Array(node.file)], name, { lastModified: node.file });
+              },
+            };
+        }
+      },
+    }) as unknown as FileSystemDirectoryHandle;
+  return dir(tree);
+}
+
+function tree(): Record<string, Node> {
+  const series = (n: number, files: number): Node => ({
+    dir: Object.fromEntries(
+      Array.from({ length: files }, (_, i) => [`${n}-${i}.dcm`, { file: n * 100 + i }]),
+    ),
+  });
+  return {
+    'a.dcm': { file: 1 },
+    s1: series(1, 30),
+    s2: { dir: { deep: series(2, 3), 'b.dcm': { file: 2 } } },
+    'c.dcm': { file: 3 },
+    s3: series(3, 90),
+  };
+}
+
+async function list(root: FileSystemDirectoryHandle, inFlight: number, signal?: AbortSignal) {
+  const out: ListedEntry[] = [];
+  for await (const e of walkDirectory(root, signal, inFlight)) out.push(e);
+  return out;
+}
+
+const shape = (es: ListedEntry[]) => es.map((e) => [e.path, e.size, e.mtime, e.file.name]);
+
+describe('walkDirectory with getFile calls in flight', () => {
+  test('the same entries, in the same order, as one call at a time', async () => {
+    const one = await list(handle(tree(), { started: 0, max: 0, open: 0 }), 1);
+    expect(one).toHaveLength(126);
+    expect(one[0]!.path).toBe('a.dcm');
+    for (const w of [2, 3, 16, 64, 500]) {
+      const calls = { started: 0, max: 0, open: 0 };
+      const many = await list(handle(tree(), calls), w);
+      expect(shape(many), `window ${w}`).toEqual(shape(one));
+      expect(calls.max, `window ${w}`).toBeLessThanOrEqual(w);
+      if (w >= 16) expect(calls.max).toBeGreaterThan(1);
+    }
+  });
+
+  test('a getFile that fails fails the walk at its turn, after every entry before it', async () => {
+    const t = tree();
+    (t.s3 as { dir: Record<string, Node> }).dir['3-5.dcm'] = { fails: true };
+    const seen: string[] = [];
+    const walk = async () => {
+      for await (const e of walkDirectory(
+        handle(t, { started: 0, max: 0, open: 0 }),
+        undefined,
+        16,
+      ))
+        seen.push(e.path);
+    };
+    await expect(walk()).rejects.toMatchObject({ name: 'NotFoundError' });
+    expect(seen.at(-1)).toBe('s3/3-4.dcm');
+    expect(seen).toHaveLength(2 + 30 + 1 + 3 + 5);
+  });
+
+  test('a walk stopped early leaves no rejection unhandled', async () => {
+    const t = tree();
+    for (const k of Object.keys((t.s3 as { dir: Record<string, Node> }).dir))
+      (t.s3 as { dir: Record<string, Node> }).dir[k] = { fails: true };
+    const unhandled = vi.fn();
+    process.on('unhandledRejection', unhandled);
+    try {
+      const stop = new AbortController();
+      let n = 0;
+      for await (const _ of walkDirectory(
+        handle(t, { started: 0, max: 0, open: 0 }),
+        stop.signal,
+        64,
+      )) {
+        if (++n === 30) stop.abort();
+      }
+      expect(n).toBeLessThanOrEqual(32);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(unhandled).not.toHaveBeenCalled();
+    } finally {
+      process.off('unhandledRejection', unhandled);
+    }
+  });
+});

@@ -11,6 +11,10 @@ import type {
   SeriesFilter,
 } from '../core/ports/store';
 import { sliceMetaOfRow } from '../core/image/slice-meta';
+import { undeflate } from '../core/dicom/undeflate';
+import { DEFLATED_EXPLICIT_VR_LE } from '../core/dicom/transfer-syntax';
+import { MAX_INFLATED_BYTES } from '../core/deid/engine';
+import { inflateRaw } from '../../workers/platform';
 import type { StackEntry } from '../ui/viewer/engine-api';
 import { scanFolder } from '../core/scan/scanner';
 import { startCounts, withRates } from '../core/scan/progress';
@@ -238,10 +242,13 @@ export class ArchiveService implements ArchiveApi {
               )
             : [];
         }
-        list.forEach((r, k) => {
-          const file = files[k];
-          if (file) out.push({ file, meta: sliceMetaOfRow(r) });
-        });
+        const entries = await Promise.all(
+          list.map(async (r, k) => {
+            const file = files[k];
+            return file ? { file: await viewable(file, r), meta: sliceMetaOfRow(r) } : null;
+          }),
+        );
+        for (const e of entries) if (e) out.push(e);
       }),
     );
     return out;
@@ -342,5 +349,24 @@ export class ArchiveService implements ArchiveApi {
       folder,
       listing,
     );
+  }
+}
+
+/**
+ * The file the viewer's loader can read: a deflated one rewritten as Explicit VR Little
+ * Endian (its loader reads metadata through dcmjs, which does not inflate); any other, or one
+ * that fails to inflate, as it is (the viewer then shows why it cannot draw it).
+ */
+async function viewable(file: File, row: InstanceRow): Promise<File> {
+  if (row.transferSyntaxUid !== DEFLATED_EXPLICIT_VR_LE) return file;
+  try {
+    const bytes = await undeflate(
+      new Uint8Array(await file.arrayBuffer()),
+      inflateRaw,
+      MAX_INFLATED_BYTES,
+    );
+    return bytes ? new File([bytes as Uint8Array<ArrayBuffer>], file.name) : file;
+  } catch {
+    return file;
   }
 }

@@ -33,6 +33,13 @@ test('a deflated file with bytes after its stream is indexed and de-identified',
   const row = problems.locator('tbody tr', { hasText: 'cut.dcm' });
   await expect(row.locator('td').nth(4)).toHaveText('deflate-corrupt');
 
+  // The viewer draws it (rewritten as explicit VR little endian for Cornerstone's loader).
+  await page.getByRole('tab', { name: 'Archive' }).click();
+  const tree = page.getByRole('region', { name: /Archive/ });
+  await tree.locator('tr[data-kind=series] button').first().click();
+  await page.getByRole('button', { name: 'Open in viewer' }).click();
+  await expect(page.getByTestId('pane-0-state')).toContainText('rendered', { timeout: 240_000 });
+
   await page.getByRole('tab', { name: 'De-identify' }).click();
   // The preview reads a deflated file as the run does.
   await page.getByRole('button', { name: 'Preview' }).click();

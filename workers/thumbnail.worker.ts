@@ -2,7 +2,7 @@
 // syntaxes decoded by the viewer's WASM codecs (workers/codecs.ts), fetched from our own
 // origin under cornerstone-wasm/ as the viewer's are.
 import * as Comlink from 'comlink';
-import { parseSource } from '../src/core/deid/engine';
+import { parseSource } from '../src/core/dicom/inflating';
 import { renderThumbnailWith, type NoThumbnail, type Thumbnail } from '../src/core/image/thumbnail';
 import { WasmFrameDecoder } from './codecs';
 import { inflateRaw } from './platform';

@@ -13,7 +13,7 @@ import type {
 import { sliceMetaOfRow } from '../core/image/slice-meta';
 import { undeflate } from '../core/dicom/undeflate';
 import { DEFLATED_EXPLICIT_VR_LE } from '../core/dicom/transfer-syntax';
-import { MAX_INFLATED_BYTES } from '../core/deid/engine';
+import { MAX_INFLATED_BYTES } from '../core/dicom/inflating';
 import { inflateRaw } from '../../workers/platform';
 import type { StackEntry } from '../ui/viewer/engine-api';
 import { scanFolder } from '../core/scan/scanner';

@@ -18,7 +18,7 @@ import { protocolPublishBody, qcAutoBody, qcReviewBody, type ReviewInput } from 
 import { sha256, utf8 } from '../core/deid/sha256';
 import { hex } from '../core/protocol/validate';
 import type { Json } from '../core/ledger/types';
-import { parseSource } from '../core/deid/engine';
+import { parseSource } from '../core/dicom/inflating';
 import { inflateRaw } from '../../workers/platform';
 import { renderThumbnail, type NoThumbnail, type Thumbnail } from '../core/image/thumbnail';
 import type { ProtocolStore } from '../core/ports/protocol-store';

@@ -2,7 +2,8 @@
 // before and after, so a coordinator checks the profile on real data before a run.
 import { formatTag, keywordOf } from '../../core/dicom/dictionary';
 import { displayValue } from '../../core/dicom/values';
-import { deidentifyDataset, parseSource, type DeidContext } from '../../core/deid/engine';
+import { deidentifyDataset, type DeidContext } from '../../core/deid/engine';
+import { parseSource } from '../../core/dicom/inflating';
 import type { Inflate } from '../../core/index/record';
 import type { DeidProfile } from '../../core/deid/profile';
 import type { PreviewRow } from '../../ui/state/deid-api';

@@ -5,7 +5,7 @@
 import { parseDicomBytes } from '../../core/dicom/file';
 import type { ParsedDicom } from '../../core/dicom/types';
 
-import { parseSource } from '../../core/deid/engine';
+import { parseSource } from '../../core/dicom/inflating';
 import { hasPixelData, type Inflate } from '../../core/index/record';
 import { geometryFromDicom, pixelAttrsFromDicom } from '../../core/deid/pixels/from-dicom';
 import { matchRules, regionsToMask } from '../../core/deid/pixels/match';

@@ -3,16 +3,15 @@
 // (DEID-60), a change log and closed reasons to hold the file out. Pixel Data is never
 // copied: the caller splices the original value bytes (`pixel.start`..`pixel.end`).
 import { keywordOf, formatTag, lookupTag } from '../dicom/dictionary';
-import { parseDicomBytes, parseInflated, readAfterPixelData } from '../dicom/file';
+import { readAfterPixelData } from '../dicom/file';
 import {
   DEFLATED_EXPLICIT_VR_LE,
   EXPLICIT_VR_LE,
   STORED_TRANSFER_SYNTAXES,
 } from '../dicom/transfer-syntax';
-import type { DataSet, DicomElement, ParsedDicom, ParseOutcome } from '../dicom/types';
+import type { DataSet, DicomElement, ParsedDicom } from '../dicom/types';
 import { displayValue, rawValue, stringValue, stringValues } from '../dicom/values';
 import type { DataElement, Item, Value, Vr } from '../dicom/writer';
-import type { Inflate } from '../index/record';
 import type { Action } from './actions';
 import { shiftDateValue, subjectDayOffset, type OffsetRange } from './dates';
 import type { DeidProfile } from './profile';
@@ -320,48 +319,6 @@ function dropOrphanCreators(out: DataElement[]): DataElement[] {
         o.tag >>> 16 === group && (o.tag & 0xffff) >>> 8 === element && (o.tag & 0xffff) >= 0x1000,
     );
   });
-}
-
-/** Largest inflated stream a deflated source may give (DEID-61); beyond it, held. */
-export const MAX_INFLATED_BYTES = 512 * 1024 * 1024;
-
-/**
- * Parses a source for de-identification, inflating a deflated dataset with the platform's
- * `inflate` (DEID-61), capped at MAX_INFLATED_BYTES: the whole stream is needed, pixels
- * included, so the cap is larger than the index's header cap. Without `inflate`, a deflated
- * source stays the 'deflated' outcome. Never throws for bad input.
- */
-export async function parseSource(
-  bytes: Uint8Array,
-  inflate?: Inflate,
-  maxInflated = MAX_INFLATED_BYTES,
-): Promise<ParseOutcome> {
-  const first = parseDicomBytes(bytes);
-  if (first.kind !== 'deflated' || !inflate) return first;
-  let inflated: Uint8Array;
-  try {
-    inflated = await inflate(bytes.subarray(first.streamOffset), maxInflated);
-  } catch (e) {
-    const tooLarge =
-      typeof e === 'object' &&
-      e !== null &&
-      (e as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE';
-    return {
-      kind: 'problem',
-      problem: tooLarge
-        ? {
-            code: 'deflate-too-large',
-            message: `deflated data inflate to more than ${maxInflated} bytes`,
-            offset: first.streamOffset,
-          }
-        : {
-            code: 'deflate-corrupt',
-            message: 'deflated data could not be inflated',
-            offset: first.streamOffset,
-          },
-    };
-  }
-  return parseInflated(bytes, first.meta, inflated, first.hasPreamble);
 }
 
 const REQUIRED_UIDS: ReadonlyArray<readonly [number, string]> = [

@@ -1,6 +1,7 @@
 // Indexing one file: read a bounded prefix, parse, read more only while the header goes
 // on, never read pixel data.
-import { parseDicomBytes, parseInflated } from '../dicom/file';
+import { parseDicomBytes } from '../dicom/file';
+import { parseInflating } from '../dicom/inflating';
 import { DEFAULT_LIMITS, type Limits, type ParseOutcome, type ParsedDicom } from '../dicom/types';
 import { expandAttributes, extractFlat, type FlatInstance } from './extract';
 import type { ByteSource, Inflate, IndexOutcome, Problem } from './record';
@@ -101,57 +102,13 @@ export async function indexFileFlat(src: ByteSource, opts: IndexOptions): Promis
  * Parses a header from a prefix of a file, inflating deflated datasets. The answer is
  * 'parsed', 'problem' or 'need-more' (never 'deflated').
  */
-export async function parseDicom(
+export function parseDicom(
   bytes: Uint8Array,
   fileSize: number,
   inflate: Inflate,
   limits: Limits = DEFAULT_LIMITS,
 ): Promise<ParseOutcome> {
-  const first = parseDicomBytes(bytes, fileSize, limits);
-  if (first.kind !== 'deflated') return first;
-  const compressed = bytes.subarray(first.streamOffset);
-  let inflated: Uint8Array;
-  try {
-    inflated = await inflate(compressed, limits.maxHeaderBytes);
-  } catch (e) {
-    const tooLarge =
-      typeof e === 'object' &&
-      e !== null &&
-      (e as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE';
-    return tooLarge
-      ? {
-          kind: 'problem',
-          problem: {
-            code: 'deflate-too-large',
-            message: `deflated data inflate to more than ${limits.maxHeaderBytes} bytes`,
-            offset: first.streamOffset,
-          },
-        }
-      : {
-          kind: 'problem',
-          problem: {
-            code: 'deflate-corrupt',
-            message: `deflated data could not be inflated: ${String(e)}`,
-            offset: first.streamOffset,
-          },
-        };
-  }
-  const parsed = parseInflated(bytes, first.meta, inflated, first.hasPreamble, limits);
-  if (
-    inflated.length >= limits.maxHeaderBytes &&
-    !(parsed.kind === 'parsed' && parsed.dicom.pixelData)
-  ) {
-    // Output stopped at the cap before the header ended: a bomb, or too big to index.
-    return {
-      kind: 'problem',
-      problem: {
-        code: 'deflate-too-large',
-        message: `deflated data inflate to more than ${limits.maxHeaderBytes} bytes`,
-        offset: first.streamOffset,
-      },
-    };
-  }
-  return parsed;
+  return parseInflating(bytes, inflate, limits.maxHeaderBytes, fileSize, limits);
 }
 
 export type { ParsedDicom };

@@ -2,6 +2,7 @@
 // (src/core/dicom), the index store (src/adapters/storage) and the UI.
 
 import { DEFLATED_EXPLICIT_VR_LE } from '../dicom/transfer-syntax';
+
 /** One attribute as shown in a series detail: where it came from and its display text. */
 export interface IndexedAttribute {
   /** 8 hex digits, upper case, e.g. "00180050". Nested values use a path, e.g. "00540016[0].00181072". */

@@ -2,7 +2,8 @@
 // of truncations and byte flips after Pixel Data give a written file, a hold with a closed
 // reason or a parse problem; never an exception.
 import { describe, expect, test } from 'vitest';
-import { deidentifyDataset, parseSource } from '../../../src/core/deid/engine';
+import { deidentifyDataset } from '../../../src/core/deid/engine';
+import { parseSource } from '../../../src/core/dicom/inflating';
 import { deidentifiedTail } from '../../../src/core/deid/method';
 import { basicProfile } from '../../../src/core/deid/profile';
 import { findLeaks } from '../../../src/core/deid/run/leak';

@@ -8,7 +8,7 @@ import { describe, expect, test } from 'vitest';
 import { parseDicomBytes } from '../../../src/core/dicom/file';
 import { undeflate } from '../../../src/core/dicom/undeflate';
 import { stringValue } from '../../../src/core/dicom/values';
-import { parseSource } from '../../../src/core/deid/engine';
+import { parseSource } from '../../../src/core/dicom/inflating';
 import { zlibInflate } from '../../../workers/platform';
 import * as V from '../../fixtures/vendor';
 import { DCMDUMP, hasDcmdump, tempFiles } from '../../fixtures/tools';

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { DeidReview } from '../../../src/app/deid/review';
 import { parseDicomBytes } from '../../../src/core/dicom/file';
-import { parseSource } from '../../../src/core/deid/engine';
+import { parseSource } from '../../../src/core/dicom/inflating';
 import { inflateRaw } from '../../../workers/platform';
 import { deflateRawSync } from 'node:zlib';
 import { writePart10, TS, type DataElement } from '../../../src/core/dicom/writer';

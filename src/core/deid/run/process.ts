@@ -5,7 +5,7 @@
 // reuse, duplicates and output-path clashes, pseudonym collisions, counts, the journal's
 // order), so a shell may run the per-file work wherever it likes (the CLI: in worker
 // threads) and the outputs, manifest, journal and documents come out the same.
-import { parseSource } from '../engine';
+import { parseSource } from '../../dicom/inflating';
 import type { Inflate } from '../../index/record';
 import type { OutputResult } from './read-back';
 import { DeidRun, type FileOutcome, type PreparedOutcome } from './run';

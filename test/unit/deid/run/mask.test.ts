@@ -3,7 +3,7 @@
 // on the final bytes.
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
-import { parseSource } from '../../../../src/core/deid/engine';
+import { parseSource } from '../../../../src/core/dicom/inflating';
 import { writePart10 } from '../../../../src/core/dicom/writer';
 import { inflate } from '../../dicom/inflate';
 import type { Region } from '../../../../src/core/deid/pixels';

@@ -4,16 +4,37 @@
 /** Suffix of files being written; a file with it was never completed. */
 export const TMP_SUFFIX = '.tmp';
 
+/** getFile() calls in flight while walking (one at a time cost a round trip per file). */
+const WALK_IN_FLIGHT = 64;
+
+/** Every file under `root`, sorted by name within each folder (the run's stable order). */
 export async function* walk(
   root: FileSystemDirectoryHandle,
   prefix = '',
+  inFlight = WALK_IN_FLIGHT,
 ): AsyncGenerator<{ path: string; file: File }> {
   const entries: FileSystemHandle[] = [];
   for await (const e of root.values()) entries.push(e);
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const files = entries.filter((e): e is FileSystemFileHandle => e.kind === 'file');
+  // The next files' getFile() calls run while this one is yielded; each is awaited in its
+  // turn, so the order is the sorted one and a failure fails the walk where it would have.
+  const opened: Promise<File>[] = [];
+  const open = (upTo: number) => {
+    while (opened.length < Math.min(upTo, files.length)) {
+      const p = files[opened.length]!.getFile();
+      p.catch(() => undefined);
+      opened.push(p);
+    }
+  };
+  let k = 0;
   for (const e of entries) {
-    if (e.kind === 'directory') yield* walk(e as FileSystemDirectoryHandle, `${prefix}${e.name}/`);
-    else yield { path: prefix + e.name, file: await (e as FileSystemFileHandle).getFile() };
+    if (e.kind === 'directory') {
+      yield* walk(e as FileSystemDirectoryHandle, `${prefix}${e.name}/`, inFlight);
+      continue;
+    }
+    open(k + inFlight);
+    yield { path: prefix + e.name, file: await opened[k++]! };
   }
 }
 

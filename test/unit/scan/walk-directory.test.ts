@@ -3,6 +3,7 @@
 // a failing getFile fails the walk at its turn; a stopped walk leaves nothing unhandled.
 import { describe, expect, test, vi } from 'vitest';
 import { walkDirectory, type ListedEntry } from '../../../src/adapters/fs/folders';
+import { walk } from '../../../workers/deid-folder';
 
 type Node = { dir: Record<string, Node> } | { file: number } | { fails: true };
 
@@ -112,5 +113,39 @@ describe('walkDirectory with getFile calls in flight', () => {
     } finally {
       process.off('unhandledRejection', unhandled);
     }
+  });
+});
+
+describe("the de-identification run's walk with getFile calls in flight", () => {
+  const run = async (root: FileSystemDirectoryHandle, inFlight: number) => {
+    const out: string[] = [];
+    for await (const e of walk(root, '', inFlight)) out.push(`${e.path}:${e.file.size}`);
+    return out;
+  };
+
+  test('sorted by name within each folder, the same at every window', async () => {
+    const one = await run(handle(tree(), { started: 0, max: 0, open: 0 }), 1);
+    expect(one).toHaveLength(126);
+    expect(one.slice(0, 2)).toEqual(['a.dcm:1', 'c.dcm:3']);
+    expect(one[2]).toBe('s1/1-0.dcm:100');
+    for (const w of [2, 16, 64]) {
+      const calls = { started: 0, max: 0, open: 0 };
+      expect(await run(handle(tree(), calls), w), `window ${w}`).toEqual(one);
+      expect(calls.max).toBeLessThanOrEqual(w);
+      if (w >= 16) expect(calls.max).toBeGreaterThan(1);
+    }
+  });
+
+  test('a getFile that fails fails the walk at its turn', async () => {
+    const t = tree();
+    (t.s3 as { dir: Record<string, Node> }).dir['3-5.dcm'] = { fails: true };
+    const seen: string[] = [];
+    const go = async () => {
+      for await (const e of walk(handle(t, { started: 0, max: 0, open: 0 }), '', 16))
+        seen.push(e.path);
+    };
+    await expect(go()).rejects.toMatchObject({ name: 'NotFoundError' });
+    // Sorted by name: '3-49.dcm' comes just before '3-5.dcm'.
+    expect(seen.at(-1)).toBe('s3/3-49.dcm');
   });
 });
